@@ -1,0 +1,152 @@
+"""Bearer tokens for ARM: one cached token per token source, refreshed before expiry, safe across threads.
+
+``azure.identity`` (and ``msal`` behind it) is imported only when the first token is needed: a ``pulumi preview``
+makes no request and must not pay for that import (hundreds of milliseconds) or need a credential at all.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pulumi_azureml.arm.clock import SYSTEM_CLOCK, Clock
+
+# Refresh this long before expiry, so a token never expires between being read and being used by a slow poll.
+REFRESH_MARGIN_SECONDS = 300.0
+
+
+class SecretString:
+    """A string that never shows itself in ``repr``/``str`` (so it cannot leak through a log or a traceback)."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "SecretString('***')"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:
+        # Refuse pickling: a secret must never reach a pickled provider in the stack state.
+        raise TypeError("SecretString must not be pickled")
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    token: str
+    expires_on: float
+    """Epoch seconds."""
+
+    def __repr__(self) -> str:
+        return f"AccessToken(token='***', expires_on={self.expires_on})"
+
+
+class TokenCredential(Protocol):
+    """The part of azure-identity's credential protocol used here."""
+
+    def get_token(self, *scopes: str) -> Any: ...
+
+
+class TokenSource(Protocol):
+    """Hands out bearer tokens for one scope."""
+
+    def token(self) -> str: ...
+
+    def invalidate(self, token: str) -> None:
+        """Forget ``token`` (the service answered 401 to it); the next :meth:`token` call fetches a new one."""
+        ...
+
+
+class StaticTokenSource:
+    """A fixed token, for the emulator or a token obtained elsewhere."""
+
+    def __init__(self, token: str) -> None:
+        self._token = SecretString(token)
+
+    def token(self) -> str:
+        return self._token.reveal()
+
+    def invalidate(self, token: str) -> None:
+        # A static token cannot be refreshed; the retry after a 401 will fail with the service's message.
+        return None
+
+    def __repr__(self) -> str:
+        return "StaticTokenSource(token='***')"
+
+
+class CredentialTokenSource:
+    """Tokens from an azure-identity credential, cached and refreshed ahead of expiry.
+
+    The credential itself is built lazily by ``credential_factory`` on the first call, under a lock, so
+    concurrent provider threads share one credential and one token.
+    """
+
+    def __init__(
+        self,
+        credential_factory: Callable[[], TokenCredential],
+        scope: str,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        refresh_margin: float = REFRESH_MARGIN_SECONDS,
+    ) -> None:
+        self._credential_factory = credential_factory
+        self._credential: TokenCredential | None = None
+        self._scope = scope
+        self._clock = clock
+        self._refresh_margin = refresh_margin
+        self._lock = threading.Lock()
+        self._cached: AccessToken | None = None
+
+    def token(self) -> str:
+        with self._lock:
+            cached = self._cached
+            if cached is None or cached.expires_on - self._refresh_margin <= self._clock.wall():
+                if self._credential is None:
+                    self._credential = self._credential_factory()
+                raw = self._credential.get_token(self._scope)
+                cached = AccessToken(str(raw.token), float(raw.expires_on))
+                self._cached = cached
+            return cached.token
+
+    def invalidate(self, token: str) -> None:
+        with self._lock:
+            if self._cached is not None and self._cached.token == token:
+                self._cached = None
+
+    def __repr__(self) -> str:
+        return f"CredentialTokenSource(scope={self._scope!r})"
+
+
+def service_principal_credential_factory(
+    *, tenant_id: str, client_id: str, client_secret: SecretString, authority_host: str
+) -> Callable[[], TokenCredential]:
+    """A factory for the seed article's flow: a service principal's client id + secret in a tenant."""
+
+    def build() -> TokenCredential:
+        from azure.identity import ClientSecretCredential
+
+        credential: TokenCredential = ClientSecretCredential(
+            tenant_id, client_id, client_secret.reveal(), authority=authority_host
+        )
+        return credential
+
+    return build
+
+
+def default_credential_factory(*, authority_host: str) -> Callable[[], TokenCredential]:
+    """A factory for ``DefaultAzureCredential`` (environment, workload identity, managed identity, Azure CLI...)."""
+
+    def build() -> TokenCredential:
+        from azure.identity import DefaultAzureCredential
+
+        credential: TokenCredential = DefaultAzureCredential(authority=authority_host)
+        return credential
+
+    return build

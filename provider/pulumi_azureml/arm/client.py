@@ -1,0 +1,290 @@
+"""``ArmClient``: the one way this package talks to Azure Resource Manager.
+
+Every request goes through one private ``_send``: the URL safety check, the bearer token (fetched on every
+attempt, so a refresh is picked up), ``api-version``, ``x-ms-client-request-id``, the User-Agent, a connect/read
+timeout, retries with ``Retry-After``, and one token refresh on a 401. Long-running operations are then waited for
+by :mod:`pulumi_azureml.arm.polling`. The client knows nothing about Pulumi.
+"""
+
+from __future__ import annotations
+
+import platform
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import requests
+
+from pulumi_azureml._version import __version__
+from pulumi_azureml.arm.auth import TokenSource
+from pulumi_azureml.arm.clock import SYSTEM_CLOCK, Clock
+from pulumi_azureml.arm.clouds import check_endpoint, is_loopback
+from pulumi_azureml.arm.errors import (
+    ArmRequestError,
+    UnsafeUrlError,
+    error_from_response,
+    response_error_code,
+)
+from pulumi_azureml.arm.polling import OperationWaiter, PollRequest, response_json
+from pulumi_azureml.arm.retry import RetryPolicy, is_retryable_status, retry_after_seconds
+
+USER_AGENT = f"pulumi-azureml/{__version__} python/{platform.python_version()} requests/{requests.__version__}"
+
+DEFAULT_TIMEOUTS = (10.0, 120.0)
+"""(connect, read) seconds for one HTTP request."""
+
+
+def _print_progress(line: str) -> None:
+    print(f"azureml: {line}", flush=True)
+
+
+class ArmClient:
+    """A small, thread-safe ARM REST client bound to one management endpoint and one token source.
+
+    :param endpoint: the management endpoint, e.g. ``https://management.azure.com`` (http only for loopback).
+    :param token_source: where bearer tokens come from.
+    :param session: the ``requests.Session`` to reuse connections on (tests mount fake adapters on it).
+    :param retry_policy: retry limits and backoff.
+    :param clock: time source; tests inject a fake one so nothing really sleeps.
+    :param poll_interval: seconds between polls when the service gives no ``Retry-After``.
+    :param request_timeouts: (connect, read) seconds for each HTTP request.
+    :param progress: receives one short line per change of a long-running operation's status.
+    """
+
+    def __init__(
+        self,
+        *,
+        endpoint: str,
+        token_source: TokenSource,
+        session: requests.Session | None = None,
+        retry_policy: RetryPolicy | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        poll_interval: float = 10.0,
+        request_timeouts: tuple[float, float] = DEFAULT_TIMEOUTS,
+        progress: Callable[[str], None] = _print_progress,
+    ) -> None:
+        self.endpoint = check_endpoint(endpoint)
+        self._origin = urlsplit(self.endpoint)
+        self._tokens = token_source
+        self._session = session or requests.Session()
+        # TLS verification is always on; there is deliberately no setting to turn it off.
+        self._session.verify = True
+        self._retry = retry_policy or RetryPolicy()
+        self._clock = clock
+        self._timeouts = request_timeouts
+        self._waiter = OperationWaiter(
+            fetch=self._fetch, clock=clock, default_interval=poll_interval, progress=progress
+        )
+        self._local = threading.local()
+
+    def __repr__(self) -> str:
+        return f"ArmClient(endpoint={self.endpoint!r})"
+
+    # -- public operations ------------------------------------------------------------------------------------
+
+    def get(self, path: str, *, api_version: str, action: str) -> dict[str, Any]:
+        """GET a resource; raises :class:`~pulumi_azureml.arm.errors.NotFoundError` on 404."""
+        response = self._send("GET", self._url(path, api_version), action=action, resource_id=path)
+        if response.status_code >= 400:
+            raise error_from_response(response, action=action, resource_id=path)
+        return response_json(response)
+
+    def get_if_exists(self, path: str, *, api_version: str, action: str) -> dict[str, Any] | None:
+        """GET a resource; ``None`` when it does not exist (404, or 204 as some RPs answer)."""
+        response = self._send("GET", self._url(path, api_version), action=action, resource_id=path)
+        if response.status_code in (404, 204):
+            return None
+        if response.status_code >= 400:
+            raise error_from_response(response, action=action, resource_id=path)
+        return response_json(response)
+
+    def put(
+        self, path: str, body: Mapping[str, Any], *, api_version: str, action: str, timeout: float
+    ) -> dict[str, Any]:
+        """PUT a resource and wait until it is terminal; returns the final resource body."""
+        return self._write("PUT", path, body, api_version=api_version, action=action, timeout=timeout) or {}
+
+    def patch(
+        self, path: str, body: Mapping[str, Any], *, api_version: str, action: str, timeout: float
+    ) -> dict[str, Any]:
+        """PATCH a resource and wait until it is terminal; returns the final resource body."""
+        return self._write("PATCH", path, body, api_version=api_version, action=action, timeout=timeout) or {}
+
+    def delete(
+        self,
+        path: str,
+        *,
+        api_version: str,
+        action: str,
+        timeout: float,
+        params: Mapping[str, str] | None = None,
+    ) -> None:
+        """DELETE a resource and wait until it is gone; 204 and 404 count as success (it is already gone)."""
+        url = self._url(path, api_version, params)
+        response = self._send("DELETE", url, action=action, resource_id=path)
+        if response.status_code in (204, 404):
+            return
+        if response.status_code >= 400:
+            raise error_from_response(response, action=action, resource_id=path)
+        self._waiter.wait(self._poll_request("DELETE", url, action, path, timeout), response)
+
+    def post(
+        self,
+        path: str,
+        *,
+        api_version: str,
+        action: str,
+        timeout: float,
+        body: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any] | None:
+        """POST an action (``listKeys``, ``start``...) and wait for it if it is long-running."""
+        url = self._url(path, api_version)
+        response = self._send("POST", url, body=body, action=action, resource_id=path)
+        if response.status_code >= 400:
+            raise error_from_response(response, action=action, resource_id=path)
+        if response.status_code == 202:
+            return self._waiter.wait(self._poll_request("POST", url, action, path, timeout), response)
+        return response_json(response) or None
+
+    def list(
+        self, path: str, *, api_version: str, action: str, params: Mapping[str, str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Yield every item of a collection, following ``nextLink`` verbatim to the last page."""
+        url: str | None = self._url(path, api_version, params)
+        seen: set[str] = set()
+        while url:
+            if url in seen:
+                # A service bug that repeats a nextLink would otherwise loop forever.
+                break
+            seen.add(url)
+            response = self._send("GET", url, action=action, resource_id=path)
+            if response.status_code >= 400:
+                raise error_from_response(response, action=action, resource_id=path)
+            page = response_json(response)
+            for item in page.get("value", []) or []:
+                if isinstance(item, dict):
+                    yield item
+            next_link = page.get("nextLink")
+            url = self._absolute(next_link) if isinstance(next_link, str) and next_link else None
+
+    # -- internals --------------------------------------------------------------------------------------------
+
+    def _write(
+        self, method: str, path: str, body: Mapping[str, Any], *, api_version: str, action: str, timeout: float
+    ) -> dict[str, Any] | None:
+        url = self._url(path, api_version)
+        response = self._send(method, url, body=body, action=action, resource_id=path)
+        if response.status_code >= 400:
+            raise error_from_response(response, action=action, resource_id=path)
+        # Once a 2xx arrived the write is accepted: from here on we only poll, never re-send it.
+        return self._waiter.wait(self._poll_request(method, url, action, path, timeout), response)
+
+    def _poll_request(self, method: str, url: str, action: str, path: str, timeout: float) -> PollRequest:
+        return PollRequest(
+            method=method,
+            original_url=url,
+            action=action,
+            resource_id=path,
+            deadline=self._clock.monotonic() + timeout,
+            timeout_seconds=timeout,
+        )
+
+    def _fetch(self, url: str) -> requests.Response:
+        return self._send("GET", self._absolute(url), action="polling", resource_id=urlsplit(url).path)
+
+    def _url(self, path: str, api_version: str, params: Mapping[str, str] | None = None) -> str:
+        query = {"api-version": api_version}
+        if params:
+            query.update(params)
+        return f"{self.endpoint}{path}?{urlencode(query)}"
+
+    def _absolute(self, url: str) -> str:
+        """Make a relative poll/next URL absolute on our endpoint; absolute URLs are used exactly as given.
+
+        Poll URLs carry ARM's signed parameters (contract §1.5), so they are never rewritten.
+        """
+        if url.startswith("/"):
+            return f"{self.endpoint}{url}"
+        return url
+
+    def _check_url(self, url: str) -> None:
+        """Refuse to send the token anywhere but the configured management origin (and http only to loopback)."""
+        parts = urlsplit(url)
+        same_origin = (
+            parts.scheme == self._origin.scheme
+            and (parts.hostname or "").lower() == (self._origin.hostname or "").lower()
+            and (parts.port or _default_port(parts.scheme)) == (self._origin.port or _default_port(parts.scheme))
+        )
+        if not same_origin:
+            raise UnsafeUrlError(
+                f"refusing to send the Azure token to {parts.scheme}://{parts.netloc}: only {self.endpoint} "
+                "(the configured management endpoint) receives it; the service returned a polling or paging URL "
+                "on another host"
+            )
+        if parts.scheme != "https" and not is_loopback(parts.hostname or ""):
+            raise UnsafeUrlError(f"refusing plain http to {parts.netloc}: https is required outside loopback")
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        action: str,
+        resource_id: str,
+        body: Mapping[str, Any] | None = None,
+    ) -> requests.Response:
+        """Send one logical request with retries; returns the last response (error statuses included)."""
+        self._check_url(url)
+        attempt = 0
+        waited = 0.0
+        refreshed = False
+        while True:
+            attempt += 1
+            token = self._tokens.token()
+            headers = {
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/json",
+                "User-Agent": USER_AGENT,
+                "x-ms-client-request-id": str(uuid.uuid4()),
+            }
+            if body is not None:
+                headers["Content-Type"] = "application/json"
+            try:
+                response = self._session.request(
+                    method, url, json=body, headers=headers, timeout=self._timeouts, allow_redirects=False
+                )
+            except (requests.ConnectionError, requests.Timeout) as error:
+                # A POST whose answer was lost may already have run (start/stop): do not run it twice.
+                ambiguous = method == "POST" and isinstance(error, requests.ReadTimeout)
+                wait = self._retry.backoff(attempt)
+                if ambiguous or attempt >= self._retry.max_attempts or waited + wait > self._retry.max_total_wait:
+                    kind = "timed out" if isinstance(error, requests.Timeout) else "could not connect"
+                    raise ArmRequestError(
+                        f"{action} {resource_id}: the request {kind} after {attempt} attempt(s) "
+                        f"({type(error).__name__}); check network access to {self.endpoint}",
+                        action=action,
+                        resource_id=resource_id,
+                    ) from None
+                waited += wait
+                self._clock.sleep(wait)
+                continue
+            if response.status_code == 401 and not refreshed:
+                # One refresh and one retry: the token may have expired between fetch and use.
+                refreshed = True
+                self._tokens.invalidate(token)
+                continue
+            if is_retryable_status(response.status_code, response_error_code(response)):
+                hint = retry_after_seconds(response.headers)
+                wait = hint if hint is not None else self._retry.backoff(attempt)
+                if attempt >= self._retry.max_attempts or waited + wait > self._retry.max_total_wait:
+                    return response
+                waited += wait
+                self._clock.sleep(wait)
+                continue
+            return response
+
+
+def _default_port(scheme: str) -> int:
+    return 443 if scheme == "https" else 80

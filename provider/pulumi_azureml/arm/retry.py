@@ -1,0 +1,76 @@
+"""When to retry a request and how long to wait first.
+
+Rules (contract §7.4; azure-core ``_retry.py``; pulumi-azure-native ``initPipelineOpts``):
+
+- retry 408, 429, 500, 502, 503, 504, connection errors, and 409 whose code is ``AnotherOperationInProgress``;
+- honour ``retry-after-ms`` / ``x-ms-retry-after-ms`` (milliseconds) and ``Retry-After`` (seconds), in that order;
+- otherwise capped exponential backoff with full jitter;
+- stop after ``max_attempts`` or once the waits would exceed ``max_total_wait`` (a bounded total).
+
+A POST (an action such as ``start``) is not retried after a read timeout: the action may already have run.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+RETRYABLE_CONFLICT_CODES = frozenset({"anotheroperationinprogress"})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How persistent the client is. Every wait goes through the injected clock, so tests never sleep."""
+
+    max_attempts: int = 8
+    """Attempts in all, the first included."""
+    base_delay: float = 2.0
+    """First backoff step in seconds when the service gives no ``Retry-After``."""
+    max_delay: float = 60.0
+    """Cap on one backoff step."""
+    max_total_wait: float = 600.0
+    """Cap on the sum of all waits for one request."""
+    random_source: random.Random = field(default_factory=random.Random, compare=False, repr=False)
+
+    def backoff(self, attempt: int) -> float:
+        """The wait before retry number ``attempt`` (1-based) without a server hint: full jitter, capped."""
+        ceiling = min(self.max_delay, self.base_delay * (2.0 ** (attempt - 1)))
+        jitter: float = self.random_source.uniform(0, ceiling / 2)
+        return ceiling / 2 + jitter
+
+
+def is_retryable_status(status: int, error_code: str) -> bool:
+    """Whether a response with ``status`` and service ``error_code`` should be retried."""
+    if status in RETRYABLE_STATUSES:
+        return True
+    return status == 409 and error_code.lower() in RETRYABLE_CONFLICT_CODES
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """The server's requested wait in seconds, or ``None`` when it gave none (header names are case-insensitive)."""
+    lowered = {key.lower(): value for key, value in headers.items()}
+    for name in ("retry-after-ms", "x-ms-retry-after-ms"):
+        raw = lowered.get(name)
+        if raw is not None:
+            try:
+                return max(0.0, float(raw) / 1000.0)
+            except ValueError:
+                pass
+    raw = lowered.get("retry-after")
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    # The ARM RPC says integers only, but RFC 9110 also allows an HTTP date; accept it rather than ignore it.
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    from datetime import datetime, timezone
+
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())

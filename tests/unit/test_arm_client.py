@@ -1,0 +1,353 @@
+"""ArmClient against a fake transport: retries, long-running operations, errors, auth and URL safety."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from support.fake_http import FakeClock, FakeTransport, session_with
+
+from pulumi_azureml.arm import (
+    ArmClient,
+    ArmRequestError,
+    BadRequestError,
+    NotFoundError,
+    OperationCanceledError,
+    OperationFailedError,
+    OperationTimeoutError,
+    RetryPolicy,
+    ThrottledError,
+    UnsafeUrlError,
+)
+from pulumi_azureml.arm.errors import ArmResponseError
+
+BASE = "https://management.azure.com"
+COMPUTE = (
+    "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/"
+    "Microsoft.MachineLearningServices/workspaces/ws/computes/cpu"
+)
+API = "2025-12-01"
+
+
+class CountingTokens:
+    """A token source that hands out token-1, token-2, ... and records invalidations."""
+
+    def __init__(self) -> None:
+        self.issued = 0
+        self.current: str | None = None
+        self.invalidated: list[str] = []
+
+    def token(self) -> str:
+        if self.current is None:
+            self.issued += 1
+            self.current = f"token-{self.issued}"
+        return self.current
+
+    def invalidate(self, token: str) -> None:
+        self.invalidated.append(token)
+        if self.current == token:
+            self.current = None
+
+
+@pytest.fixture
+def transport() -> FakeTransport:
+    return FakeTransport()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def progress() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def client(transport: FakeTransport, clock: FakeClock, progress: list[str]) -> ArmClient:
+    return ArmClient(
+        endpoint=BASE,
+        token_source=CountingTokens(),
+        session=session_with(transport),
+        clock=clock,
+        poll_interval=7.0,
+        retry_policy=RetryPolicy(max_attempts=4, base_delay=1.0, max_delay=8.0, max_total_wait=100.0),
+        progress=progress.append,
+    )
+
+
+def test_every_request_carries_api_version_client_request_id_user_agent_and_token(
+    client: ArmClient, transport: FakeTransport
+) -> None:
+    transport.add("GET", "/computes/cpu", 200, {"name": "cpu"})
+    assert client.get(COMPUTE, api_version=API, action="reading compute") == {"name": "cpu"}
+    sent = transport.recorded[0]
+    assert sent.url == f"{BASE}{COMPUTE}?api-version={API}"
+    assert sent.headers["Authorization"] == "Bearer token-1"
+    assert sent.headers["x-ms-client-request-id"]
+    assert sent.headers["User-Agent"].startswith("pulumi-azureml/")
+
+
+def test_429_twice_then_success_waits_exactly_retry_after(
+    client: ArmClient, transport: FakeTransport, clock: FakeClock
+) -> None:
+    throttled = {"error": {"code": "TooManyRequests", "message": "slow down"}}
+    transport.add("GET", "/cpu", 429, throttled, Retry_After="3")
+    transport.add("GET", "/cpu", 429, throttled, Retry_After="5")
+    transport.add("GET", "/cpu", 200, {"name": "cpu"})
+    assert client.get(COMPUTE, api_version=API, action="reading compute")["name"] == "cpu"
+    assert clock.sleeps == [3.0, 5.0]
+
+
+def test_retry_after_ms_takes_precedence(client: ArmClient, transport: FakeTransport, clock: FakeClock) -> None:
+    transport.add("GET", "/cpu", 429, None, **{"retry-after-ms": "1500", "Retry-After": "9"})
+    transport.add("GET", "/cpu", 503, None, **{"x-ms-retry-after-ms": "250"})
+    transport.add("GET", "/cpu", 200, {})
+    client.get(COMPUTE, api_version=API, action="reading compute")
+    assert clock.sleeps == [1.5, 0.25]
+
+
+def test_503_is_retried_then_surfaced_with_the_service_code(
+    client: ArmClient, transport: FakeTransport, clock: FakeClock
+) -> None:
+    for _ in range(4):
+        transport.add("GET", "/cpu", 503, {"error": {"code": "ServiceUnavailable", "message": "try later"}})
+    with pytest.raises(ArmResponseError) as raised:
+        client.get(COMPUTE, api_version=API, action="reading compute")
+    assert raised.value.status == 503
+    assert raised.value.code == "ServiceUnavailable"
+    assert "reading compute /subscriptions/" in str(raised.value)
+    assert "ServiceUnavailable: try later" in str(raised.value)
+    assert len(transport.recorded) == 4
+    assert len(clock.sleeps) == 3
+    assert all(0.5 <= wait <= 8.0 for wait in clock.sleeps)
+
+
+def test_429_past_the_budget_is_a_throttled_error(client: ArmClient, transport: FakeTransport) -> None:
+    for _ in range(4):
+        transport.add("GET", "/cpu", 429, {"error": {"code": "SubscriptionRequestsThrottled", "message": "x"}})
+    with pytest.raises(ThrottledError):
+        client.get(COMPUTE, api_version=API, action="reading compute")
+
+
+def test_409_another_operation_in_progress_is_retried_but_other_409s_are_not(
+    client: ArmClient, transport: FakeTransport
+) -> None:
+    transport.add("PUT", "/cpu", 409, {"error": {"code": "AnotherOperationInProgress", "message": "busy"}})
+    transport.add("PUT", "/cpu", 200, {"properties": {"provisioningState": "Succeeded"}})
+    assert client.put(COMPUTE, {}, api_version=API, action="creating compute", timeout=60)
+    transport.add("PUT", "/cpu", 409, {"error": {"code": "Conflict", "message": "exists"}})
+    with pytest.raises(ArmResponseError) as raised:
+        client.put(COMPUTE, {}, api_version=API, action="creating compute", timeout=60)
+    assert raised.value.status == 409
+
+
+def test_connection_errors_are_retried_then_reported(client: ArmClient, transport: FakeTransport) -> None:
+    transport.add_error("GET", "/cpu", requests.ConnectionError("reset"))
+    transport.add("GET", "/cpu", 200, {"ok": True})
+    assert client.get(COMPUTE, api_version=API, action="reading compute") == {"ok": True}
+    for _ in range(4):
+        transport.add_error("GET", "/cpu", requests.ConnectionError("reset"))
+    with pytest.raises(ArmRequestError, match="could not connect after 4 attempt"):
+        client.get(COMPUTE, api_version=API, action="reading compute")
+
+
+def test_a_post_whose_answer_timed_out_is_not_sent_again(client: ArmClient, transport: FakeTransport) -> None:
+    transport.add_error("POST", "/start", requests.ReadTimeout("slow"))
+    with pytest.raises(ArmRequestError, match="timed out after 1 attempt"):
+        client.post(f"{COMPUTE}/start", api_version=API, action="starting compute", timeout=60)
+    assert len(transport.recorded) == 1
+
+
+@pytest.mark.parametrize("header", ["Azure-AsyncOperation", "azure-asyncoperation"])
+def test_put_with_async_operation_polls_status_then_gets_the_resource(
+    client: ArmClient, transport: FakeTransport, clock: FakeClock, progress: list[str], header: str
+) -> None:
+    status_url = f"{BASE}/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op1?api-version={API}&t=signed"
+    transport.add(
+        "PUT",
+        "/cpu",
+        201,
+        {"properties": {"provisioningState": "Creating"}},
+        **{header: status_url, "Retry-After": "2"},
+    )
+    transport.add("GET", "computeOperationsStatus/op1", 200, {"status": "InProgress", "percentComplete": 40})
+    transport.add("GET", "computeOperationsStatus/op1", 200, {"status": "succeeded"})
+    transport.add("GET", "/computes/cpu?", 200, {"name": "cpu", "properties": {"provisioningState": "Succeeded"}})
+    result = client.put(COMPUTE, {"location": "eastus"}, api_version=API, action="creating compute", timeout=600)
+    assert result["name"] == "cpu"
+    # The poll URL is used exactly as returned (signed parameters untouched).
+    assert transport.recorded[1].url == status_url
+    # First wait honours the PUT's Retry-After, then the default interval (the status had none).
+    assert clock.sleeps == [2.0, 7.0]  # no wait before the final GET
+    assert progress == ["creating compute cpu: InProgress (40%)", "creating compute cpu: succeeded"]
+
+
+def test_async_operation_success_then_resource_still_creating_keeps_polling_the_resource(
+    client: ArmClient, transport: FakeTransport
+) -> None:
+    transport.add("PUT", "/cpu", 201, {}, Azure_AsyncOperation=f"{BASE}/op/1")
+    transport.add("GET", "/op/1", 200, {"status": "Succeeded"})
+    transport.add("GET", "/computes/cpu?", 200, {"properties": {"provisioningState": "Creating"}})
+    transport.add("GET", "/computes/cpu?", 200, {"properties": {"provisioningState": "Succeeded"}, "n": 2})
+    assert client.put(COMPUTE, {}, api_version=API, action="creating compute", timeout=600)["n"] == 2
+
+
+@pytest.mark.parametrize("header", ["Location", "location"])
+def test_location_polling_treats_202_as_running_and_then_gets_the_resource(
+    client: ArmClient, transport: FakeTransport, clock: FakeClock, header: str
+) -> None:
+    transport.add("PUT", "/cpu", 202, None, **{header: f"{BASE}/results/1", "Retry-After": "10"})
+    transport.add("GET", "/results/1", 202, None, Retry_After="4")
+    transport.add("GET", "/results/1", 200, {})
+    transport.add("GET", "/computes/cpu?", 200, {"properties": {"provisioningState": "Succeeded"}, "final": True})
+    assert client.put(COMPUTE, {}, api_version=API, action="creating workspace", timeout=600)["final"] is True
+    assert clock.sleeps == [10.0, 4.0]
+
+
+def test_delete_with_location_accepts_404_as_done(client: ArmClient, transport: FakeTransport) -> None:
+    transport.add("DELETE", "/cpu", 202, None, Location=f"{BASE}/results/2")
+    transport.add("GET", "/results/2", 404, {"error": {"code": "NotFound", "message": "gone"}})
+    client.delete(
+        COMPUTE, api_version=API, action="deleting compute", timeout=60, params={"underlyingResourceAction": "Delete"}
+    )
+    assert "underlyingResourceAction=Delete" in transport.recorded[0].url
+
+
+def test_delete_of_a_missing_resource_is_success(client: ArmClient, transport: FakeTransport) -> None:
+    transport.add("DELETE", "/cpu", 204)
+    client.delete(COMPUTE, api_version=API, action="deleting compute", timeout=60)
+    transport.add("DELETE", "/cpu", 404, {"error": {"code": "NotFound", "message": "x"}})
+    client.delete(COMPUTE, api_version=API, action="deleting compute", timeout=60)
+
+
+def test_provisioning_state_polling_when_no_header(
+    client: ArmClient, transport: FakeTransport, clock: FakeClock
+) -> None:
+    transport.add("PUT", "/cpu", 200, {"properties": {"provisioningState": "Updating"}})
+    transport.add("GET", "/cpu", 200, {"properties": {"provisioningState": "Updating"}}, Retry_After="1")
+    transport.add("GET", "/cpu", 200, {"properties": {"provisioningState": "succeeded"}, "done": 1})
+    assert client.put(COMPUTE, {}, api_version=API, action="updating compute", timeout=60)["done"] == 1
+    assert clock.sleeps == [7.0, 1.0]
+
+
+def test_missing_provisioning_state_means_succeeded(client: ArmClient, transport: FakeTransport) -> None:
+    transport.add("PUT", "/cpu", 200, {"name": "cpu"})
+    assert client.put(COMPUTE, {}, api_version=API, action="updating compute", timeout=60) == {"name": "cpu"}
+    assert len(transport.recorded) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "error_class"), [("Failed", OperationFailedError), ("Canceled", OperationCanceledError)]
+)
+def test_failed_and_canceled_operations_surface_the_service_error(
+    client: ArmClient, transport: FakeTransport, status: str, error_class: type[OperationFailedError]
+) -> None:
+    transport.add("PUT", "/cpu", 201, {}, Azure_AsyncOperation=f"{BASE}/op/9")
+    transport.add(
+        "GET",
+        "/op/9",
+        200,
+        {"status": status, "error": {"code": "QuotaExceeded", "message": "no cores left in eastus"}},
+    )
+    with pytest.raises(error_class) as raised:
+        client.put(COMPUTE, {}, api_version=API, action="creating compute", timeout=60)
+    assert raised.value.code == "QuotaExceeded"
+    assert raised.value.service_message == "no cores left in eastus"
+    assert f"creating compute {COMPUTE}: " in str(raised.value)
+    assert "QuotaExceeded: no cores left in eastus" in str(raised.value)
+
+
+def test_failed_provisioning_state_reports_provisioning_errors(client: ArmClient, transport: FakeTransport) -> None:
+    body = {
+        "properties": {
+            "provisioningState": "Failed",
+            "provisioningErrors": [{"error": {"code": "BadSubnet", "message": "subnet is full"}}],
+        }
+    }
+    transport.add("PUT", "/cpu", 200, body)
+    with pytest.raises(OperationFailedError, match="BadSubnet: subnet is full"):
+        client.put(COMPUTE, {}, api_version=API, action="creating compute", timeout=60)
+
+
+def test_an_operation_that_outlives_its_timeout_raises_with_guidance(
+    client: ArmClient, transport: FakeTransport, clock: FakeClock
+) -> None:
+    transport.add("PUT", "/cpu", 201, {}, Azure_AsyncOperation=f"{BASE}/op/5", Retry_After="30")
+    for _ in range(3):
+        transport.add("GET", "/op/5", 200, {"status": "InProgress"}, Retry_After="30")
+    with pytest.raises(OperationTimeoutError) as raised:
+        client.put(COMPUTE, {}, api_version=API, action="creating compute", timeout=100)
+    assert "still running after 100 s" in str(raised.value)
+    assert "timeouts" in str(raised.value)
+    assert sum(clock.sleeps) <= 100
+
+
+def test_401_is_answered_by_exactly_one_token_refresh(transport: FakeTransport, clock: FakeClock) -> None:
+    tokens = CountingTokens()
+    client = ArmClient(endpoint=BASE, token_source=tokens, session=session_with(transport), clock=clock)
+    transport.add("GET", "/cpu", 401, {"error": {"code": "ExpiredAuthenticationToken", "message": "expired"}})
+    transport.add("GET", "/cpu", 200, {"ok": 1})
+    assert client.get(COMPUTE, api_version=API, action="reading compute") == {"ok": 1}
+    assert tokens.invalidated == ["token-1"]
+    assert [r.headers["Authorization"] for r in transport.recorded] == ["Bearer token-1", "Bearer token-2"]
+    transport.add("GET", "/cpu", 401, {"error": {"code": "InvalidAuthenticationToken", "message": "bad"}})
+    transport.add("GET", "/cpu", 401, {"error": {"code": "InvalidAuthenticationToken", "message": "bad"}})
+    with pytest.raises(ArmResponseError) as raised:
+        client.get(COMPUTE, api_version=API, action="reading compute")
+    assert raised.value.status == 401
+    assert "token-" not in str(raised.value)
+
+
+def test_a_poll_url_on_a_foreign_host_is_refused_without_sending_the_token(
+    client: ArmClient, transport: FakeTransport
+) -> None:
+    transport.add("PUT", "/cpu", 201, {}, Azure_AsyncOperation="https://attacker.example/op/1")
+    with pytest.raises(UnsafeUrlError, match="refusing to send the Azure token to https://attacker.example"):
+        client.put(COMPUTE, {}, api_version=API, action="creating compute", timeout=60)
+    assert [r.url for r in transport.recorded if "attacker" in r.url] == []
+
+
+def test_a_next_link_on_a_foreign_host_is_refused(client: ArmClient, transport: FakeTransport) -> None:
+    transport.add("GET", "/computes?", 200, {"value": [{"name": "a"}], "nextLink": "http://evil.example/next"})
+    with pytest.raises(UnsafeUrlError):
+        list(client.list(COMPUTE.rsplit("/", 1)[0], api_version=API, action="listing computes"))
+
+
+def test_list_follows_next_link_to_the_end(client: ArmClient, transport: FakeTransport) -> None:
+    collection = COMPUTE.rsplit("/", 1)[0]
+    transport.add(
+        "GET",
+        "/computes?api-version",
+        200,
+        {"value": [{"name": "a"}], "nextLink": f"{BASE}{collection}?api-version={API}&$skip=1"},
+    )
+    transport.add(
+        "GET", "$skip=1", 200, {"value": [{"name": "b"}], "nextLink": f"{BASE}{collection}?api-version={API}&$skip=2"}
+    )
+    transport.add("GET", "$skip=2", 200, {"value": [{"name": "c"}]})
+    assert [item["name"] for item in client.list(collection, api_version=API, action="listing computes")] == [
+        "a",
+        "b",
+        "c",
+    ]
+
+
+def test_plain_http_is_refused_outside_loopback() -> None:
+    from pulumi_azureml.arm import ClientInputError, StaticTokenSource
+
+    with pytest.raises(ClientInputError, match="plain http"):
+        ArmClient(endpoint="http://management.example.com", token_source=StaticTokenSource("t"))
+    ArmClient(endpoint="http://127.0.0.1:5000", token_source=StaticTokenSource("t"))
+
+
+def test_errors_map_by_status(client: ArmClient, transport: FakeTransport) -> None:
+    transport.add("GET", "/cpu", 404, {"error": {"code": "NotFound", "message": "no compute"}}, x_ms_request_id="req-1")
+    with pytest.raises(NotFoundError) as raised:
+        client.get(COMPUTE, api_version=API, action="reading compute")
+    assert "(HTTP 404, x-ms-request-id req-1)" in str(raised.value)
+    transport.add("GET", "/cpu", 404, {})
+    assert client.get_if_exists(COMPUTE, api_version=API, action="reading compute") is None
+    transport.add("PUT", "/cpu", 400, {"error": {"code": "BadArgument", "message": "vmSize is invalid"}})
+    with pytest.raises(BadRequestError, match="BadArgument: vmSize is invalid"):
+        client.put(COMPUTE, {}, api_version=API, action="creating compute", timeout=60)
