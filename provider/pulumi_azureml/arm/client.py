@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import requests
+import requests.adapters
 
 from pulumi_azureml._version import __version__
 from pulumi_azureml.arm.auth import TokenSource
@@ -68,7 +69,7 @@ class ArmClient:
         self.endpoint = check_endpoint(endpoint)
         self._origin = urlsplit(self.endpoint)
         self._tokens = token_source
-        self._session = session or requests.Session()
+        self._session = session or _pooled_session()
         # TLS verification is always on; there is deliberately no setting to turn it off.
         self._session.verify = True
         self._retry = retry_policy or RetryPolicy()
@@ -147,6 +148,15 @@ class ArmClient:
         if response.status_code == 202:
             return self._waiter.wait(self._poll_request("POST", url, action, path, timeout), response)
         return response_json(response) or None
+
+    def wait_until_terminal(self, path: str, *, api_version: str, action: str, timeout: float) -> dict[str, Any]:
+        """GET a resource until its provisioningState is terminal (e.g. one an interrupted run left ``Creating``)."""
+        url = self._url(path, api_version)
+        response = self._send("GET", url, action=action, resource_id=path)
+        if response.status_code >= 400:
+            raise error_from_response(response, action=action, resource_id=path)
+        request = self._poll_request("GET", url, action, path, timeout)
+        return self._waiter.wait_for_provisioning_state(request, response_json(response), response)
 
     def list(
         self, path: str, *, api_version: str, action: str, params: Mapping[str, str] | None = None
@@ -284,6 +294,15 @@ class ArmClient:
                 self._clock.sleep(wait)
                 continue
             return response
+
+
+def _pooled_session() -> requests.Session:
+    """A session whose pool serves the provider host's worker threads concurrently (requests' default is 10)."""
+    session = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=64)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
 
 
 def _default_port(scheme: str) -> int:

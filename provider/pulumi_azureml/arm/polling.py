@@ -126,7 +126,7 @@ class OperationWaiter:
             if method not in ("PUT", "PATCH"):
                 return response_json(final) or None
         elif method in ("PUT", "PATCH"):
-            return self._wait_provisioning_state(request, response_json(initial), initial)
+            return self.wait_for_provisioning_state(request, response_json(initial), initial)
         else:
             return response_json(initial) or None
 
@@ -134,7 +134,7 @@ class OperationWaiter:
             final_response = self._fetch(request.original_url)
             if final_response.status_code >= 400:
                 raise error_from_response(final_response, action=request.action, resource_id=request.resource_id)
-            return self._wait_provisioning_state(request, response_json(final_response), final_response)
+            return self.wait_for_provisioning_state(request, response_json(final_response), final_response)
         if method == "POST" and location_url:
             result = self._fetch(location_url)
             if result.status_code >= 400:
@@ -178,7 +178,7 @@ class OperationWaiter:
             self._report(request, "Succeeded", None)
             return response
 
-    def _wait_provisioning_state(
+    def wait_for_provisioning_state(
         self, request: PollRequest, body: dict[str, Any], last: requests.Response
     ) -> dict[str, Any]:
         while True:

@@ -1,0 +1,428 @@
+"""``AzureMLProvider``: the one generic dynamic provider that turns a :class:`ResourceSpec` into Pulumi CRUD.
+
+Trap — this module path and class name are persisted in every resource's state: Pulumi pickles the provider
+object *by reference* (``pulumi_azureml.provider.AzureMLProvider``) into ``__provider``. Renaming either breaks
+refresh and destroy of existing stacks. The pickled object holds only ``{"kind": ...}`` (see ``__getstate__``):
+no credentials, session, token or config; those are rebuilt in the provider host from stack config.
+
+Lifecycle rules (README "Design and traps"):
+
+- ``check`` and ``diff`` do no I/O: a preview never needs a token or waits on Azure;
+- ``create`` GETs first and refuses an existing resource unless it is ours (ownership tag) or ``adopt_existing``;
+  a create that ends ``Failed`` deletes what it made, so it leaves nothing behind;
+- ``read`` returns an empty id when the resource is gone, and otherwise returns the server's view as inputs
+  (``ReadResult.inputs``) so drift shows in the next preview; write-only secrets are kept from state;
+- ``update`` sends the minimal request: a PATCH with only the changed PATCH-able fields, or a full PUT;
+- ``delete`` treats 204/404 as done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from pulumi_azureml.arm.client import ArmClient
+from pulumi_azureml.arm.errors import ArmError, ClientInputError, OperationFailedError
+from pulumi_azureml.arm.ids import render_path
+from pulumi_azureml.diffing import DiffPlan, plan_diff
+from pulumi_azureml.runtime import client_for, embedded_emulator
+from pulumi_azureml.schema import (
+    HookContext,
+    ResourceSpec,
+    build_body,
+    from_wire,
+    get_path,
+    normalize,
+    same_value,
+)
+from pulumi_azureml.settings import CONFIG_NAMESPACE, DEFAULT_API_VERSION, SETTINGS, Settings
+from pulumi_azureml.specs import SPECS
+from pulumi_azureml.specs.common import OWNERSHIP_TAG
+from pulumi_azureml.validation import check_inputs, timeout_seconds
+
+PROVIDER_KEY = "__provider"
+WORKSPACE_PATH = (
+    "/subscriptions/{subscription_id}/resourceGroups/{resource_group_name}/providers/"
+    "Microsoft.MachineLearningServices/workspaces/{workspace_name}"
+)
+
+
+class AzureMLError(Exception):
+    """An error reported to the user by the provider; its message is complete, actionable and free of secrets."""
+
+
+class AzureMLProvider(ResourceProvider):
+    """The generic ARM dynamic provider; one instance per resource kind (``"Compute"``, ``"BatchEndpoint"``...)."""
+
+    # The pickled state is only the kind, so it need not be a secret; always-secret providers slow big stacks
+    # down (pulumi/pulumi#15539).
+    serialize_as_secret_always = False
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        if kind not in SPECS:
+            raise ValueError(f"unknown resource kind {kind!r}")
+        self.kind = kind
+        self._settings = Settings()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"kind": self.kind}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.kind = state["kind"]
+        self._settings = Settings()
+
+    @property
+    def spec(self) -> ResourceSpec:
+        return SPECS[self.kind]
+
+    # -- Pulumi protocol ----------------------------------------------------------------------------------------
+
+    def configure(self, req: ConfigureRequest) -> None:
+        config = {f"{CONFIG_NAMESPACE}:{s.key}": req.config.get(f"{CONFIG_NAMESPACE}:{s.key}") for s in SETTINGS}
+        self._settings = Settings(config)
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs, failures = check_inputs(self.spec, news, self._settings, ignored_keys=frozenset({PROVIDER_KEY}))
+        return CheckResult(inputs, [CheckFailure(prop, reason) for prop, reason in failures])
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        plan = plan_diff(self.spec, olds, news)
+        if plan.has_changes:
+            print(f"azureml: {self._describe(news)}: {self._explain(plan)}", flush=True)
+        return DiffResult(
+            changes=plan.has_changes,
+            replaces=plan.replaces,
+            delete_before_replace=plan.delete_before_replace,
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        spec = self.spec
+        inputs = _inputs_only(props)
+        with self._reported(f"creating {spec.noun}", inputs):
+            client = self._client(inputs)
+            path = render_path(spec.path, inputs)
+            api_version = self._api_version(inputs)
+            timeout = self._timeout(inputs, "create")
+            existing = client.get_if_exists(path, api_version=api_version, action=f"reading {spec.noun}")
+            if existing is not None:
+                body = self._take_over(client, path, api_version, inputs, existing, timeout)
+            else:
+                location = inputs.get("location") or self._default_location(client, inputs, api_version)
+                request = self._request_body(inputs, location, ownership=True)
+                try:
+                    body = client.put(
+                        path, request, api_version=api_version, action=f"creating {spec.noun}", timeout=timeout
+                    )
+                except OperationFailedError as failure:
+                    message = self._clean_up_failed_create(client, path, api_version, inputs, failure)
+                    raise AzureMLError(message) from None
+            body = self._after_write(client, path, api_version, inputs, body, timeout, f"creating {spec.noun}")
+            return CreateResult(str(body.get("id") or path), self._outputs(inputs, body))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        spec = self.spec
+        old = _inputs_only(props)
+        with self._reported(f"reading {spec.noun}", old):
+            client = self._client(old)
+            path = render_path(spec.path, old)
+            body = client.get_if_exists(path, api_version=self._api_version(old), action=f"reading {spec.noun}")
+            if body is None:
+                return ReadResult("", {})
+            inputs = self._inputs_from_body(body, old)
+            return ReadResult(str(body.get("id") or id_), self._outputs(inputs, body), inputs)
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        spec = self.spec
+        plan = plan_diff(spec, olds, news)
+        inputs = _inputs_only(news)
+        with self._reported(f"updating {spec.noun}", inputs):
+            client = self._client(inputs)
+            path = render_path(spec.path, inputs)
+            api_version = self._api_version(inputs)
+            timeout = self._timeout(inputs, "update")
+            action = f"updating {spec.noun}"
+            body: dict[str, Any] | None = None
+            if plan.write == "PATCH":
+                patchable = {name for name in plan.changed if plan.rules[name] == "patch"}
+                request = build_body(spec, inputs, only=patchable)
+                body = client.patch(path, request, api_version=api_version, action=action, timeout=timeout)
+            elif plan.write == "PUT":
+                location = inputs.get("location") or olds.get("location")
+                request = self._request_body(inputs, location, ownership=True)
+                body = client.put(path, request, api_version=api_version, action=action, timeout=timeout)
+            if any(rule == "action" for rule in plan.rules.values()):
+                if body is None:
+                    body = client.get(path, api_version=api_version, action=f"reading {spec.noun}")
+                body = self._after_write(client, path, api_version, inputs, body, timeout, action)
+            elif body is not None:
+                body = self._after_write(client, path, api_version, inputs, body, timeout, action)
+            if body is None:
+                # Provider-side changes only (timeouts, adoption flag): no request, read-only outputs unchanged.
+                outputs = dict(olds)
+                outputs.update(inputs)
+                outputs.pop(PROVIDER_KEY, None)
+                return UpdateResult(outputs)
+            if not inputs.get("location") and olds.get("location"):
+                inputs["location"] = olds["location"]
+            return UpdateResult(self._outputs(inputs, body))
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        spec = self.spec
+        inputs = _inputs_only(props)
+        with self._reported(f"deleting {spec.noun}", inputs):
+            client = self._client(inputs)
+            params = spec.delete_params(inputs) if spec.delete_params else None
+            client.delete(
+                render_path(spec.path, inputs),
+                api_version=self._api_version(inputs),
+                action=f"deleting {spec.noun}",
+                timeout=self._timeout(inputs, "delete"),
+                params=params,
+            )
+
+    # -- helpers ------------------------------------------------------------------------------------------------
+
+    def _client(self, inputs: Mapping[str, Any]) -> ArmClient:
+        emulator_db = self._settings.get("emulator")
+        if emulator_db:
+            # The local stack has no resource-group resource: the embedded emulator provides the group.
+            server = embedded_emulator(emulator_db)
+            subscription = inputs.get("subscription_id")
+            group = inputs.get("resource_group_name")
+            if subscription and group:
+                server.ensure_resource_group(str(subscription), str(group), self._settings.get("location") or "eastus")
+        return client_for(self._settings)
+
+    def _api_version(self, inputs: Mapping[str, Any]) -> str:
+        return str(inputs.get("api_version") or self._settings.get("apiVersion") or DEFAULT_API_VERSION)
+
+    def _timeout(self, inputs: Mapping[str, Any], operation: str) -> float:
+        configured = (inputs.get("timeouts") or {}).get(operation)
+        seconds = timeout_seconds(configured) if configured is not None else None
+        return seconds if seconds is not None else float(getattr(self.spec.timeouts, operation))
+
+    def _default_location(self, client: ArmClient, inputs: Mapping[str, Any], api_version: str) -> str | None:
+        """The parent workspace's region (not the resource group's: azure-native's mistake, peers.md §1.4)."""
+        if not self.spec.location_from_workspace:
+            return None
+        workspace_path = render_path(WORKSPACE_PATH, inputs)
+        workspace = client.get(workspace_path, api_version=api_version, action="reading the workspace of")
+        location = workspace.get("location")
+        return str(location) if location else None
+
+    def _request_body(self, inputs: Mapping[str, Any], location: object, *, ownership: bool) -> dict[str, Any]:
+        body = build_body(self.spec, inputs)
+        if location:
+            body["location"] = location
+        marker = inputs.get("owner_marker")
+        if ownership and self.spec.ownership_tag and marker:
+            tags = dict(body.get("tags") or {})
+            tags[OWNERSHIP_TAG] = str(marker)
+            body["tags"] = tags
+        return body
+
+    def _take_over(
+        self,
+        client: ArmClient,
+        path: str,
+        api_version: str,
+        inputs: dict[str, Any],
+        existing: dict[str, Any],
+        timeout: float,
+    ) -> dict[str, Any]:
+        """Adopt an existing resource: ours from an interrupted run, or explicitly with ``adopt_existing``."""
+        spec = self.spec
+        marker = inputs.get("owner_marker")
+        owned = bool(marker) and (existing.get("tags") or {}).get(OWNERSHIP_TAG) == marker
+        if not owned and not inputs.get("adopt_existing"):
+            raise AzureMLError(
+                f"creating {spec.noun} {path}: a {spec.noun} with this name already exists and this stack did not "
+                f"create it. To manage it from this stack, set adopt_existing=True on the resource (Python dynamic "
+                f"providers cannot `pulumi import`); otherwise choose another name"
+            )
+        action = f"adopting {spec.noun}"
+        state = str(get_path(existing, "properties.provisioningState") or "Succeeded").lower()
+        if state not in ("succeeded", "failed", "canceled"):
+            print(
+                f"azureml: {action} {spec.noun} {path.rsplit('/', 1)[-1]}: waiting for its {state} to end", flush=True
+            )
+            existing = client.wait_until_terminal(path, api_version=api_version, action=action, timeout=timeout)
+        if not inputs.get("location") and existing.get("location"):
+            inputs["location"] = existing["location"]
+        current = self._inputs_from_body(existing, {**inputs, **{f.name: None for f in spec.fields if f.wire}})
+        for field_ in spec.fields:
+            if field_.write_only and inputs.get(field_.name) is not None:
+                current[field_.name] = inputs[field_.name]  # not readable: trust the program
+        plan = plan_diff(spec, current, inputs)
+        conflicts = [name for name in plan.replaces if name not in {f.name for f in spec.placement}]
+        if conflicts:
+            raise AzureMLError(
+                f"{action} {path}: the existing {spec.noun} differs in properties that cannot change in place: "
+                f"{', '.join(conflicts)}. Make the program match it, or delete it and let Pulumi create it"
+            )
+        if plan.write == "PATCH":
+            patchable = {name for name in plan.changed if plan.rules[name] == "patch"}
+            return client.patch(
+                path, build_body(spec, inputs, only=patchable), api_version=api_version, action=action, timeout=timeout
+            )
+        if plan.write == "PUT" or not owned:
+            # Adoption re-PUTs so the ownership tag is written and the desired state is the server's.
+            request = self._request_body(inputs, inputs.get("location"), ownership=True)
+            return client.put(path, request, api_version=api_version, action=action, timeout=timeout)
+        return existing
+
+    def _clean_up_failed_create(
+        self, client: ArmClient, path: str, api_version: str, inputs: Mapping[str, Any], failure: OperationFailedError
+    ) -> str:
+        """Delete what a failed create left, so Pulumi's 'create is all or nothing' holds; return the message."""
+        spec = self.spec
+        params = spec.delete_params(inputs) if spec.delete_params else None
+        try:
+            client.delete(
+                path,
+                api_version=api_version,
+                action=f"deleting the failed {spec.noun}",
+                timeout=self._timeout(inputs, "delete"),
+                params=params,
+            )
+        except ArmError as cleanup_error:
+            return (
+                f"{failure}. Deleting the failed {spec.noun} did not succeed either ({cleanup_error}); delete it "
+                "in the portal, or run `pulumi up` again (this stack will recognise it as its own)"
+            )
+        return f"{failure}. The failed {spec.noun} was deleted, so nothing was left behind"
+
+    def _after_write(
+        self,
+        client: ArmClient,
+        path: str,
+        api_version: str,
+        inputs: Mapping[str, Any],
+        body: dict[str, Any],
+        timeout: float,
+        action: str,
+    ) -> dict[str, Any]:
+        if self.spec.after_write is None:
+            return body
+        context = HookContext(
+            client=client, path=path, api_version=api_version, inputs=inputs, timeout=timeout, action_prefix=action
+        )
+        return self.spec.after_write(context, body)
+
+    def _inputs_from_body(self, body: Mapping[str, Any], old: Mapping[str, Any]) -> dict[str, Any]:
+        """The inputs as the server now has them, keeping what the server cannot tell (secrets, unset defaults)."""
+        spec = self.spec
+        inputs: dict[str, Any] = {}
+        for field_ in spec.all_fields():
+            previous = old.get(field_.name)
+            if field_.wire is None or field_.write_only or field_.secret:
+                if previous is not None:
+                    inputs[field_.name] = previous
+                continue
+            actual = from_wire(field_, get_path(body, field_.wire))
+            if field_.name == "tags" and isinstance(actual, dict):
+                actual = {key: value for key, value in actual.items() if key != OWNERSHIP_TAG} or None
+            if previous is not None and actual is not None and same_value(field_, previous, actual):
+                inputs[field_.name] = previous  # keep the user's spelling ("West US 2", "NotSpecified"...)
+            elif previous is None and field_.server_default:
+                continue
+            elif actual is not None and actual != {} and actual != []:
+                inputs[field_.name] = actual
+        return inputs
+
+    def _outputs(self, inputs: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
+        outputs: dict[str, Any] = {key: value for key, value in inputs.items() if key != PROVIDER_KEY}
+        if not outputs.get("location") and body.get("location"):
+            outputs["location"] = body["location"]
+        for output in self.spec.outputs:
+            value = get_path(body, output.wire)
+            outputs[output.name] = _normalize_output(output.type, value)
+        outputs["arm_id"] = body.get("id")
+        return outputs
+
+    def _describe(self, inputs: Mapping[str, Any]) -> str:
+        return f"{self.spec.noun} {inputs.get('name', '?')}"
+
+    def _explain(self, plan: DiffPlan) -> str:
+        if plan.replaces:
+            reasons = ", ".join(
+                f"{name} ({self._field_source(name) or 'cannot change in place'})" for name in plan.replaces
+            )
+            order = "delete, then create" if plan.delete_before_replace else "create, then delete"
+            return f"will be REPLACED ({order}) because {reasons} changed"
+        how = {"PATCH": "PATCH", "PUT": "full PUT"}.get(plan.write or "", "")
+        actions = [name for name in plan.changed if plan.rules[name] == "action"]
+        parts = [f"update in place by {how} ({', '.join(plan.changed)})"] if how else []
+        if actions:
+            parts.append(f"run actions for {', '.join(actions)}")
+        if not parts:
+            parts.append(f"provider-side settings change ({', '.join(plan.changed)}); no request to Azure")
+        return "; ".join(parts)
+
+    def _field_source(self, name: str) -> str:
+        try:
+            return self.spec.field(name).update_source
+        except KeyError:
+            return ""
+
+    @contextlib.contextmanager
+    def _reported(self, action: str, inputs: Mapping[str, Any]) -> Iterator[None]:
+        """Turn known errors into :class:`AzureMLError` with any secret value scrubbed from the message."""
+        try:
+            yield
+        except (ArmError, ClientInputError, AzureMLError) as error:
+            message = str(error)
+            if isinstance(error, ClientInputError):
+                message = f"{action} {self._describe(inputs)}: {message}"
+            raise AzureMLError(_redact(message, self._secret_values(inputs))) from None
+
+    def _secret_values(self, inputs: Mapping[str, Any]) -> list[str]:
+        values: list[str] = []
+        for name in self.spec.secret_input_names():
+            _collect_strings(inputs.get(name), values)
+        for setting in SETTINGS:
+            if setting.secret:
+                value = self._settings.get(setting.key)
+                if value:
+                    values.append(value)
+        return values
+
+
+def _inputs_only(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in props.items() if key != PROVIDER_KEY}
+
+
+def _normalize_output(kind: str, value: Any) -> Any:
+    from pulumi_azureml.schema import Field
+
+    return normalize(Field("output", type=kind), value)  # type: ignore[arg-type]
+
+
+def _collect_strings(value: Any, into: list[str]) -> None:
+    if isinstance(value, str) and len(value) >= 4:
+        into.append(value)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            _collect_strings(item, into)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _collect_strings(item, into)
+
+
+def _redact(message: str, secrets: list[str]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        message = message.replace(secret, "***")
+    return message

@@ -1,0 +1,98 @@
+"""Builds the ARM client for a provider process from its settings: cloud, credentials, and the embedded emulator.
+
+One client (and so one token cache and one connection pool) per distinct connection setting, shared by every
+resource kind and every host worker thread in the process. Nothing here is ever pickled.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from pulumi_azureml.arm.auth import (
+    CredentialTokenSource,
+    SecretString,
+    StaticTokenSource,
+    TokenSource,
+    default_credential_factory,
+    service_principal_credential_factory,
+)
+from pulumi_azureml.arm.client import ArmClient
+from pulumi_azureml.arm.clouds import cloud_by_name, custom_cloud
+from pulumi_azureml.arm.errors import ClientInputError
+from pulumi_azureml.settings import Settings
+
+EMULATOR_TOKEN = "pulumi-azureml-emulator"
+
+_LOCK = threading.Lock()
+_CLIENTS: dict[tuple[tuple[str, str | None], ...], ArmClient] = {}
+_EMULATORS: dict[str, Any] = {}
+
+
+def client_for(settings: Settings) -> ArmClient:
+    """The process's client for these settings, built on first use."""
+    key = settings.fingerprint()
+    with _LOCK:
+        client = _CLIENTS.get(key)
+        if client is None:
+            client = _build_client(settings)
+            _CLIENTS[key] = client
+        return client
+
+
+def embedded_emulator(db_path: str) -> Any:
+    """Start (once per process and file) the bundled ARM emulator on loopback with ``db_path`` as its store.
+
+    Used by the ``local`` stack (``azureml:emulator``): the provider host and the program process each run one,
+    sharing state through the SQLite file.
+    """
+    with _LOCK:
+        server = _EMULATORS.get(db_path)
+        if server is None:
+            from pulumi_azureml.emulator import EmulatorServer
+
+            server = EmulatorServer(db_path=db_path).start()
+            _EMULATORS[db_path] = server
+        return server
+
+
+def _build_client(settings: Settings) -> ArmClient:
+    emulator_db = settings.get("emulator")
+    if emulator_db:
+        server = embedded_emulator(emulator_db)
+        return ArmClient(
+            endpoint=str(server.url),
+            token_source=StaticTokenSource(EMULATOR_TOKEN),
+            poll_interval=min(settings.poll_interval(), 1.0),
+        )
+    endpoint = settings.get("endpoint")
+    cloud = custom_cloud(endpoint) if endpoint else cloud_by_name(settings.get("cloud") or "AzureCloud")
+    return ArmClient(
+        endpoint=cloud.management_endpoint,
+        token_source=_token_source(settings, cloud.token_scope, cloud.authority_host),
+        poll_interval=settings.poll_interval(),
+    )
+
+
+def _token_source(settings: Settings, scope: str, authority_host: str) -> TokenSource:
+    static = settings.get("accessToken")
+    if static:
+        return StaticTokenSource(static)
+    client_id = settings.get("clientId")
+    client_secret = settings.get("clientSecret")
+    tenant_id = settings.get("tenantId")
+    if client_secret:
+        if not client_id or not tenant_id:
+            raise ClientInputError(
+                "azureml:clientSecret is set, so azureml:clientId (AZURE_CLIENT_ID) and azureml:tenantId "
+                "(AZURE_TENANT_ID) are required too"
+            )
+        factory = service_principal_credential_factory(
+            tenant_id=tenant_id,
+            client_id=client_id,
+            client_secret=SecretString(client_secret),
+            authority_host=authority_host,
+        )
+    else:
+        factory = default_credential_factory(authority_host=authority_host)
+    return CredentialTokenSource(factory, scope)

@@ -1,0 +1,359 @@
+"""Resource types declared as data: fields, outputs and rules, plus the pure functions that apply them.
+
+A :class:`ResourceSpec` says everything the generic provider needs about one ARM resource type: its path
+template, its input fields (wire path, type, default, validation, secrecy, and how a change is applied:
+``replace``, ``put``, ``patch``, ``action`` or ``none``), its read-only outputs, and a few hooks for behaviour that
+is not a field (extra actions after a write, delete query parameters). Nothing here does I/O or imports Pulumi.
+
+Conversions:
+
+- inputs use snake_case names (Pulumi's Python style); the wire uses the camelCase names of the ARM body. Each
+  :class:`Field` carries its wire path (dotted, relative to its parent), so nested objects convert both ways;
+- ``map`` values (tags, property bags) and ``any`` values pass through unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from pulumi_azureml.arm.client import ArmClient
+
+# The engine's marker for a value not known during preview; equal to ``pulumi.runtime.rpc.UNKNOWN`` (a test checks
+# this), spelled out here so this module needs no Pulumi import.
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+FieldType = Literal["string", "integer", "number", "boolean", "map", "object", "list", "any"]
+UpdateRule = Literal["replace", "put", "patch", "action", "none"]
+"""How a change to a field reaches Azure:
+
+- ``replace``: delete and create again (create-only on the service);
+- ``put``: a full PUT of the resource body;
+- ``patch``: a PATCH carrying only the changed PATCH-able fields;
+- ``action``: no body change; a hook runs an action (e.g. start/stop a compute instance);
+- ``none``: provider-side only (timeouts, adoption flag); state is updated, Azure is not called.
+"""
+
+Validator = Callable[[Any], "str | None"]
+"""Returns a reason (``"must be ..."``) when a value is invalid, else ``None``."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input property."""
+
+    name: str
+    """snake_case input name, as users write it."""
+    wire: str | None = None
+    """Dotted camelCase path in the ARM body (relative to the parent object); ``None`` = never sent."""
+    type: FieldType = "string"
+    description: str = ""
+    required: bool = False
+    default: Any = None
+    """Applied in ``check`` when the input is absent (``None`` = no default)."""
+    choices: tuple[str, ...] = ()
+    choices_case_sensitive: bool = False
+    pattern: str | None = None
+    pattern_rule: str = ""
+    """The pattern in words, for error messages."""
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+    validate: Validator | None = None
+    fields: tuple[Field, ...] = ()
+    """Sub-fields of an ``object``."""
+    item: Field | None = None
+    """Item declaration of a ``list``."""
+    update: UpdateRule | Mapping[str, UpdateRule] = "replace"
+    """How a change is applied; a mapping is keyed by the spec's discriminator value (``"*"`` = otherwise)."""
+    update_source: str = ""
+    """Why the update rule is what it is (spec annotation, service behaviour, peer tool): shown in the docs."""
+    secret: bool = False
+    """Top-level only: the whole value is a secret (wrapped by the resource class, marked secret in state)."""
+    write_only: bool = False
+    """The service never returns it: ``read`` keeps the last value from state instead of reading it."""
+    server_default: bool = False
+    """The service fills it when absent: leaving it unset is never a change, and ``read`` keeps it unset."""
+    applies_to: tuple[str, ...] = ()
+    """Discriminator values this field is valid for (empty = all)."""
+    equivalent: Callable[[Any, Any], bool] | None = None
+    """Custom equality of desired vs. actual (e.g. location spelling); default is exact after normalisation."""
+    setting: str | None = None
+    """A stack-config setting (``azureml:<setting>``) that provides the default for this input."""
+    encode: Callable[[Any], Any] | None = None
+    """Custom input-to-wire conversion when the shapes differ (e.g. a list of ids to an id-keyed object)."""
+    decode: Callable[[Any], Any] | None = None
+    """The inverse of ``encode``."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """One read-only output, read from the ARM body after every create, update and read."""
+
+    name: str
+    wire: str
+    """Dotted camelCase path in the ARM body; ``""`` means the whole body's ``id``-like special handling."""
+    type: FieldType = "string"
+    description: str = ""
+    secret: bool = False
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Default time limits in seconds (Pulumi's ``customTimeouts`` do not reach dynamic providers)."""
+
+    create: float
+    update: float
+    delete: float
+
+
+@dataclass(frozen=True)
+class HookContext:
+    """What a spec hook gets: the client, the resource's path and api-version, its inputs, and a deadline."""
+
+    client: ArmClient
+    path: str
+    api_version: str
+    inputs: Mapping[str, Any]
+    timeout: float
+    action_prefix: str
+    """E.g. ``"creating compute"``: hooks prefix their error messages with the operation they are part of."""
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """Everything the generic provider needs to manage one ARM resource type."""
+
+    kind: str
+    """Short type name (``"Compute"``); part of the Pulumi type token and of every pickled provider: never rename."""
+    noun: str
+    """What users call it in messages (``"compute"``, ``"batch endpoint"``)."""
+    path: str
+    """ARM path template; every ``{placeholder}`` is a placement field, and changing one forces a replacement."""
+    placement: tuple[Field, ...]
+    """Fields that name the resource (path parts); always ``replace``."""
+    fields: tuple[Field, ...]
+    outputs: tuple[Output, ...]
+    timeouts: Timeouts
+    discriminator: str | None = None
+    """Name of the field whose value selects per-type rules (``compute_type``)."""
+    location_from_workspace: bool = False
+    """When ``location`` is not given, use the parent workspace's location (read at create time, not in check)."""
+    delete_params: Callable[[Mapping[str, Any]], dict[str, str]] | None = None
+    after_write: Callable[[HookContext, dict[str, Any]], dict[str, Any]] | None = None
+    """Runs after a create or update has finished; returns extra outputs (e.g. listkeys results, power state)."""
+    validate: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None
+    """Cross-field validation over the checked inputs; returns ``(property, reason)`` pairs."""
+    ownership_tag: bool = True
+    """Write an ownership marker tag at create, so an interrupted create can be recognised as ours on retry."""
+
+    def all_fields(self) -> tuple[Field, ...]:
+        return self.placement + self.fields
+
+    def field(self, name: str) -> Field:
+        for candidate in self.all_fields():
+            if candidate.name == name:
+                return candidate
+        raise KeyError(name)
+
+    def update_rule(self, field_: Field, inputs: Mapping[str, Any]) -> UpdateRule:
+        """The update rule of ``field_`` for these inputs (resolving per-discriminator rules)."""
+        if field_ in self.placement:
+            return "replace"
+        rule = field_.update
+        if isinstance(rule, str):
+            return rule
+        selector = str(inputs.get(self.discriminator, "")) if self.discriminator else ""
+        return rule.get(selector, rule.get("*", "replace"))
+
+    def secret_input_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.secret)
+
+    def secret_output_names(self) -> tuple[str, ...]:
+        return tuple(o.name for o in self.outputs if o.secret)
+
+
+# -- value helpers -----------------------------------------------------------------------------------------------
+
+
+def is_unknown(value: Any) -> bool:
+    """Whether ``value`` is, or contains, a value unknown during preview."""
+    if isinstance(value, str):
+        return value == UNKNOWN
+    if isinstance(value, Mapping):
+        return any(is_unknown(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(is_unknown(v) for v in value)
+    return False
+
+
+def get_path(body: Mapping[str, Any] | None, dotted: str) -> Any:
+    """``body["a"]["b"]`` for ``"a.b"``; ``None`` when any step is missing."""
+    current: Any = body
+    for part in dotted.split("."):
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(part)
+    return current
+
+
+def set_path(body: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set ``body["a"]["b"] = value`` for ``"a.b"``, creating intermediate objects."""
+    parts = dotted.split(".")
+    current = body
+    for part in parts[:-1]:
+        nested = current.get(part)
+        if not isinstance(nested, dict):
+            nested = {}
+            current[part] = nested
+        current = nested
+    current[parts[-1]] = value
+
+
+def whole_number(value: Any) -> int | None:
+    """``3`` for ``3`` or ``3.0`` (the engine sends every number as a float); ``None`` if not a whole number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return None
+
+
+def normalize(field_: Field, value: Any) -> Any:
+    """Bring a value into its canonical form: integers as ``int``, objects and lists recursively."""
+    if value is None or is_unknown(value):
+        return value
+    if field_.type == "integer":
+        number = whole_number(value)
+        return number if number is not None else value
+    if field_.type == "number" and isinstance(value, int | float) and not isinstance(value, bool):
+        number = whole_number(value)
+        return number if number is not None else float(value)
+    if field_.type == "object" and isinstance(value, Mapping) and field_.fields:
+        known = {sub.name: sub for sub in field_.fields}
+        result: dict[str, Any] = {}
+        for key, sub_value in value.items():
+            sub = known.get(key)
+            normalized = normalize(sub, sub_value) if sub else sub_value
+            if normalized is not None:
+                result[key] = normalized
+        return result
+    if field_.type == "list" and isinstance(value, list | tuple):
+        return [normalize(field_.item, item) if field_.item else item for item in value]
+    if field_.type in ("map", "any") and isinstance(value, Mapping):
+        return {key: _normalize_any(item) for key, item in value.items()}
+    return value
+
+
+def _normalize_any(value: Any) -> Any:
+    if isinstance(value, float):
+        number = whole_number(value)
+        return number if number is not None else value
+    if isinstance(value, Mapping):
+        return {key: _normalize_any(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_normalize_any(item) for item in value]
+    return value
+
+
+# -- wire conversion -----------------------------------------------------------------------------------------------
+
+
+def to_wire(field_: Field, value: Any) -> Any:
+    """Convert an input value (snake_case keys) to its ARM body form (camelCase keys)."""
+    if value is None:
+        return None
+    if field_.encode is not None:
+        return field_.encode(value)
+    if field_.type == "object" and field_.fields and isinstance(value, Mapping):
+        body: dict[str, Any] = {}
+        for sub in field_.fields:
+            sub_value = value.get(sub.name)
+            if sub_value is not None and sub.wire:
+                set_path(body, sub.wire, to_wire(sub, sub_value))
+        return body
+    if field_.type == "list" and field_.item is not None and isinstance(value, list | tuple):
+        return [to_wire(field_.item, item) for item in value]
+    return value
+
+
+def from_wire(field_: Field, value: Any) -> Any:
+    """Convert an ARM body value back to input form (snake_case keys); unknown wire keys are dropped."""
+    if value is None:
+        return None
+    if field_.decode is not None:
+        return field_.decode(value)
+    if field_.type == "object" and field_.fields and isinstance(value, Mapping):
+        result: dict[str, Any] = {}
+        for sub in field_.fields:
+            if not sub.wire:
+                continue
+            sub_value = from_wire(sub, get_path(value, sub.wire))
+            if sub_value is not None:
+                result[sub.name] = sub_value
+        return result
+    if field_.type == "list" and field_.item is not None and isinstance(value, list):
+        return [from_wire(field_.item, item) for item in value]
+    return normalize(field_, value)
+
+
+def build_body(spec: ResourceSpec, inputs: Mapping[str, Any], only: set[str] | None = None) -> dict[str, Any]:
+    """The ARM request body for ``inputs`` (all wire fields, or only the named ones, e.g. for a PATCH)."""
+    body: dict[str, Any] = {}
+    for field_ in spec.fields:
+        if field_.wire is None or (only is not None and field_.name not in only):
+            continue
+        value = inputs.get(field_.name)
+        if value is None:
+            continue
+        set_path(body, field_.wire, to_wire(field_, value))
+    return body
+
+
+# -- comparison ------------------------------------------------------------------------------------------------------
+
+
+def same_value(field_: Field, desired: Any, actual: Any) -> bool:
+    """Whether ``desired`` (an input) and ``actual`` (state or server) mean the same thing for ``field_``."""
+    desired = normalize(field_, desired)
+    actual = normalize(field_, actual)
+    if field_.equivalent is not None and desired is not None and actual is not None:
+        return field_.equivalent(desired, actual)
+    if field_.type == "object" and field_.fields and isinstance(desired, Mapping) and isinstance(actual, Mapping):
+        for sub in field_.fields:
+            sub_desired = desired.get(sub.name)
+            sub_actual = actual.get(sub.name)
+            if sub_desired is None and (sub.server_default or sub_actual is None):
+                continue
+            if not same_value(sub, sub_desired, sub_actual):
+                return False
+        return True
+    if field_.type == "list" and field_.item is not None and isinstance(desired, list) and isinstance(actual, list):
+        return len(desired) == len(actual) and all(
+            same_value(field_.item, d, a) for d, a in zip(desired, actual, strict=True)
+        )
+    if field_.type == "map" and desired in (None, {}) and actual in (None, {}):
+        return True
+    if isinstance(desired, str) and isinstance(actual, str) and field_.choices and not field_.choices_case_sensitive:
+        return desired.lower() == actual.lower()
+    return bool(desired == actual)
+
+
+def location_equivalent(desired: Any, actual: Any) -> bool:
+    """ARM regions compare without case and spaces ("West US 2" == "westus2"), as azure-native does."""
+    return _squash(desired) == _squash(actual)
+
+
+def case_insensitive_equivalent(desired: Any, actual: Any) -> bool:
+    """ARM ids and VM sizes come back with varying case (contract §7.3)."""
+    return str(desired).lower().rstrip("/") == str(actual).lower().rstrip("/")
+
+
+def _squash(value: Any) -> str:
+    return re.sub(r"\s+", "", str(value)).lower()

@@ -1,0 +1,187 @@
+"""Field declarations shared by several resource types: placement, identity, sku, tags and provider-side meta."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_azureml.schema import Field, UpdateRule, case_insensitive_equivalent, location_equivalent
+from pulumi_azureml.validation import arm_id, timeout_seconds
+
+OWNERSHIP_TAG = "pulumi-azureml-owner"
+"""Tag written at create: lets a retried create recognise a resource its own interrupted run made (README)."""
+
+RESOURCE_GROUP_PATTERN = r"[-\w\._\(\)]+"
+WORKSPACE_PATTERN = r"[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}"
+
+SUBSCRIPTION_ID = Field(
+    "subscription_id",
+    description="Azure subscription id. Default: stack config azureml:subscriptionId, then AZURE_SUBSCRIPTION_ID.",
+    required=True,
+    setting="subscriptionId",
+    equivalent=case_insensitive_equivalent,
+)
+RESOURCE_GROUP_NAME = Field(
+    "resource_group_name",
+    description="Resource group. Default: azureml:resourceGroupName, then AZURE_RESOURCE_GROUP.",
+    required=True,
+    setting="resourceGroupName",
+    pattern=RESOURCE_GROUP_PATTERN,
+    pattern_rule="must contain only letters, digits, '-', '_', '.', '(' and ')' (ARM rule)",
+    max_length=90,
+    equivalent=case_insensitive_equivalent,
+)
+WORKSPACE_NAME = Field(
+    "workspace_name",
+    description="Azure ML workspace. Default: azureml:workspaceName, then AZURE_ML_WORKSPACE_NAME.",
+    required=True,
+    setting="workspaceName",
+    pattern=WORKSPACE_PATTERN,
+    pattern_rule="must be 3-33 characters: a letter or digit, then letters, digits, '-' or '_'",
+    equivalent=case_insensitive_equivalent,
+)
+
+
+def location_field(*, description: str, required: bool = False, setting: str | None = None) -> Field:
+    return Field(
+        "location",
+        wire="location",
+        description=description,
+        required=required,
+        setting=setting,
+        equivalent=location_equivalent,
+        update_source="ARM TrackedResource: location is create-only ([read, create])",
+    )
+
+
+def tags_field(update: UpdateRule | Mapping[str, UpdateRule], source: str, *, non_empty_values: bool = False) -> Field:
+    def check(value: Any) -> str | None:
+        if OWNERSHIP_TAG in value:
+            return f"must not set the tag {OWNERSHIP_TAG!r}: this package manages it"
+        if non_empty_values:
+            empty = sorted(key for key, item in value.items() if item == "")
+            if empty:
+                return f"values must not be empty (the service rejects them): {', '.join(empty)}"
+        return None
+
+    return Field(
+        "tags",
+        wire="tags",
+        type="map",
+        description="Resource tags.",
+        update=update,
+        update_source=source,
+        validate=check,
+    )
+
+
+IDENTITY_TYPES = ("None", "SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned")
+
+
+def _identity_check(value: Any) -> str | None:
+    kind = str(value.get("type", ""))
+    ids = value.get("user_assigned_identities") or []
+    if "UserAssigned" in kind and not ids:
+        return "user_assigned_identities must list at least one identity id when type includes UserAssigned"
+    if ids and "UserAssigned" not in kind:
+        return "user_assigned_identities is only allowed when type includes UserAssigned"
+    return None
+
+
+def identity_field(
+    update: UpdateRule | Mapping[str, UpdateRule], source: str, *, types: tuple[str, ...] = IDENTITY_TYPES
+) -> Field:
+    return Field(
+        "identity",
+        wire="identity",
+        type="object",
+        description="Managed identity: type and, for UserAssigned, the identity ARM ids.",
+        update=update,
+        update_source=source,
+        validate=_identity_check,
+        fields=(
+            Field("type", wire="type", required=True, choices=types),
+            Field(
+                "user_assigned_identities",
+                wire="userAssignedIdentities",
+                type="list",
+                item=Field("identity", validate=arm_id),
+                # The wire form is an object keyed by identity id ({"<id>": {}}); the service fills the values.
+                encode=lambda ids: {identity: {} for identity in ids},
+                decode=lambda keyed: sorted(keyed) if isinstance(keyed, dict) else keyed,
+                equivalent=lambda desired, actual: (
+                    {str(i).lower() for i in desired} == {str(i).lower() for i in actual}
+                ),
+            ),
+        ),
+    )
+
+
+def sku_field(update: UpdateRule | Mapping[str, UpdateRule], source: str) -> Field:
+    return Field(
+        "sku",
+        wire="sku",
+        type="object",
+        description="SKU: name (required), tier, size, family, capacity.",
+        update=update,
+        update_source=source,
+        fields=(
+            Field("name", wire="name", required=True),
+            Field("tier", wire="tier", choices=("Free", "Basic", "Standard", "Premium")),
+            Field("size", wire="size"),
+            Field("family", wire="family"),
+            Field("capacity", wire="capacity", type="integer", minimum=0),
+        ),
+    )
+
+
+def _timeouts_check(value: Any) -> str | None:
+    for key in ("create", "update", "delete"):
+        raw = value.get(key)
+        if raw is None:
+            continue
+        seconds = timeout_seconds(raw)
+        if seconds is None:
+            return f"{key} must be seconds or a duration such as '45m', '2h' or 'PT45M', got {raw!r}"
+        if not 1 <= seconds <= 86400:
+            return f"{key} must be between 1 second and 24 hours, got {raw!r}"
+    return None
+
+
+META_FIELDS: tuple[Field, ...] = (
+    Field(
+        "api_version",
+        description="ARM api-version for this resource. Default: azureml:apiVersion, then 2025-12-01.",
+        setting="apiVersion",
+        pattern=r"\d{4}-\d{2}-\d{2}(-preview)?",
+        pattern_rule="must look like 2025-12-01",
+        update="none",
+        update_source="provider-side: changes which api-version later requests use",
+    ),
+    Field(
+        "timeouts",
+        type="object",
+        description="Time limits for create/update/delete: seconds or '45m', '2h', 'PT45M'.",
+        update="none",
+        update_source="provider-side (Pulumi customTimeouts do not reach dynamic providers)",
+        validate=_timeouts_check,
+        fields=(Field("create", type="any"), Field("update", type="any"), Field("delete", type="any")),
+    ),
+    Field(
+        "adopt_existing",
+        type="boolean",
+        default=False,
+        description="Take over a resource that already exists instead of refusing (pulumi import does not work "
+        "for dynamic providers).",
+        update="none",
+        update_source="provider-side: only consulted at create",
+    ),
+    Field(
+        "owner_marker",
+        description="Set by the resource class (project/stack/name); written as a tag at create. Not for users.",
+        update="none",
+        update_source="provider-side: only consulted at create",
+    ),
+)
+
+VM_SIZE_EQUIVALENT = case_insensitive_equivalent

@@ -1,0 +1,249 @@
+"""``check``: apply defaults, normalise and validate inputs against a :class:`ResourceSpec`, with no I/O.
+
+Every failure names the property (dotted for nested values, e.g. ``scale_settings.max_node_count``) and the rule
+it broke, so a user can fix it from the message alone. Values unknown during preview are not validated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_azureml.arm.errors import ClientInputError
+from pulumi_azureml.arm.ids import validate_name
+from pulumi_azureml.schema import Field, ResourceSpec, is_unknown, normalize, whole_number
+from pulumi_azureml.settings import SETTINGS_BY_KEY, Settings
+
+Failure = tuple[str, str]
+
+_ISO_DURATION = re.compile(
+    r"^P(?!$)(?:(?P<days>\d+(?:\.\d+)?)D)?(?:T(?=\d)(?:(?P<hours>\d+(?:\.\d+)?)H)?"
+    r"(?:(?P<minutes>\d+(?:\.\d+)?)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
+)
+_SHORT_DURATION = re.compile(r"^(?P<amount>\d+(?:\.\d+)?)(?P<unit>s|m|h|d)$")
+_SHORT_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def iso8601_seconds(text: str) -> float | None:
+    """Seconds in an ISO-8601 duration such as ``PT5M`` or ``P1DT2H`` (days and time parts only), else ``None``."""
+    match = _ISO_DURATION.match(text)
+    if not match:
+        return None
+    parts = {key: float(value) for key, value in match.groupdict().items() if value}
+    return (
+        parts.get("days", 0.0) * 86400
+        + parts.get("hours", 0.0) * 3600
+        + parts.get("minutes", 0.0) * 60
+        + parts.get("seconds", 0.0)
+    )
+
+
+def timeout_seconds(value: Any) -> float | None:
+    """A timeout given as seconds, ``"45m"``/``"2h"``/``"90s"``, or ISO-8601 (``"PT45M"``); ``None`` if invalid."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        short = _SHORT_DURATION.match(value.strip().lower())
+        if short:
+            return float(short.group("amount")) * _SHORT_UNITS[short.group("unit")]
+        return iso8601_seconds(value.strip().upper())
+    return None
+
+
+def duration_between(minimum: float, maximum: float) -> Any:
+    """A validator for ISO-8601 durations within ``[minimum, maximum]`` seconds."""
+
+    def check(value: Any) -> str | None:
+        seconds = iso8601_seconds(value) if isinstance(value, str) else None
+        if seconds is None:
+            return f"must be an ISO-8601 duration such as 'PT15M' or 'P1D', got {value!r}"
+        if not minimum <= seconds <= maximum:
+            return f"must be between {_human(minimum)} and {_human(maximum)}, got {value!r}"
+        return None
+
+    return check
+
+
+def iso_duration(value: Any) -> str | None:
+    """Validator: any ISO-8601 duration."""
+    if not isinstance(value, str) or iso8601_seconds(value) is None:
+        return f"must be an ISO-8601 duration such as 'PT5M' or 'PT30S', got {value!r}"
+    return None
+
+
+def arm_id(value: Any) -> str | None:
+    """Validator: an absolute ARM resource id."""
+    if not isinstance(value, str) or not value.startswith("/subscriptions/") or len(value.split("/")) < 5:
+        return f"must be an ARM resource id starting with /subscriptions/, got {value!r}"
+    return None
+
+
+def _human(seconds: float) -> str:
+    if seconds % 86400 == 0:
+        return f"{seconds / 86400:g} day(s)"
+    if seconds % 3600 == 0:
+        return f"{seconds / 3600:g} hour(s)"
+    return f"{seconds / 60:g} minute(s)"
+
+
+def check_inputs(
+    spec: ResourceSpec,
+    news: Mapping[str, Any],
+    settings: Settings,
+    *,
+    ignored_keys: frozenset[str] = frozenset(),
+) -> tuple[dict[str, Any], list[Failure]]:
+    """Return the checked inputs (defaults applied, normalised) and the failures; does no I/O."""
+    failures: list[Failure] = []
+    known = {f.name: f for f in spec.all_fields()}
+    inputs: dict[str, Any] = {}
+    for key, value in news.items():
+        if key in ignored_keys:
+            continue
+        if key not in known:
+            failures.append((key, f"is not a property of {spec.kind}; check the spelling (inputs are snake_case)"))
+            continue
+        if value is not None:
+            inputs[key] = value
+
+    for field_ in spec.all_fields():
+        if inputs.get(field_.name) is None:
+            if field_.setting:
+                value = settings.get(field_.setting)
+                if value not in (None, ""):
+                    inputs[field_.name] = value
+                    continue
+            if field_.default is not None:
+                inputs[field_.name] = field_.default
+        if field_.name in inputs:
+            inputs[field_.name] = normalize(field_, inputs[field_.name])
+
+    selector = str(inputs.get(spec.discriminator, "")) if spec.discriminator else ""
+    for field_ in spec.all_fields():
+        value = inputs.get(field_.name)
+        if value is None:
+            if field_.required and _applies(field_, selector):
+                failures.append((field_.name, _missing_reason(field_)))
+            continue
+        if field_.applies_to and selector and not is_unknown(selector) and selector not in field_.applies_to:
+            allowed = ", ".join(field_.applies_to)
+            failures.append((field_.name, f"applies only to {spec.discriminator} {allowed}, not {selector}; remove it"))
+            continue
+        if field_ in spec.placement and not is_unknown(value):
+            try:
+                validate_name(field_.name, value)
+            except ClientInputError as error:
+                failures.append((field_.name, str(error).removeprefix(f"{field_.name} ")))
+                continue
+        failures.extend(validate_value(field_, value, field_.name))
+
+    if not failures and spec.validate is not None:
+        failures.extend(spec.validate(inputs))
+    return inputs, failures
+
+
+def _applies(field_: Field, selector: str) -> bool:
+    return not field_.applies_to or selector in field_.applies_to
+
+
+def _missing_reason(field_: Field) -> str:
+    if field_.setting:
+        environment = " or ".join(SETTINGS_BY_KEY[field_.setting].environment)
+        return (
+            f"is required: set it on the resource, or `pulumi config set azureml:{field_.setting} <value>`, "
+            f"or the environment variable {environment}"
+        )
+    return "is required"
+
+
+def validate_value(field_: Field, value: Any, where: str) -> list[Failure]:
+    """Validate one (normalised) value against its field declaration; nested failures carry dotted paths."""
+    if is_unknown(value):
+        return []
+    failures: list[Failure] = []
+    kind = field_.type
+    if kind == "string":
+        if not isinstance(value, str):
+            return [(where, f"must be a string, got {_type_name(value)}")]
+        if field_.choices:
+            allowed = field_.choices if field_.choices_case_sensitive else tuple(c.lower() for c in field_.choices)
+            probe = value if field_.choices_case_sensitive else value.lower()
+            if probe not in allowed:
+                failures.append((where, f"must be one of {', '.join(field_.choices)}; got {value!r}"))
+        if field_.max_length is not None and len(value) > field_.max_length:
+            failures.append((where, f"must be at most {field_.max_length} characters, got {len(value)}"))
+        if field_.pattern and not re.fullmatch(field_.pattern, value):
+            rule = field_.pattern_rule or f"must match {field_.pattern}"
+            failures.append((where, f"{rule}; got {value!r}"))
+    elif kind == "integer":
+        number = whole_number(value)
+        if number is None:
+            return [(where, f"must be a whole number, got {value!r}")]
+        failures.extend(_range(field_, number, where))
+    elif kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return [(where, f"must be a number, got {_type_name(value)}")]
+        failures.extend(_range(field_, value, where))
+    elif kind == "boolean":
+        if not isinstance(value, bool):
+            return [(where, f"must be true or false, got {value!r}")]
+    elif kind == "map":
+        if not isinstance(value, Mapping):
+            return [(where, f"must be a mapping of strings to strings, got {_type_name(value)}")]
+        for key, item in value.items():
+            if is_unknown(item):
+                continue
+            if not isinstance(item, str):
+                failures.append((f"{where}.{key}", f"must be a string, got {_type_name(item)}"))
+    elif kind == "object":
+        if not isinstance(value, Mapping):
+            return [(where, f"must be an object, got {_type_name(value)}")]
+        if field_.fields:
+            known = {sub.name: sub for sub in field_.fields}
+            for key in value:
+                if key not in known:
+                    names = ", ".join(sorted(known))
+                    failures.append((f"{where}.{key}", f"is not a property of {where}; expected one of: {names}"))
+            for sub in field_.fields:
+                sub_value = value.get(sub.name)
+                if sub_value is None:
+                    if sub.required:
+                        failures.append((f"{where}.{sub.name}", "is required"))
+                    continue
+                failures.extend(validate_value(sub, sub_value, f"{where}.{sub.name}"))
+    elif kind == "list":
+        if not isinstance(value, list | tuple):
+            return [(where, f"must be a list, got {_type_name(value)}")]
+        if field_.max_length is not None and len(value) > field_.max_length:
+            failures.append((where, f"must have at most {field_.max_length} items, got {len(value)}"))
+        if field_.item is not None:
+            for index, item in enumerate(value):
+                failures.extend(validate_value(field_.item, item, f"{where}[{index}]"))
+    if not failures and field_.validate is not None:
+        reason = field_.validate(value)
+        if reason:
+            failures.append((where, reason))
+    return failures
+
+
+def _range(field_: Field, number: float, where: str) -> list[Failure]:
+    if field_.minimum is not None and number < field_.minimum:
+        return [(where, f"must be at least {field_.minimum:g}, got {number:g}")]
+    if field_.maximum is not None and number > field_.maximum:
+        return [(where, f"must be at most {field_.maximum:g}, got {number:g}")]
+    return []
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
