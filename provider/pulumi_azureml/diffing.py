@@ -56,7 +56,7 @@ def plan_diff(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, An
             continue
         changed.append(field_.name)
         # The rule of the *new* discriminator value decides (a changed compute_type is itself a replace).
-        rules[field_.name] = spec.update_rule(field_, news)
+        rules[field_.name] = spec.update_rule(field_, news, old)
 
     replaces = [name for name in changed if rules[name] == "replace"]
     placement_names = {f.name for f in spec.placement}

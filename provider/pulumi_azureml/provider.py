@@ -46,6 +46,8 @@ from pulumi_azureml.schema import (
     get_path,
     normalize,
     same_value,
+    set_path,
+    to_wire,
 )
 from pulumi_azureml.settings import CONFIG_NAMESPACE, DEFAULT_API_VERSION, SETTINGS, Settings
 from pulumi_azureml.specs import SPECS
@@ -116,6 +118,9 @@ class AzureMLProvider(ResourceProvider):
             path = render_path(spec.path, inputs)
             api_version = self._api_version(inputs)
             timeout = self._timeout(inputs, "create")
+            if spec.parent_kind:
+                body = self._write_into_parent(client, path, api_version, inputs, timeout, f"creating {spec.noun}")
+                return CreateResult(f"{body.get('id') or path}#{spec.kind}", self._outputs(inputs, body))
             existing = client.get_if_exists(path, api_version=api_version, action=f"reading {spec.noun}")
             if existing is not None:
                 body = self._take_over(client, path, api_version, inputs, existing, timeout)
@@ -129,8 +134,10 @@ class AzureMLProvider(ResourceProvider):
                 except OperationFailedError as failure:
                     message = self._clean_up_failed_create(client, path, api_version, inputs, failure)
                     raise AzureMLError(message) from None
-            body = self._after_write(client, path, api_version, inputs, body, timeout, f"creating {spec.noun}")
-            return CreateResult(str(body.get("id") or path), self._outputs(inputs, body))
+            action = f"creating {spec.noun}"
+            body = self._after_write(client, path, api_version, inputs, body, timeout, action)
+            extra = self._extra_outputs(client, path, api_version, inputs, body, timeout, action)
+            return CreateResult(str(body.get("id") or path), self._outputs(inputs, body, extra))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         spec = self.spec
@@ -142,7 +149,11 @@ class AzureMLProvider(ResourceProvider):
             if body is None:
                 return ReadResult("", {})
             inputs = self._inputs_from_body(body, old)
-            return ReadResult(str(body.get("id") or id_), self._outputs(inputs, body), inputs)
+            if spec.parent_kind:
+                return ReadResult(id_, self._outputs(inputs, body), inputs)
+            timeout = self._timeout(old, "update")
+            extra = self._extra_outputs(client, path, self._api_version(old), inputs, body, timeout, "reading")
+            return ReadResult(str(body.get("id") or id_), self._outputs(inputs, body, extra), inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         spec = self.spec
@@ -155,13 +166,18 @@ class AzureMLProvider(ResourceProvider):
             timeout = self._timeout(inputs, "update")
             action = f"updating {spec.noun}"
             body: dict[str, Any] | None = None
-            if plan.write == "PATCH":
+            if spec.parent_kind:
+                if plan.write:
+                    body = self._write_into_parent(client, path, api_version, inputs, timeout, action)
+                    return UpdateResult(self._outputs(inputs, body))
+            elif plan.write == "PATCH":
                 patchable = {name for name in plan.changed if plan.rules[name] == "patch"}
                 request = build_body(spec, inputs, only=patchable)
                 body = client.patch(path, request, api_version=api_version, action=action, timeout=timeout)
             elif plan.write == "PUT":
                 location = inputs.get("location") or olds.get("location")
                 request = self._request_body(inputs, location, ownership=True)
+                self._preserve_server_values(client, path, api_version, request)
                 body = client.put(path, request, api_version=api_version, action=action, timeout=timeout)
             if any(rule == "action" for rule in plan.rules.values()):
                 if body is None:
@@ -177,13 +193,17 @@ class AzureMLProvider(ResourceProvider):
                 return UpdateResult(outputs)
             if not inputs.get("location") and olds.get("location"):
                 inputs["location"] = olds["location"]
-            return UpdateResult(self._outputs(inputs, body))
+            extra = self._extra_outputs(client, path, api_version, inputs, body, timeout, action)
+            return UpdateResult(self._outputs(inputs, body, extra))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         spec = self.spec
         inputs = _inputs_only(props)
         with self._reported(f"deleting {spec.noun}", inputs):
             client = self._client(inputs)
+            if spec.parent_kind:
+                self._clear_from_parent(client, render_path(spec.path, inputs), inputs)
+                return
             params = spec.delete_params(inputs) if spec.delete_params else None
             client.delete(
                 render_path(spec.path, inputs),
@@ -281,6 +301,9 @@ class AzureMLProvider(ResourceProvider):
         if plan.write == "PUT" or not owned:
             # Adoption re-PUTs so the ownership tag is written and the desired state is the server's.
             request = self._request_body(inputs, inputs.get("location"), ownership=True)
+            for preserved in spec.preserve_on_put:
+                if get_path(request, preserved) is None and get_path(existing, preserved) is not None:
+                    set_path(request, preserved, get_path(existing, preserved))
             return client.put(path, request, api_version=api_version, action=action, timeout=timeout)
         return existing
 
@@ -322,12 +345,97 @@ class AzureMLProvider(ResourceProvider):
         )
         return self.spec.after_write(context, body)
 
+    def _preserve_server_values(self, client: ArmClient, path: str, api_version: str, request: dict[str, Any]) -> None:
+        """A PUT is a full replace: carry over server values that no input here manages (``preserve_on_put``)."""
+        missing = [p for p in self.spec.preserve_on_put if get_path(request, p) is None]
+        if not missing:
+            return
+        current = client.get(path, api_version=api_version, action=f"reading {self.spec.noun}")
+        for preserved in missing:
+            value = get_path(current, preserved)
+            if value is not None:
+                set_path(request, preserved, value)
+
+    def _parent_body(self, client: ArmClient, path: str, api_version: str, action: str) -> dict[str, Any] | None:
+        """The parent resource as a PUT body: the GET response without its read-only parts."""
+        parent_spec = SPECS[str(self.spec.parent_kind)]
+        current = client.get_if_exists(path, api_version=api_version, action=action)
+        if current is None:
+            return None
+        body = {key: value for key, value in current.items() if key not in ("id", "name", "type", "systemData")}
+        for output in parent_spec.outputs:
+            if output.wire and "." in output.wire:
+                parent, _, leaf = output.wire.rpartition(".")
+                container = get_path(body, parent)
+                if isinstance(container, dict):
+                    container.pop(leaf, None)
+        identity = body.get("identity")
+        if isinstance(identity, dict):
+            identity.pop("principalId", None)
+            identity.pop("tenantId", None)
+            if isinstance(identity.get("userAssignedIdentities"), dict):
+                identity["userAssignedIdentities"] = {key: {} for key in identity["userAssignedIdentities"]}
+        return body
+
+    def _write_into_parent(
+        self, client: ArmClient, path: str, api_version: str, inputs: Mapping[str, Any], timeout: float, action: str
+    ) -> dict[str, Any]:
+        parent_noun = SPECS[str(self.spec.parent_kind)].noun
+        body = self._parent_body(client, path, api_version, action)
+        if body is None:
+            raise AzureMLError(f"{action} {path}: the {parent_noun} does not exist; create it first")
+        for field_ in self.spec.fields:
+            if field_.wire and inputs.get(field_.name) is not None:
+                set_path(body, field_.wire, to_wire(field_, inputs[field_.name]))
+        return client.put(path, body, api_version=api_version, action=action, timeout=timeout)
+
+    def _clear_from_parent(self, client: ArmClient, path: str, inputs: Mapping[str, Any]) -> None:
+        """Unset our fields on the parent, if it still exists and still holds our values."""
+        api_version = self._api_version(inputs)
+        action = f"deleting {self.spec.noun}"
+        body = self._parent_body(client, path, api_version, action)
+        if body is None:
+            return
+        changed = False
+        for field_ in self.spec.fields:
+            if not field_.wire:
+                continue
+            current = get_path(body, field_.wire)
+            if current is not None and same_value(field_, inputs.get(field_.name), current):
+                set_path(body, field_.wire, None)
+                changed = True
+        if changed:
+            client.put(path, body, api_version=api_version, action=action, timeout=self._timeout(inputs, "delete"))
+
+    def _extra_outputs(
+        self,
+        client: ArmClient,
+        path: str,
+        api_version: str,
+        inputs: Mapping[str, Any],
+        body: dict[str, Any],
+        timeout: float,
+        action: str,
+    ) -> dict[str, Any]:
+        if self.spec.extra_outputs is None:
+            return {}
+        context = HookContext(
+            client=client, path=path, api_version=api_version, inputs=inputs, timeout=timeout, action_prefix=action
+        )
+        return self.spec.extra_outputs(context, body)
+
     def _inputs_from_body(self, body: Mapping[str, Any], old: Mapping[str, Any]) -> dict[str, Any]:
         """The inputs as the server now has them, keeping what the server cannot tell (secrets, unset defaults)."""
         spec = self.spec
         inputs: dict[str, Any] = {}
+        selector = ""
+        if spec.discriminator:
+            discriminator = spec.field(spec.discriminator)
+            selector = str(old.get(spec.discriminator) or get_path(body, discriminator.wire or "") or "")
         for field_ in spec.all_fields():
             previous = old.get(field_.name)
+            if field_.applies_to and selector and selector not in field_.applies_to:
+                continue  # e.g. an attached type's raw `properties` overlaps a cluster's typed fields
             if field_.wire is None or field_.write_only or field_.secret:
                 if previous is not None:
                     inputs[field_.name] = previous
@@ -343,18 +451,22 @@ class AzureMLProvider(ResourceProvider):
                 inputs[field_.name] = actual
         return inputs
 
-    def _outputs(self, inputs: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
+    def _outputs(
+        self, inputs: Mapping[str, Any], body: Mapping[str, Any], extra: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
         outputs: dict[str, Any] = {key: value for key, value in inputs.items() if key != PROVIDER_KEY}
-        if not outputs.get("location") and body.get("location"):
+        if not outputs.get("location") and body.get("location") and not self.spec.parent_kind:
             outputs["location"] = body["location"]
         for output in self.spec.outputs:
-            value = get_path(body, output.wire)
-            outputs[output.name] = _normalize_output(output.type, value)
+            if output.wire:
+                outputs[output.name] = _normalize_output(output.type, get_path(body, output.wire))
+        outputs.update(extra or {})
         outputs["arm_id"] = body.get("id")
         return outputs
 
     def _describe(self, inputs: Mapping[str, Any]) -> str:
-        return f"{self.spec.noun} {inputs.get('name', '?')}"
+        name = inputs.get("name") or inputs.get("endpoint_name") or "?"
+        return f"{self.spec.noun} {name}"
 
     def _explain(self, plan: DiffPlan) -> str:
         if plan.replaces:

@@ -68,8 +68,9 @@ class Field:
     """Sub-fields of an ``object``."""
     item: Field | None = None
     """Item declaration of a ``list``."""
-    update: UpdateRule | Mapping[str, UpdateRule] = "replace"
-    """How a change is applied; a mapping is keyed by the spec's discriminator value (``"*"`` = otherwise)."""
+    update: UpdateRule | Mapping[str, UpdateRule] | Callable[[Any, Any], UpdateRule] = "replace"
+    """How a change is applied; a mapping is keyed by the spec's discriminator value (``"*"`` = otherwise); a
+    callable gets ``(old, new)`` values (e.g. a property bag that may only grow)."""
     update_source: str = ""
     """Why the update rule is what it is (spec annotation, service behaviour, peer tool): shown in the docs."""
     secret: bool = False
@@ -150,6 +151,15 @@ class ResourceSpec:
     """Cross-field validation over the checked inputs; returns ``(property, reason)`` pairs."""
     ownership_tag: bool = True
     """Write an ownership marker tag at create, so an interrupted create can be recognised as ours on retry."""
+    preserve_on_put: tuple[str, ...] = ()
+    """Wire paths the server may hold that no input manages here (e.g. an endpoint's default deployment, set by
+    another resource): an update PUT, being a full replace, first GETs them and sends them back unchanged."""
+    parent_kind: str | None = None
+    """Set when the resource is a property of an existing parent of this kind (``path`` is the parent's): create
+    and update are a read-modify-write PUT of the parent, delete clears the fields; nothing else is created or
+    deleted in Azure."""
+    extra_outputs: Callable[[HookContext, dict[str, Any]], dict[str, Any]] | None = None
+    """Runs after create, update and read; returns outputs that need another call (e.g. listkeys)."""
 
     def all_fields(self) -> tuple[Field, ...]:
         return self.placement + self.fields
@@ -160,13 +170,15 @@ class ResourceSpec:
                 return candidate
         raise KeyError(name)
 
-    def update_rule(self, field_: Field, inputs: Mapping[str, Any]) -> UpdateRule:
-        """The update rule of ``field_`` for these inputs (resolving per-discriminator rules)."""
+    def update_rule(self, field_: Field, inputs: Mapping[str, Any], old: Any = None) -> UpdateRule:
+        """The update rule of ``field_`` for these inputs (resolving per-discriminator and value rules)."""
         if field_ in self.placement:
             return "replace"
         rule = field_.update
         if isinstance(rule, str):
             return rule
+        if callable(rule):
+            return rule(old, inputs.get(field_.name))
         selector = str(inputs.get(self.discriminator, "")) if self.discriminator else ""
         return rule.get(selector, rule.get("*", "replace"))
 

@@ -42,7 +42,7 @@ def prepare(
     spec = SPECS[kind]
     props: dict[str, Any] = to_props(args) if args is not None else {}
     props.update({key: to_props(value) for key, value in kwargs.items() if value is not None})
-    if "name" not in props:
+    if "name" not in props and any(f.name == "name" for f in spec.placement):
         props["name"] = resource_name
     props["owner_marker"] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
     for secret_name in spec.secret_input_names():
