@@ -1,4 +1,4 @@
-"""Fixtures for provider-against-emulator tests: a fresh emulator per test, a seeded workspace, a configured provider."""
+"""Fixtures for provider-against-emulator tests: a fresh emulator, a seeded workspace, a configured provider."""
 
 from __future__ import annotations
 

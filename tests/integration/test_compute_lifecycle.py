@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 import requests
-from integration.conftest import LOCATION, RESOURCE_GROUP, SUBSCRIPTION, TOKEN, WORKSPACE, checked, writes
 
 from pulumi_azureml.emulator import EmulatorServer
 from pulumi_azureml.provider import AzureMLError, AzureMLProvider
+
+from integration.conftest import LOCATION, RESOURCE_GROUP, SUBSCRIPTION, TOKEN, WORKSPACE, checked, writes
 
 Make = Callable[[str], AzureMLProvider]
 API = "2025-12-01"

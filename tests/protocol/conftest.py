@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import Stack
 
 from pulumi_azureml.emulator import EmulatorServer
+
+from harness import Stack
 
 SUBSCRIPTION = "00000000-0000-0000-0000-0000000000bb"
 RESOURCE_GROUP = "rg-stack"

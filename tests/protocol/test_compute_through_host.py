@@ -14,11 +14,12 @@ from typing import Any
 
 import pulumi
 import requests
-from harness import Stack
-from protocol.conftest import LOCATION, RESOURCE_GROUP, SUBSCRIPTION, TOKEN, WORKSPACE, http_requests
 
 import pulumi_azureml as azureml
 from pulumi_azureml.emulator import EmulatorServer
+
+from harness import Stack
+from protocol.conftest import LOCATION, RESOURCE_GROUP, SUBSCRIPTION, TOKEN, WORKSPACE, http_requests
 
 PASSWORD = "Sup3r-Secret-Passw0rd!"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import requests
-from support.fake_http import FakeClock, FakeTransport, session_with
 
 from pulumi_azureml.arm import (
     ArmClient,
@@ -19,6 +18,8 @@ from pulumi_azureml.arm import (
     UnsafeUrlError,
 )
 from pulumi_azureml.arm.errors import ArmResponseError
+
+from support.fake_http import FakeClock, FakeTransport, session_with
 
 BASE = "https://management.azure.com"
 COMPUTE = (
@@ -163,7 +164,10 @@ def test_a_post_whose_answer_timed_out_is_not_sent_again(client: ArmClient, tran
 def test_put_with_async_operation_polls_status_then_gets_the_resource(
     client: ArmClient, transport: FakeTransport, clock: FakeClock, progress: list[str], header: str
 ) -> None:
-    status_url = f"{BASE}/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/computeOperationsStatus/op1?api-version={API}&t=signed"
+    status_url = (
+        f"{BASE}/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/"
+        f"computeOperationsStatus/op1?api-version={API}&t=signed"
+    )
     transport.add(
         "PUT",
         "/cpu",

@@ -8,10 +8,11 @@ import threading
 from dataclasses import dataclass
 
 import pytest
-from support.fake_http import FakeClock
 
 from pulumi_azureml.arm import ClientInputError, ResourceId, cloud_by_name, render_path, same_id, validate_name
 from pulumi_azureml.arm.auth import CredentialTokenSource, SecretString, StaticTokenSource
+
+from support.fake_http import FakeClock
 
 PATH_CHANGING = ["a/b", "..", ".", "a?b", "a#b", "a%2Fb", "a b", "a\tb", "a\nb", "a\\b", "a\x00b", "a\x7fb", ""]
 

@@ -1,0 +1,969 @@
+"""Computes (REST contract §1–§2): put, get, patch, delete, list, listKeys, listNodes, start, stop, restart.
+
+Status codes and headers (REST contract §1.1, §1.3, §7.3):
+
+* PUT → 201 with ``Creating`` (``Updating`` for an existing compute) + ``Azure-AsyncOperation`` + ``Retry-After``;
+* PATCH → 200 with ``Updating`` + ``Azure-AsyncOperation`` + ``Location``; the body must be exactly
+  ``{"properties": {"properties": {"scaleSettings": {...}}}}``;
+* DELETE → ``underlyingResourceAction`` required; 202 + both headers + ``Retry-After``, or 204 when missing;
+* start/stop/restart (ComputeInstance only) → 202 + both headers + ``Retry-After``; ``state`` changes when the
+  operation completes.
+
+GET never returns write-only values: ``userAccountCredentials`` keeps only ``adminUserName``
+(``Compute_get_AmlCompute.json`` shows no credentials), and attached-compute passwords and tokens are kept
+for ``listKeys`` only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import types
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import operations
+from ..context import HandlerContext, Outcome
+from ..messages import JsonObject, Response, bad_request, conflict
+from ..store import ResourceRecord, StoreTransaction
+from ..timestamps import dotnet_offset, dotnet_utc
+from ..validation import (
+    check_pattern,
+    duration_seconds,
+    enum_value,
+    expect_int,
+    expect_object,
+    expect_string,
+    optional_bool,
+    optional_enum,
+    optional_int,
+    optional_object,
+    optional_string,
+    reject_unknown_keys,
+    require_field,
+)
+from . import common
+
+COMPUTE_NAME = re.compile(r"^[a-zA-Z](?![a-zA-Z0-9-]*-\d+$)[a-zA-Z0-9\-]{2,23}$")
+"""The 2026-03-01 computeName pattern, applied whatever the api-version (REST contract §5)."""
+
+COMPUTE_RESOURCE_TYPE = f"{common.WORKSPACE_TYPE}/computes"
+COMPUTE_TYPES = (
+    "AKS",
+    "Kubernetes",
+    "AmlCompute",
+    "ComputeInstance",
+    "DataFactory",
+    "VirtualMachine",
+    "HDInsight",
+    "Databricks",
+    "DataLakeAnalytics",
+    "SynapseSpark",
+)
+ATTACHED_TYPES = frozenset(set(COMPUTE_TYPES) - {"AmlCompute", "ComputeInstance"})
+"""Computes brought from outside the workspace: ``isAttachedCompute`` is true and ``resourceId`` required."""
+
+OS_TYPES = ("Linux", "Windows")
+VM_PRIORITIES = ("Dedicated", "LowPriority")
+REMOTE_LOGIN_ACCESS = ("Enabled", "Disabled", "NotSpecified")
+SHARING_POLICIES = ("Personal", "Shared")
+SSH_ACCESS = ("Enabled", "Disabled")
+AUTHORIZATION_TYPES = ("personal",)
+SCHEDULE_STATUSES = ("Enabled", "Disabled")
+POWER_ACTIONS = ("Start", "Stop")
+TRIGGER_TYPES = ("Recurrence", "Cron")
+FREQUENCIES = ("Minute", "Hour", "Day", "Week", "Month")
+WEEK_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+UNDERLYING_RESOURCE_ACTIONS = ("Delete", "Detach")
+
+DEFAULT_VM_SIZE = "STANDARD_DS3_V2"
+"""Used when a create names no vmSize (azure-ai-ml's default; the REST default is unverified)."""
+DEFAULT_SCALE_SETTINGS = types.MappingProxyType(
+    {"maxNodeCount": 4, "minNodeCount": 0, "nodeIdleTimeBeforeScaleDown": "PT120S"}
+)
+"""Used when an AmlCompute create names no scaleSettings (azure-ai-ml's defaults; unverified for REST)."""
+DEFAULT_IDLE_TIME = "PT120S"
+IDLE_SHUTDOWN_SECONDS = (15 * 60.0, 3 * 86400.0)
+"""``idleTimeBeforeShutdown``: "Minimum is 15 min, maximum is 3 days" (REST contract §1.3)."""
+
+CREATE_ONLY_PROPERTIES = ("computeType", "computeLocation", "disableLocalAuth", "resourceId")
+"""``x-ms-mutability [read, create]`` in the spec, plus the discriminator and the attached resource."""
+CREATE_ONLY_INNER_PROPERTIES = ("vmSize", "vmPriority", "osType", "subnet")
+"""Cluster settings the service refuses to change in place (REST contract §2.6, unverified rule)."""
+
+
+@dataclass
+class _ComputeRequest:
+    """A validated PUT body."""
+
+    location: str | None
+    tags: dict[str, str] | None
+    sku: JsonObject | None
+    identity: JsonObject | None
+    compute_type: str
+    top: JsonObject
+    """Validated fields of ``properties`` other than the nested ``properties``."""
+    inner: JsonObject | None
+    """Validated type-specific ``properties.properties`` without write-only values."""
+    secrets: JsonObject = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------- validation
+
+
+def _resource_reference(value: object, target: str) -> JsonObject | None:
+    reference = optional_object(value, target)
+    if reference is None:
+        return None
+    return {"id": expect_string(require_field(reference, "id", f"{target}.id"), f"{target}.id", min_length=1)}
+
+
+def _scale_settings(value: object, target: str) -> JsonObject:
+    settings = expect_object(value, target)
+    maximum = expect_int(
+        require_field(settings, "maxNodeCount", f"{target}.maxNodeCount"), f"{target}.maxNodeCount", minimum=0
+    )
+    minimum = optional_int(settings.get("minNodeCount"), f"{target}.minNodeCount", minimum=0)
+    minimum = 0 if minimum is None else minimum
+    if minimum > maximum:
+        raise bad_request(
+            f"'{target}.minNodeCount' ({minimum}) must not be greater than '{target}.maxNodeCount' ({maximum}).",
+            target=f"{target}.minNodeCount",
+        )
+    idle = settings.get("nodeIdleTimeBeforeScaleDown")
+    if idle is not None:
+        duration_seconds(idle, f"{target}.nodeIdleTimeBeforeScaleDown")
+    return {"maxNodeCount": maximum, "minNodeCount": minimum, "nodeIdleTimeBeforeScaleDown": idle or DEFAULT_IDLE_TIME}
+
+
+def _aml_compute_properties(value: object, target: str) -> tuple[JsonObject, JsonObject]:
+    """``AmlComputeProperties`` (REST contract §2.3). Returns (fields given, write-only values)."""
+    given = optional_object(value, target) or {}
+    result: JsonObject = {}
+    secrets: JsonObject = {}
+    for name, allowed in (
+        ("osType", OS_TYPES),
+        ("vmPriority", VM_PRIORITIES),
+        ("remoteLoginPortPublicAccess", REMOTE_LOGIN_ACCESS),
+    ):
+        if given.get(name) is not None:
+            result[name] = enum_value(given[name], allowed, f"{target}.{name}")
+    if given.get("vmSize") is not None:
+        result["vmSize"] = expect_string(given["vmSize"], f"{target}.vmSize", min_length=1)
+    for name in ("isolatedNetwork", "enableNodePublicIp"):
+        flag = optional_bool(given.get(name), f"{target}.{name}")
+        if flag is not None:
+            result[name] = flag
+    image = _resource_reference(given.get("virtualMachineImage"), f"{target}.virtualMachineImage")
+    if image is not None:
+        result["virtualMachineImage"] = image
+    subnet = _resource_reference(given.get("subnet"), f"{target}.subnet")
+    if subnet is not None:
+        result["subnet"] = subnet
+    if given.get("scaleSettings") is not None:
+        result["scaleSettings"] = _scale_settings(given["scaleSettings"], f"{target}.scaleSettings")
+    credentials = optional_object(given.get("userAccountCredentials"), f"{target}.userAccountCredentials")
+    if credentials is not None:
+        where = f"{target}.userAccountCredentials"
+        user = expect_string(
+            require_field(credentials, "adminUserName", f"{where}.adminUserName"), f"{where}.adminUserName"
+        )
+        result["userAccountCredentials"] = {"adminUserName": user}
+        for secret in ("adminUserSshPublicKey", "adminUserPassword"):
+            text = optional_string(credentials.get(secret), f"{where}.{secret}")
+            if text is not None:
+                secrets[secret] = text
+    bag = optional_object(given.get("propertyBag"), f"{target}.propertyBag")
+    if bag is not None:
+        result["propertyBag"] = bag
+    return result, secrets
+
+
+def _schedules(value: object, target: str) -> JsonObject | None:
+    schedules = optional_object(value, target)
+    if schedules is None:
+        return None
+    items = schedules.get("computeStartStop")
+    if items is None:
+        return {"computeStartStop": []}
+    if not isinstance(items, list):
+        raise bad_request(f"'{target}.computeStartStop' must be an array.", target=f"{target}.computeStartStop")
+    result = []
+    for index, item in enumerate(items):
+        where = f"{target}.computeStartStop[{index}]"
+        schedule = dict(expect_object(item, where))
+        schedule.pop("id", None)
+        schedule.pop("provisioningStatus", None)
+        schedule["action"] = enum_value(
+            require_field(schedule, "action", f"{where}.action"), POWER_ACTIONS, f"{where}.action"
+        )
+        trigger = enum_value(
+            require_field(schedule, "triggerType", f"{where}.triggerType"), TRIGGER_TYPES, f"{where}.triggerType"
+        )
+        schedule["triggerType"] = trigger
+        if schedule.get("status") is not None:
+            schedule["status"] = enum_value(schedule["status"], SCHEDULE_STATUSES, f"{where}.status")
+        if trigger == "Cron":
+            cron = expect_object(require_field(schedule, "cron", f"{where}.cron"), f"{where}.cron")
+            expect_string(
+                require_field(cron, "expression", f"{where}.cron.expression"), f"{where}.cron.expression", min_length=1
+            )
+        else:
+            _recurrence(require_field(schedule, "recurrence", f"{where}.recurrence"), f"{where}.recurrence")
+        result.append(schedule)
+    return {"computeStartStop": result}
+
+
+def _recurrence(value: object, target: str) -> None:
+    recurrence = expect_object(value, target)
+    recurrence["frequency"] = enum_value(
+        require_field(recurrence, "frequency", f"{target}.frequency"), FREQUENCIES, f"{target}.frequency"
+    )
+    expect_int(require_field(recurrence, "interval", f"{target}.interval"), f"{target}.interval", minimum=1)
+    schedule = expect_object(require_field(recurrence, "schedule", f"{target}.schedule"), f"{target}.schedule")
+    # ComputeRecurrenceSchedule is additionalProperties: false with hours and minutes required.
+    reject_unknown_keys(schedule, ("hours", "minutes", "monthDays", "weekDays"), f"{target}.schedule")
+    for name in ("hours", "minutes"):
+        entries = require_field(schedule, name, f"{target}.schedule.{name}")
+        if not isinstance(entries, list):
+            raise bad_request(f"'{target}.schedule.{name}' must be an array.", target=f"{target}.schedule.{name}")
+        for position, entry in enumerate(entries):
+            expect_int(entry, f"{target}.schedule.{name}[{position}]", minimum=0)
+    days = schedule.get("weekDays")
+    if days is not None:
+        if not isinstance(days, list):
+            raise bad_request(f"'{target}.schedule.weekDays' must be an array.", target=f"{target}.schedule.weekDays")
+        schedule["weekDays"] = [
+            enum_value(day, WEEK_DAYS, f"{target}.schedule.weekDays[{position}]") for position, day in enumerate(days)
+        ]
+
+
+def _compute_instance_properties(value: object, target: str) -> tuple[JsonObject, JsonObject]:
+    """``ComputeInstanceProperties`` (REST contract §2.4, plus the 2026-03-01 additions)."""
+    given = optional_object(value, target) or {}
+    result: JsonObject = {}
+    if given.get("vmSize") is not None:
+        result["vmSize"] = expect_string(given["vmSize"], f"{target}.vmSize", min_length=1)
+    subnet = _resource_reference(given.get("subnet"), f"{target}.subnet")
+    if subnet is not None:
+        result["subnet"] = subnet
+    if given.get("applicationSharingPolicy") is not None:
+        result["applicationSharingPolicy"] = enum_value(
+            given["applicationSharingPolicy"], SHARING_POLICIES, f"{target}.applicationSharingPolicy"
+        )
+    ssh = optional_object(given.get("sshSettings"), f"{target}.sshSettings")
+    if ssh is not None:
+        settings: JsonObject = {}
+        access = optional_enum(ssh.get("sshPublicAccess"), SSH_ACCESS, f"{target}.sshSettings.sshPublicAccess")
+        if access is not None:
+            settings["sshPublicAccess"] = access
+        key = optional_string(ssh.get("adminPublicKey"), f"{target}.sshSettings.adminPublicKey")
+        if key is not None:
+            # Not x-ms-secret in the spec, so it is echoed like any other setting.
+            settings["adminPublicKey"] = key
+        result["sshSettings"] = settings
+    services = given.get("customServices")
+    if services is not None:
+        if not isinstance(services, list):
+            raise bad_request(f"'{target}.customServices' must be an array.", target=f"{target}.customServices")
+        for index, service in enumerate(services):
+            expect_object(service, f"{target}.customServices[{index}]")
+        result["customServices"] = services
+    if given.get("computeInstanceAuthorizationType") is not None:
+        result["computeInstanceAuthorizationType"] = enum_value(
+            given["computeInstanceAuthorizationType"], AUTHORIZATION_TYPES, f"{target}.computeInstanceAuthorizationType"
+        )
+    personal = optional_object(
+        given.get("personalComputeInstanceSettings"), f"{target}.personalComputeInstanceSettings"
+    )
+    if personal is not None:
+        where = f"{target}.personalComputeInstanceSettings.assignedUser"
+        user = expect_object(require_field(personal, "assignedUser", where), where)
+        for name in ("objectId", "tenantId"):
+            expect_string(require_field(user, name, f"{where}.{name}"), f"{where}.{name}", min_length=1)
+        result["personalComputeInstanceSettings"] = {
+            "assignedUser": {"objectId": user["objectId"], "tenantId": user["tenantId"]}
+        }
+    scripts = optional_object(given.get("setupScripts"), f"{target}.setupScripts")
+    if scripts is not None:
+        result["setupScripts"] = scripts
+    schedules = _schedules(given.get("schedules"), f"{target}.schedules")
+    if schedules is not None:
+        result["schedules"] = schedules
+    for name in ("enableNodePublicIp", "enableSSO"):
+        flag = optional_bool(given.get(name), f"{target}.{name}")
+        if flag is not None:
+            result[name] = flag
+    idle = given.get("idleTimeBeforeShutdown")
+    if idle is not None:
+        seconds = duration_seconds(idle, f"{target}.idleTimeBeforeShutdown")
+        lowest, highest = IDLE_SHUTDOWN_SECONDS
+        if not lowest <= seconds <= highest:
+            raise bad_request(
+                f"'{target}.idleTimeBeforeShutdown' must be between 15 minutes and 3 days, got '{idle}'.",
+                target=f"{target}.idleTimeBeforeShutdown",
+            )
+        result["idleTimeBeforeShutdown"] = idle
+    return result, {}
+
+
+_ATTACHED_SECRET_FIELDS = types.MappingProxyType(
+    {
+        "VirtualMachine": ("administratorAccount",),
+        "HDInsight": ("administratorAccount",),
+        "Databricks": ("databricksAccessToken",),
+    }
+)
+"""Attached-compute properties that hold credentials; they are returned by listKeys only."""
+
+
+def _attached_properties(compute_type: str, value: object, target: str) -> tuple[JsonObject | None, JsonObject]:
+    given = optional_object(value, target)
+    if given is None:
+        return None, {}
+    result = dict(given)
+    secrets: JsonObject = {}
+    for name in _ATTACHED_SECRET_FIELDS.get(compute_type, ()):
+        secret = result.get(name)
+        if isinstance(secret, dict):
+            secrets[name] = secret
+            # The public half of the account stays visible; passwords and private keys do not.
+            result[name] = {key: item for key, item in secret.items() if key in ("username", "publicKeyData")}
+        elif secret is not None:
+            secrets[name] = result.pop(name)
+    return result, secrets
+
+
+def _validate_put(body: JsonObject) -> _ComputeRequest:
+    location = optional_string(body.get("location"), "location")
+    tags = common.validate_tags(body.get("tags"), "tags") if body.get("tags") is not None else None
+    sku = common.validate_sku(body.get("sku"), "sku")
+    identity = common.validate_identity(body.get("identity"), "identity")
+    properties = expect_object(require_field(body, "properties", "properties"), "properties")
+    compute_type = enum_value(
+        require_field(properties, "computeType", "properties.computeType"), COMPUTE_TYPES, "properties.computeType"
+    )
+    top: JsonObject = {}
+    description = properties.get("description")
+    if description is not None:
+        top["description"] = expect_string(description, "properties.description")
+    compute_location = optional_string(properties.get("computeLocation"), "properties.computeLocation")
+    if compute_location is not None:
+        top["computeLocation"] = compute_location
+    disable_local_auth = optional_bool(properties.get("disableLocalAuth"), "properties.disableLocalAuth")
+    if disable_local_auth is not None:
+        top["disableLocalAuth"] = disable_local_auth
+    resource_id = optional_string(properties.get("resourceId"), "properties.resourceId")
+    if compute_type in ATTACHED_TYPES:
+        if not resource_id:
+            raise bad_request(
+                f"'properties.resourceId' is required to attach a compute of type '{compute_type}'.",
+                target="properties.resourceId",
+            )
+        top["resourceId"] = resource_id
+    elif resource_id is not None:
+        top["resourceId"] = resource_id
+    inner: JsonObject | None
+    if compute_type == "AmlCompute":
+        inner, secrets = _aml_compute_properties(properties.get("properties"), "properties.properties")
+    elif compute_type == "ComputeInstance":
+        inner, secrets = _compute_instance_properties(properties.get("properties"), "properties.properties")
+    else:
+        inner, secrets = _attached_properties(compute_type, properties.get("properties"), "properties.properties")
+    return _ComputeRequest(location, tags, sku, identity, compute_type, top, inner, secrets)
+
+
+# ---------------------------------------------------------------------------------------------- bodies
+
+
+def _remote_login(requested: str | None, subnet: JsonObject | None) -> str:
+    # "NotSpecified - ... closed on all nodes of the cluster if VNet is defined, else is open"; after creation the
+    # service reports only Enabled or Disabled (AmlComputeProperties.remoteLoginPortPublicAccess).
+    if requested in ("Enabled", "Disabled"):
+        return requested
+    return "Disabled" if subnet else "Enabled"
+
+
+def _node_counts(idle: int = 0) -> JsonObject:
+    return {
+        "idleNodeCount": idle,
+        "runningNodeCount": 0,
+        "preparingNodeCount": 0,
+        "unusableNodeCount": 0,
+        "leavingNodeCount": 0,
+        "preemptedNodeCount": 0,
+    }
+
+
+def _aml_compute_body(given: JsonObject, moment: float) -> JsonObject:
+    scale = given.get("scaleSettings") or dict(DEFAULT_SCALE_SETTINGS)
+    body: JsonObject = {
+        "vmSize": given.get("vmSize", DEFAULT_VM_SIZE),
+        "vmPriority": given.get("vmPriority", "Dedicated"),
+        "osType": given.get("osType", "Linux"),
+        "virtualMachineImage": given.get("virtualMachineImage"),
+        "isolatedNetwork": given.get("isolatedNetwork", False),
+        "subnet": given.get("subnet"),
+        "scaleSettings": scale,
+        "remoteLoginPortPublicAccess": _remote_login(given.get("remoteLoginPortPublicAccess"), given.get("subnet")),
+        "allocationState": "Resizing" if scale["minNodeCount"] > 0 else "Steady",
+        "allocationStateTransitionTime": dotnet_utc(moment),
+        "errors": None,
+        "currentNodeCount": 0,
+        "targetNodeCount": scale["minNodeCount"],
+        "nodeStateCounts": _node_counts(),
+        "enableNodePublicIp": given.get("enableNodePublicIp", True),
+    }
+    for name in ("userAccountCredentials", "propertyBag"):
+        if name in given:
+            body[name] = given[name]
+    return body
+
+
+def _public_address(seed: str) -> str:
+    digest = hashlib.sha256(seed.encode()).digest()
+    return f"20.{digest[0]}.{digest[1]}.{max(1, digest[2])}"
+
+
+def _compute_instance_body(given: JsonObject, *, name: str, region: str, context: HandlerContext) -> JsonObject:
+    schedules = given.get("schedules")
+    public_ip = given.get("enableNodePublicIp", True)
+    host = f"{name.lower()}.{region}.instances.azureml.ms"
+    body: JsonObject = {
+        "vmSize": given.get("vmSize", DEFAULT_VM_SIZE),
+        "subnet": given.get("subnet"),
+        "applicationSharingPolicy": given.get("applicationSharingPolicy", "Shared"),
+        "sshSettings": _ssh_settings(given.get("sshSettings")),
+        "customServices": given.get("customServices"),
+        "osImageMetadata": {
+            "currentImageVersion": "25.01.01",
+            "latestImageVersion": "25.01.01",
+            "isLatestOsImageVersion": True,
+        },
+        "connectivityEndpoints": {
+            "publicIpAddress": _public_address(host) if public_ip else None,
+            "privateIpAddress": "10.0.0.4",
+        },
+        "applications": [
+            {"displayName": "Jupyter", "endpointUri": f"https://{host}/tree/"},
+            {"displayName": "Jupyter Lab", "endpointUri": f"https://{host}/lab"},
+        ],
+        "createdBy": {
+            "userName": context.settings.principal_name,
+            "userOrgId": context.settings.tenant_id,
+            "userId": str(uuid.uuid5(uuid.NAMESPACE_URL, context.settings.principal_name)),
+        },
+        "errors": None,
+        "state": "Creating",
+        "computeInstanceAuthorizationType": given.get("computeInstanceAuthorizationType", "personal"),
+        "personalComputeInstanceSettings": given.get("personalComputeInstanceSettings"),
+        "setupScripts": given.get("setupScripts"),
+        "lastOperation": _last_operation("Create", "InProgress", context.now()),
+        "schedules": None if schedules is None else _rendered_schedules(schedules),
+        "enableNodePublicIp": public_ip,
+        "enableSSO": given.get("enableSSO", True),
+        "containers": [],
+        "dataDisks": [],
+        "dataMounts": [],
+        "versions": {"runtime": "2.1.0"},
+    }
+    if "idleTimeBeforeShutdown" in given:
+        body["idleTimeBeforeShutdown"] = given["idleTimeBeforeShutdown"]
+    return body
+
+
+def _ssh_settings(given: JsonObject | None) -> JsonObject:
+    """SSH settings with the service-filled read-only user and port (``Compute_get_ComputeInstance.json``)."""
+    settings = dict(given or {})
+    settings.setdefault("sshPublicAccess", "Disabled")
+    settings["adminUserName"] = "azureuser"
+    settings["sshPort"] = 22
+    return settings
+
+
+def _rendered_schedules(schedules: JsonObject) -> JsonObject:
+    """Schedules with their read-only ``id`` and ``provisioningStatus`` filled."""
+    return {
+        "computeStartStop": [
+            {"id": str(uuid.uuid4()), "provisioningStatus": "Completed", **item}
+            for item in schedules.get("computeStartStop", [])
+        ]
+    }
+
+
+def _last_operation(name: str, status: str, moment: float) -> JsonObject:
+    return {
+        "operationName": name,
+        "operationTime": dotnet_utc(moment),
+        "operationStatus": status,
+        "operationTrigger": "User",
+    }
+
+
+def render(record: ResourceRecord, context: HandlerContext) -> JsonObject:
+    """The stored body is the wire shape; write-only values were never stored in it."""
+    return record.body
+
+
+def _failure_changes(
+    compute_type: str, outcome: Outcome, failed_operation_status: str | None
+) -> list[operations.Change]:
+    """Provisioning failure as the service reports it: provisioningErrors (+ type-specific errors/state)."""
+    errors = [{"error": outcome.error}]
+    changes: list[operations.Change] = [
+        (["properties", "provisioningState"], outcome.status),
+        (["properties", "provisioningErrors"], errors),
+    ]
+    if compute_type in ("AmlCompute", "ComputeInstance"):
+        changes.append((["properties", "properties", "errors"], errors))
+    if compute_type == "ComputeInstance" and failed_operation_status is not None:
+        changes.append((["properties", "properties", "state"], "CreateFailed"))
+        changes.append((["properties", "properties", "lastOperation", "operationStatus"], failed_operation_status))
+    return changes
+
+
+def _success_changes(compute_type: str, inner: JsonObject | None) -> list[operations.Change]:
+    changes: list[operations.Change] = [
+        (["properties", "provisioningState"], "Succeeded"),
+        (["properties", "provisioningErrors"], None),
+    ]
+    if compute_type == "AmlCompute" and inner is not None:
+        nodes = inner["scaleSettings"]["minNodeCount"]
+        changes += [
+            (["properties", "properties", "allocationState"], "Steady"),
+            (["properties", "properties", "currentNodeCount"], nodes),
+            (["properties", "properties", "targetNodeCount"], nodes),
+            (["properties", "properties", "nodeStateCounts"], _node_counts(nodes)),
+        ]
+    if compute_type == "ComputeInstance":
+        changes += [
+            (["properties", "properties", "state"], "Running"),
+            (["properties", "properties", "lastOperation", "operationStatus"], "Succeeded"),
+        ]
+    return changes
+
+
+# ---------------------------------------------------------------------------------------------- handlers
+
+
+def _compute_id(context: HandlerContext) -> str:
+    return f"{common.workspace_id(context)}/computes/{context.params['computeName']}"
+
+
+def _type_and_name(context: HandlerContext) -> str:
+    return f"{common.WORKSPACE_TYPE}/{context.params['workspaceName']}/computes/{context.params['computeName']}"
+
+
+def _async_headers(context: HandlerContext, operation: operations.Operation, *, location: bool) -> dict[str, str]:
+    headers = {
+        "Azure-AsyncOperation": operations.status_url(context.base_url, operation),
+        **common.retry_after(context),
+    }
+    if location:
+        headers["Location"] = operations.result_url(context.base_url, operation)
+    return headers
+
+
+def _load(
+    transaction: StoreTransaction, context: HandlerContext, *, writing: bool, count_poll: bool = False
+) -> ResourceRecord | None:
+    common.require_workspace(transaction, context, writing=writing, as_parent=True)
+    record = transaction.get(common.key_of(_compute_id(context)))
+    if record is None:
+        return None
+    return operations.observe_resource(transaction, record, now=context.now(), count_poll=count_poll)
+
+
+def _require(transaction: StoreTransaction, context: HandlerContext, *, writing: bool) -> ResourceRecord:
+    record = _load(transaction, context, writing=writing)
+    if record is None:
+        raise common.resource_not_found(context, _type_and_name(context))
+    return record
+
+
+def get_compute(context: HandlerContext) -> Response:
+    with context.store.transaction() as transaction:
+        record = _load(transaction, context, writing=False, count_poll=True)
+        if record is None:
+            raise common.resource_not_found(context, _type_and_name(context))
+        return Response(200, render(record, context))
+
+
+def list_computes(context: HandlerContext) -> Response:
+    with context.store.transaction() as transaction:
+        workspace = common.require_workspace(transaction, context, writing=False, as_parent=True)
+        items = []
+        for record in transaction.list("compute", f"{workspace.key}/computes/"):
+            current = operations.observe_resource(transaction, record, now=context.now(), count_poll=False)
+            if current is not None:
+                items.append(render(current, context))
+    return Response(200, common.page(context, items))
+
+
+def put_compute(context: HandlerContext) -> Response:
+    name = context.params["computeName"]
+    with context.store.transaction() as transaction:
+        workspace = common.require_workspace(transaction, context, writing=True, as_parent=True)
+        check_pattern(name, COMPUTE_NAME, "computeName", "The compute name")
+        request = _validate_put(common.json_body(context))
+        existing = _load(transaction, context, writing=True)
+        if existing is not None:
+            existing = common.refuse_while_running(transaction, context, existing, _type_and_name(context))
+            return _update(transaction, context, existing, request)
+        return _create(transaction, context, workspace, request)
+
+
+def _create(
+    transaction: StoreTransaction, context: HandlerContext, workspace: ResourceRecord, request: _ComputeRequest
+) -> Response:
+    name = context.params["computeName"]
+    resource_id = _compute_id(context)
+    # Every example sends the workspace region; without one the compute lives in its workspace's region.
+    location = request.location or workspace.body["location"]
+    moment = context.now()
+    if request.compute_type == "AmlCompute":
+        inner: JsonObject | None = _aml_compute_body(request.inner or {}, moment)
+    elif request.compute_type == "ComputeInstance":
+        inner = _compute_instance_body(
+            request.inner or {}, name=name, region=operations.region_of(location), context=context
+        )
+    else:
+        inner = request.inner
+    body: JsonObject = {
+        "id": resource_id,
+        "name": name,
+        "type": COMPUTE_RESOURCE_TYPE,
+        "location": location,
+        "systemData": common.system_data(context, None),
+        "properties": {
+            "computeType": request.compute_type,
+            "provisioningState": "Creating",
+            "description": request.top.get("description"),
+            "createdOn": dotnet_offset(moment),
+            "modifiedOn": dotnet_offset(moment),
+            "resourceId": request.top.get("resourceId"),
+            "provisioningErrors": None,
+            "isAttachedCompute": request.compute_type in ATTACHED_TYPES,
+            "disableLocalAuth": request.top.get("disableLocalAuth", False),
+            "properties": inner,
+        },
+    }
+    if "computeLocation" in request.top:
+        body["properties"]["computeLocation"] = request.top["computeLocation"]
+    _apply_envelope(body, context, request, previous=None)
+    record = ResourceRecord(
+        key=common.key_of(resource_id), id=resource_id, kind="compute", body=body, secrets=request.secrets
+    )
+    compute_type = request.compute_type
+
+    def changes(outcome: Outcome) -> list[operations.Change]:
+        if outcome.status == "Succeeded":
+            return _success_changes(compute_type, inner)
+        return _failure_changes(compute_type, outcome, "CreateFailed")
+
+    operation = operations.start(
+        transaction, context, record, family="compute", action="create", location=location, changes=changes
+    )
+    return Response(201, render(record, context), _async_headers(context, operation, location=False))
+
+
+def _apply_envelope(body: JsonObject, context: HandlerContext, request: _ComputeRequest, *, previous: Any) -> None:
+    if request.tags is not None:
+        body["tags"] = request.tags
+    if request.sku is not None:
+        body["sku"] = request.sku
+    rendered = common.render_identity(request.identity, previous, context.settings.tenant_id)
+    if rendered is not None:
+        body["identity"] = rendered
+
+
+def _refuse_changes(body: JsonObject, request: _ComputeRequest) -> None:
+    """Create-only fields may be repeated on a PUT update, not changed."""
+    if request.location is not None and operations.region_of(request.location) != operations.region_of(
+        body["location"]
+    ):
+        raise bad_request("The location of a compute cannot be changed.", target="location")
+    current = body["properties"]
+    wanted = {"computeType": request.compute_type, **request.top}
+    for name in CREATE_ONLY_PROPERTIES:
+        if (
+            name in wanted
+            and wanted[name] != current.get(name)
+            and not (name == "disableLocalAuth" and current.get(name) is None)
+        ):
+            raise bad_request(
+                f"'properties.{name}' cannot be changed on an existing compute; delete and recreate it instead.",
+                target=f"properties.{name}",
+            )
+    inner_current = current.get("properties") or {}
+    for name in CREATE_ONLY_INNER_PROPERTIES:
+        new = (request.inner or {}).get(name)
+        if new is not None and _normalised(new) != _normalised(inner_current.get(name)):
+            raise bad_request(
+                f"'properties.properties.{name}' cannot be changed on an existing compute; delete and recreate it "
+                "instead.",
+                target=f"properties.properties.{name}",
+            )
+
+
+def _normalised(value: object) -> object:
+    if isinstance(value, str):
+        return value.lower()
+    if isinstance(value, dict):
+        return {name: _normalised(item) for name, item in value.items()}
+    return value
+
+
+def _update(
+    transaction: StoreTransaction, context: HandlerContext, record: ResourceRecord, request: _ComputeRequest
+) -> Response:
+    """PUT on an existing compute "overwrites" it (REST contract §1.1): the given fields replace the stored ones."""
+    body = record.body
+    _refuse_changes(body, request)
+    properties = body["properties"]
+    if "description" in request.top:
+        properties["description"] = request.top["description"]
+    inner = properties.get("properties")
+    if isinstance(inner, dict) and request.inner:
+        if request.compute_type == "ComputeInstance":
+            if "schedules" in request.inner:
+                request.inner["schedules"] = _rendered_schedules(request.inner["schedules"])
+            if "sshSettings" in request.inner:
+                request.inner["sshSettings"] = _ssh_settings(request.inner["sshSettings"])
+        if request.compute_type == "AmlCompute" and "remoteLoginPortPublicAccess" in request.inner:
+            request.inner["remoteLoginPortPublicAccess"] = _remote_login(
+                request.inner["remoteLoginPortPublicAccess"], inner.get("subnet")
+            )
+        inner.update(request.inner)
+        if request.compute_type == "AmlCompute":
+            _begin_resize(inner, context.now())
+    elif request.inner is not None:
+        properties["properties"] = inner = request.inner
+    if request.secrets:
+        record.secrets = {**record.secrets, **request.secrets}
+    properties["provisioningState"] = "Updating"
+    properties["modifiedOn"] = dotnet_offset(context.now())
+    _apply_envelope(body, context, request, previous=body.get("identity"))
+    body["systemData"] = common.system_data(context, body.get("systemData"))
+    compute_type = properties["computeType"]
+    final_inner = inner if isinstance(inner, dict) else None
+
+    def changes(outcome: Outcome) -> list[operations.Change]:
+        if outcome.status == "Succeeded":
+            return _success_changes(compute_type, final_inner)
+        return _failure_changes(compute_type, outcome, None)
+
+    operation = operations.start(
+        transaction, context, record, family="compute", action="update", location=body["location"], changes=changes
+    )
+    # The official "Update a AML Compute" example answers 201 with Updating and Azure-AsyncOperation.
+    return Response(201, render(record, context), _async_headers(context, operation, location=False))
+
+
+def _begin_resize(inner: JsonObject, moment: float) -> None:
+    target = inner["scaleSettings"]["minNodeCount"]
+    if inner.get("currentNodeCount") != target:
+        inner["allocationState"] = "Resizing"
+        inner["allocationStateTransitionTime"] = dotnet_utc(moment)
+    inner["targetNodeCount"] = target
+
+
+def patch_compute(context: HandlerContext) -> Response:
+    """ClusterUpdateParameters: only AmlCompute scaleSettings can change (REST contract §1.4)."""
+    with context.store.transaction() as transaction:
+        record = _require(transaction, context, writing=True)
+        body = common.json_body(context)
+        reject_unknown_keys(body, ("properties",), "", "ClusterUpdateParameters")
+        outer = expect_object(require_field(body, "properties", "properties"), "properties")
+        reject_unknown_keys(outer, ("properties",), "properties", "ClusterUpdateProperties")
+        information = expect_object(
+            require_field(outer, "properties", "properties.properties"), "properties.properties"
+        )
+        reject_unknown_keys(information, ("scaleSettings",), "properties.properties", "ScaleSettingsInformation")
+        scale = _scale_settings(
+            require_field(information, "scaleSettings", "properties.properties.scaleSettings"),
+            "properties.properties.scaleSettings",
+        )
+        record = common.refuse_while_running(transaction, context, record, _type_and_name(context))
+        properties = record.body["properties"]
+        if properties["computeType"] != "AmlCompute":
+            raise bad_request(
+                f"Scale settings can only be updated on AmlCompute, not on {properties['computeType']}.",
+                target="properties.properties.scaleSettings",
+            )
+        inner = properties["properties"]
+        inner["scaleSettings"] = scale
+        _begin_resize(inner, context.now())
+        properties["provisioningState"] = "Updating"
+        properties["modifiedOn"] = dotnet_offset(context.now())
+        record.body["systemData"] = common.system_data(context, record.body.get("systemData"))
+        operation = operations.start(
+            transaction,
+            context,
+            record,
+            family="compute",
+            action="update",
+            location=record.body["location"],
+            changes=lambda outcome: (
+                _success_changes("AmlCompute", inner)
+                if outcome.status == "Succeeded"
+                else _failure_changes("AmlCompute", outcome, None)
+            ),
+        )
+        return Response(200, render(record, context), _async_headers(context, operation, location=True))
+
+
+def delete_compute(context: HandlerContext) -> Response:
+    raw_action = context.request.query.get("underlyingResourceAction")
+    if raw_action is None:
+        # A required query parameter (REST contract §1.2); checked before anything else.
+        raise bad_request(
+            "The query parameter 'underlyingResourceAction' is required: 'Delete' or 'Detach'.",
+            target="underlyingResourceAction",
+        )
+    enum_value(raw_action, UNDERLYING_RESOURCE_ACTIONS, "underlyingResourceAction")
+    with context.store.transaction() as transaction:
+        record = _load(transaction, context, writing=True)
+        if record is None:
+            return Response(204)
+        record = common.refuse_while_running(transaction, context, record, _type_and_name(context))
+        properties = record.body["properties"]
+        properties["provisioningState"] = "Deleting"
+        compute_type = properties["computeType"]
+        if compute_type == "ComputeInstance":
+            properties["properties"]["state"] = "Deleting"
+            properties["properties"]["lastOperation"] = _last_operation("Delete", "InProgress", context.now())
+
+        def changes(outcome: Outcome) -> list[operations.Change]:
+            result = _failure_changes(compute_type, outcome, None)
+            if compute_type == "ComputeInstance":
+                result.append((["properties", "properties", "lastOperation", "operationStatus"], "DeleteFailed"))
+            return result
+
+        operation = operations.start(
+            transaction,
+            context,
+            record,
+            family="compute",
+            action="delete",
+            location=record.body["location"],
+            changes=changes,
+            delete_resource=True,
+            returns_resource=False,
+        )
+        return Response(202, None, _async_headers(context, operation, location=True))
+
+
+def list_keys(context: HandlerContext) -> Response:
+    """``ComputeSecrets``, polymorphic on computeType (REST contract §2.5)."""
+    with context.store.transaction() as transaction:
+        record = _require(transaction, context, writing=False)
+    compute_type = record.body["properties"]["computeType"]
+    secrets: JsonObject = {"computeType": compute_type}
+    if compute_type == "AKS":
+        name = record.body["name"]
+        secrets.update(
+            {
+                "userKubeConfig": _kube_config(name, "clusterUser"),
+                "adminKubeConfig": _kube_config(name, "clusterAdmin"),
+                "imagePullSecretName": f"{name}-image-pull-secret",
+            }
+        )
+    elif compute_type == "VirtualMachine":
+        secrets["administratorAccount"] = record.secrets.get("administratorAccount") or {}
+    elif compute_type == "Databricks":
+        secrets["databricksAccessToken"] = record.secrets.get("databricksAccessToken")
+    return Response(200, secrets)
+
+
+def _kube_config(cluster: str, user: str) -> str:
+    return f"apiVersion: v1\nkind: Config\nclusters:\n- name: {cluster}\nusers:\n- name: {user}\n"
+
+
+def list_nodes(context: HandlerContext) -> Response:
+    """``AmlComputeNodesInformation``: one idle node per allocated AmlCompute node."""
+    with context.store.transaction() as transaction:
+        record = _require(transaction, context, writing=False)
+    properties = record.body["properties"]
+    nodes: list[JsonObject] = []
+    if properties["computeType"] == "AmlCompute":
+        count = int(properties["properties"].get("currentNodeCount") or 0)
+        suffix = hashlib.sha256(record.key.encode()).hexdigest()[:10]
+        nodes = [
+            {
+                "nodeId": f"tvm-{suffix}_{index + 1}-20250101t000000z",
+                "privateIpAddress": f"10.0.0.{index + 4}",
+                "publicIpAddress": _public_address(f"{record.key}/{index}"),
+                "port": 50000 + index,
+                "nodeState": "idle",
+            }
+            for index in range(count)
+        ]
+    return Response(200, {"nodes": nodes})
+
+
+_POWER_TRANSITIONS = types.MappingProxyType(
+    {
+        # action: (states it may start from, state while running, state on success, state on failure, failed status)
+        "start": (("Stopped",), "Starting", "Running", "Stopped", "StartFailed"),
+        "stop": (("Running",), "Stopping", "Stopped", "Running", "StopFailed"),
+        "restart": (("Running",), "Restarting", "Running", "Running", "RestartFailed"),
+    }
+)
+
+
+def _power_action(action: str) -> Callable[[HandlerContext], Response]:
+    allowed_from, running_state, success_state, failure_state, failed_status = _POWER_TRANSITIONS[action]
+
+    def handle(context: HandlerContext) -> Response:
+        with context.store.transaction() as transaction:
+            record = _require(transaction, context, writing=True)
+            record = common.refuse_while_running(transaction, context, record, _type_and_name(context))
+            properties = record.body["properties"]
+            if properties["computeType"] != "ComputeInstance":
+                raise bad_request(
+                    f"'{action}' is only supported on ComputeInstance, not on {properties['computeType']}.",
+                    target="computeName",
+                )
+            inner = properties["properties"]
+            if properties.get("provisioningState") != "Succeeded" or inner.get("state") not in allowed_from:
+                raise conflict(
+                    f"The compute instance '{record.body['name']}' is in state '{inner.get('state')}'; "
+                    f"'{action}' needs state {' or '.join(allowed_from)}."
+                )
+            operation_name = action.capitalize()
+            inner["state"] = running_state
+            inner["lastOperation"] = _last_operation(operation_name, "InProgress", context.now())
+
+            def changes(outcome: Outcome) -> list[operations.Change]:
+                succeeded = outcome.status == "Succeeded"
+                return [
+                    (["properties", "properties", "state"], success_state if succeeded else failure_state),
+                    (
+                        ["properties", "properties", "lastOperation", "operationStatus"],
+                        "Succeeded" if succeeded else failed_status,
+                    ),
+                ]
+
+            operation = operations.start(
+                transaction,
+                context,
+                record,
+                family="compute",
+                action=action,
+                location=record.body["location"],
+                changes=changes,
+                returns_resource=False,
+            )
+            return Response(202, None, _async_headers(context, operation, location=True))
+
+    handle.__name__ = f"{action}_compute"
+    handle.__doc__ = f"POST .../computes/{{computeName}}/{action} on a ComputeInstance."
+    return handle
+
+
+start_compute = _power_action("start")
+stop_compute = _power_action("stop")
+restart_compute = _power_action("restart")
