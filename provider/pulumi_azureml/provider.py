@@ -55,6 +55,8 @@ from pulumi_azureml.specs.common import OWNERSHIP_TAG
 from pulumi_azureml.validation import check_inputs, timeout_seconds
 
 PROVIDER_KEY = "__provider"
+LOCATION_DEFAULTED = "location_defaulted"
+"""Output flag: the location came from the workspace, not from the program."""
 WORKSPACE_PATH = (
     "/subscriptions/{subscription_id}/resourceGroups/{resource_group_name}/providers/"
     "Microsoft.MachineLearningServices/workspaces/{workspace_name}"
@@ -191,8 +193,6 @@ class AzureMLProvider(ResourceProvider):
                 outputs.update(inputs)
                 outputs.pop(PROVIDER_KEY, None)
                 return UpdateResult(outputs)
-            if not inputs.get("location") and olds.get("location"):
-                inputs["location"] = olds["location"]
             extra = self._extra_outputs(client, path, api_version, inputs, body, timeout, action)
             return UpdateResult(self._outputs(inputs, body, extra))
 
@@ -280,13 +280,14 @@ class AzureMLProvider(ResourceProvider):
                 f"azureml: {action} {spec.noun} {path.rsplit('/', 1)[-1]}: waiting for its {state} to end", flush=True
             )
             existing = client.wait_until_terminal(path, api_version=api_version, action=action, timeout=timeout)
-        if not inputs.get("location") and existing.get("location"):
-            inputs["location"] = existing["location"]
-        current = self._inputs_from_body(existing, {**inputs, **{f.name: None for f in spec.fields if f.wire}})
+        desired = dict(inputs)
+        if not desired.get("location") and existing.get("location"):
+            desired["location"] = existing["location"]
+        current = self._inputs_from_body(existing, {**desired, **{f.name: None for f in spec.fields if f.wire}})
         for field_ in spec.fields:
-            if field_.write_only and inputs.get(field_.name) is not None:
-                current[field_.name] = inputs[field_.name]  # not readable: trust the program
-        plan = plan_diff(spec, current, inputs)
+            if field_.write_only and desired.get(field_.name) is not None:
+                current[field_.name] = desired[field_.name]  # not readable: trust the program
+        plan = plan_diff(spec, current, desired)
         conflicts = [name for name in plan.replaces if name not in {f.name for f in spec.placement}]
         if conflicts:
             raise AzureMLError(
@@ -296,11 +297,11 @@ class AzureMLProvider(ResourceProvider):
         if plan.write == "PATCH":
             patchable = {name for name in plan.changed if plan.rules[name] == "patch"}
             return client.patch(
-                path, build_body(spec, inputs, only=patchable), api_version=api_version, action=action, timeout=timeout
+                path, build_body(spec, desired, only=patchable), api_version=api_version, action=action, timeout=timeout
             )
         if plan.write == "PUT" or not owned:
             # Adoption re-PUTs so the ownership tag is written and the desired state is the server's.
-            request = self._request_body(inputs, inputs.get("location"), ownership=True)
+            request = self._request_body(desired, desired.get("location"), ownership=True)
             for preserved in spec.preserve_on_put:
                 if get_path(request, preserved) is None and get_path(existing, preserved) is not None:
                     set_path(request, preserved, get_path(existing, preserved))
@@ -363,8 +364,9 @@ class AzureMLProvider(ResourceProvider):
         if current is None:
             return None
         body = {key: value for key, value in current.items() if key not in ("id", "name", "type", "systemData")}
+        writable = {field_.wire for field_ in parent_spec.fields if field_.wire}
         for output in parent_spec.outputs:
-            if output.wire and "." in output.wire:
+            if output.wire and "." in output.wire and output.wire not in writable:
                 parent, _, leaf = output.wire.rpartition(".")
                 container = get_path(body, parent)
                 if isinstance(container, dict):
@@ -434,6 +436,8 @@ class AzureMLProvider(ResourceProvider):
             selector = str(old.get(spec.discriminator) or get_path(body, discriminator.wire or "") or "")
         for field_ in spec.all_fields():
             previous = old.get(field_.name)
+            if field_.name == "location" and old.get(LOCATION_DEFAULTED):
+                continue
             if field_.applies_to and selector and selector not in field_.applies_to:
                 continue  # e.g. an attached type's raw `properties` overlaps a cluster's typed fields
             if field_.wire is None or field_.write_only or field_.secret:
@@ -443,6 +447,9 @@ class AzureMLProvider(ResourceProvider):
             actual = from_wire(field_, get_path(body, field_.wire))
             if field_.name == "tags" and isinstance(actual, dict):
                 actual = {key: value for key, value in actual.items() if key != OWNERSHIP_TAG} or None
+            if field_.server_adds_keys and isinstance(actual, dict):
+                managed = previous if isinstance(previous, dict) else {}
+                actual = {key: value for key, value in actual.items() if key in managed} or None
             if previous is not None and actual is not None and same_value(field_, previous, actual):
                 inputs[field_.name] = previous  # keep the user's spelling ("West US 2", "NotSpecified"...)
             elif previous is None and field_.server_default:
@@ -455,8 +462,13 @@ class AzureMLProvider(ResourceProvider):
         self, inputs: Mapping[str, Any], body: Mapping[str, Any], extra: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:
         outputs: dict[str, Any] = {key: value for key, value in inputs.items() if key != PROVIDER_KEY}
-        if not outputs.get("location") and body.get("location") and not self.spec.parent_kind:
-            outputs["location"] = body["location"]
+        if self.spec.location_from_workspace:
+            # Remember that the location was defaulted, so `read` does not turn it into an input (outputs are
+            # all `read` gets; a defaulted location appearing as an input on refresh would look like drift).
+            defaulted = not inputs.get("location")
+            outputs[LOCATION_DEFAULTED] = defaulted
+            if defaulted and body.get("location"):
+                outputs["location"] = body["location"]
         for output in self.spec.outputs:
             if output.wire:
                 outputs[output.name] = _normalize_output(output.type, get_path(body, output.wire))

@@ -85,6 +85,9 @@ class Field:
     """Custom equality of desired vs. actual (e.g. location spelling); default is exact after normalisation."""
     setting: str | None = None
     """A stack-config setting (``azureml:<setting>``) that provides the default for this input."""
+    server_adds_keys: bool = False
+    """A ``map`` the service adds its own entries to (e.g. ``BatchEndpointCreationApiVersion``): ``read`` only
+    compares the keys this program manages, so service-added entries are neither drift nor a removal."""
     encode: Callable[[Any], Any] | None = None
     """Custom input-to-wire conversion when the shapes differ (e.g. a list of ids to an id-keyed object)."""
     decode: Callable[[Any], Any] | None = None

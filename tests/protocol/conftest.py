@@ -47,3 +47,9 @@ def stack(tmp_path: Path, emulator: EmulatorServer) -> Stack:
 
 def http_requests(emulator: EmulatorServer) -> list[str]:
     return [f"{r['method']} {r['path']}" for r in emulator.requests_log()]
+
+
+def remaining_ids(emulator: EmulatorServer) -> list[str]:
+    """ARM ids of everything the emulator still holds besides the seeded resource group and workspace."""
+    ids = [str(resource.get("id", "")) for resource in emulator.state()["resources"]]
+    return [rid for rid in ids if "/computes/" in rid.lower() or "/batchendpoints/" in rid.lower()]

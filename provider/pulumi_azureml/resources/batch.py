@@ -60,7 +60,10 @@ class BatchEndpoint(pulumi.dynamic.Resource, module="azureml", name="BatchEndpoi
     name: pulumi.Output[str]
     location: pulumi.Output[str]
     auth_mode: pulumi.Output[str]
+    resource_type: pulumi.Output[str]
     scoring_uri: pulumi.Output[str]
+    routed_deployment_name: pulumi.Output[str | None]
+    """The deployment now receiving default traffic (set by BatchEndpointDefaultDeployment or anyone else)."""
     swagger_uri: pulumi.Output[str | None]
     provisioning_state: pulumi.Output[str]
     system_data: pulumi.Output[dict[str, Any] | None]
@@ -169,6 +172,7 @@ class BatchDeployment(pulumi.dynamic.Resource, module="azureml", name="BatchDepl
     name: pulumi.Output[str]
     endpoint_name: pulumi.Output[str]
     location: pulumi.Output[str]
+    resource_type: pulumi.Output[str]
     provisioning_state: pulumi.Output[str]
     system_data: pulumi.Output[dict[str, Any] | None]
 

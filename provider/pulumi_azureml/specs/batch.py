@@ -129,6 +129,7 @@ BATCH_ENDPOINT = ResourceSpec(
             type="map",
             update=add_only_properties,
             update_source=PROPERTY_BAG_SOURCE,
+            server_adds_keys=True,
         ),
         Field(
             "default_deployment_name",
@@ -163,6 +164,7 @@ BATCH_ENDPOINT = ResourceSpec(
         *META_FIELDS,
     ),
     outputs=(
+        Output("resource_type", "type"),
         Output("scoring_uri", "properties.scoringUri"),
         Output("swagger_uri", "properties.swaggerUri"),
         Output("provisioning_state", "properties.provisioningState"),
@@ -170,6 +172,11 @@ BATCH_ENDPOINT = ResourceSpec(
         Output("identity_principal_id", "identity.principalId"),
         Output("identity_tenant_id", "identity.tenantId"),
         Output("identity_user_assigned_identities", "identity.userAssignedIdentities", type="any"),
+        Output(
+            "routed_deployment_name",
+            "properties.defaults.deploymentName",
+            description="The deployment now receiving the endpoint's default traffic, whoever set it.",
+        ),
         Output("primary_key", "", secret=True),
         Output("secondary_key", "", secret=True),
     ),
@@ -362,6 +369,7 @@ BATCH_DEPLOYMENT = ResourceSpec(
             type="map",
             update=add_only_properties,
             update_source=PROPERTY_BAG_SOURCE,
+            server_adds_keys=True,
         ),
         Field("kind", wire="kind", update="put", update_source=_PUT),
         sku_field("put", _PUT),
@@ -369,6 +377,7 @@ BATCH_DEPLOYMENT = ResourceSpec(
         *META_FIELDS,
     ),
     outputs=(
+        Output("resource_type", "type"),
         Output("provisioning_state", "properties.provisioningState"),
         Output("system_data", "systemData", type="any"),
     ),
