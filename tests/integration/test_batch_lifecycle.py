@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 import requests
-from integration.conftest import LOCATION, RESOURCE_GROUP, SUBSCRIPTION, TOKEN, WORKSPACE, checked, writes
 
 from pulumi_azureml.emulator import EmulatorServer
 from pulumi_azureml.provider import AzureMLError, AzureMLProvider
 from pulumi_azureml.schema import build_body
 from pulumi_azureml.specs.batch import BATCH_ENDPOINT
+
+from integration.conftest import LOCATION, RESOURCE_GROUP, SUBSCRIPTION, TOKEN, WORKSPACE, checked, writes
 
 Make = Callable[[str], AzureMLProvider]
 API = "2025-12-01"

@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 import pulumi
 import requests
-from harness import Stack
-from protocol.conftest import RESOURCE_GROUP, SUBSCRIPTION, TOKEN, WORKSPACE, http_requests, remaining_ids
 
 import pulumi_azureml as azureml
 from pulumi_azureml.emulator import EmulatorServer
+
+from harness import Stack
+from protocol.conftest import RESOURCE_GROUP, SUBSCRIPTION, TOKEN, WORKSPACE, http_requests, remaining_ids
 
 BASE = (
     f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}/providers/"
