@@ -37,6 +37,7 @@ from pulumi_azureml.arm.client import ArmClient
 from pulumi_azureml.arm.errors import ArmError, ClientInputError, OperationFailedError
 from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.diffing import DiffPlan, plan_diff
+from pulumi_azureml.host_tuning import widen_host_workers
 from pulumi_azureml.runtime import client_for, embedded_emulator
 from pulumi_azureml.schema import (
     HookContext,
@@ -97,6 +98,9 @@ class AzureMLProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         config = {f"{CONFIG_NAMESPACE}:{s.key}": req.config.get(f"{CONFIG_NAMESPACE}:{s.key}") for s in SETTINGS}
         self._settings = Settings(config)
+        report = widen_host_workers(self._settings.host_workers())
+        if report:
+            print(report, flush=True)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs, failures = check_inputs(self.spec, news, self._settings, ignored_keys=frozenset({PROVIDER_KEY}))

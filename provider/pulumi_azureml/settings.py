@@ -15,6 +15,7 @@ from pulumi_azureml.arm.errors import ClientInputError
 CONFIG_NAMESPACE = "azureml"
 DEFAULT_API_VERSION = "2025-12-01"
 DEFAULT_POLL_INTERVAL_SECONDS = 10.0
+DEFAULT_HOST_WORKERS = 32
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "hostWorkers",
         ("AZURE_ML_HOST_WORKERS",),
-        description="worker threads of the Pulumi dynamic provider host (0 keeps the host's default of 4)",
+        description="worker threads of the Pulumi dynamic provider host (default 32; 0 keeps the host's 4)",
     ),
 )
 SETTINGS_BY_KEY = {setting.key: setting for setting in SETTINGS}
@@ -126,7 +127,7 @@ class Settings:
     def host_workers(self) -> int:
         raw = self.get("hostWorkers")
         if raw in (None, ""):
-            return 0
+            return DEFAULT_HOST_WORKERS
         try:
             value = int(str(raw))
         except ValueError:
