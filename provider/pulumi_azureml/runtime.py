@@ -6,6 +6,7 @@ resource kind and every host worker thread in the process. Nothing here is ever 
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -24,7 +25,9 @@ from pulumi_azureml.settings import Settings
 
 EMULATOR_TOKEN = "pulumi-azureml-emulator"
 
-_LOCK = threading.Lock()
+_CLIENTS_LOCK = threading.Lock()
+# A separate lock: client_for() holds its lock while building a client, which may start an emulator.
+_EMULATORS_LOCK = threading.Lock()
 _CLIENTS: dict[tuple[tuple[str, str | None], ...], ArmClient] = {}
 _EMULATORS: dict[str, Any] = {}
 
@@ -32,7 +35,7 @@ _EMULATORS: dict[str, Any] = {}
 def client_for(settings: Settings) -> ArmClient:
     """The process's client for these settings, built on first use."""
     key = settings.fingerprint()
-    with _LOCK:
+    with _CLIENTS_LOCK:
         client = _CLIENTS.get(key)
         if client is None:
             client = _build_client(settings)
@@ -46,13 +49,15 @@ def embedded_emulator(db_path: str) -> Any:
     Used by the ``local`` stack (``azureml:emulator``): the provider host and the program process each run one,
     sharing state through the SQLite file.
     """
-    with _LOCK:
-        server = _EMULATORS.get(db_path)
+    path = os.path.abspath(os.path.expanduser(db_path))
+    with _EMULATORS_LOCK:
+        server = _EMULATORS.get(path)
         if server is None:
             from pulumi_azureml.emulator import EmulatorServer
 
-            server = EmulatorServer(db_path=db_path).start()
-            _EMULATORS[db_path] = server
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            server = EmulatorServer(db_path=path).start()
+            _EMULATORS[path] = server
         return server
 
 
