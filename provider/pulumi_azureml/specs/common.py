@@ -16,14 +16,14 @@ WORKSPACE_PATTERN = r"[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}"
 
 SUBSCRIPTION_ID = Field(
     "subscription_id",
-    description="Azure subscription id. Default: stack config azureml:subscriptionId, then AZURE_SUBSCRIPTION_ID.",
+    description="Azure subscription id.",
     required=True,
     setting="subscriptionId",
     equivalent=case_insensitive_equivalent,
 )
 RESOURCE_GROUP_NAME = Field(
     "resource_group_name",
-    description="Resource group. Default: azureml:resourceGroupName, then AZURE_RESOURCE_GROUP.",
+    description="Resource group.",
     required=True,
     setting="resourceGroupName",
     pattern=RESOURCE_GROUP_PATTERN,
@@ -33,7 +33,7 @@ RESOURCE_GROUP_NAME = Field(
 )
 WORKSPACE_NAME = Field(
     "workspace_name",
-    description="Azure ML workspace. Default: azureml:workspaceName, then AZURE_ML_WORKSPACE_NAME.",
+    description="Azure ML workspace.",
     required=True,
     setting="workspaceName",
     pattern=WORKSPACE_PATTERN,
@@ -151,7 +151,7 @@ def _timeouts_check(value: Any) -> str | None:
 META_FIELDS: tuple[Field, ...] = (
     Field(
         "api_version",
-        description="ARM api-version for this resource. Default: azureml:apiVersion, then 2025-12-01.",
+        description="ARM api-version for this resource (default 2025-12-01).",
         setting="apiVersion",
         pattern=r"\d{4}-\d{2}-\d{2}(-preview)?",
         pattern_rule="must look like 2025-12-01",
