@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_azureml.specs import SPECS
+
 from support.spec_tables import render
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -19,7 +20,8 @@ def test_readme_table_matches_the_spec(kind: str) -> None:
     match = re.search(rf"<!-- spec-table:{kind} -->\n(.*?)\n<!-- /spec-table:{kind} -->", text, re.S)
     assert match, f"README has no spec-table block for {kind}"
     assert match.group(1).strip() == render(kind).strip(), (
-        f"README table for {kind} is stale: regenerate with `cd tests && ../.venv/bin/python -m support.spec_tables --write`"
+        f"README table for {kind} is stale: regenerate with "
+        "`cd tests && ../.venv/bin/python -m support.spec_tables --write`"
     )
 
 

@@ -89,7 +89,7 @@ def rewrite_readme(readme: Path) -> None:
     for kind in SPECS:
         pattern = re.compile(rf"<!-- spec-table:{kind} -->\n.*?<!-- /spec-table:{kind} -->", re.S)
         block = f"<!-- spec-table:{kind} -->\n{render(kind)}\n<!-- /spec-table:{kind} -->"
-        text = pattern.sub(lambda _: block, text)
+        text = pattern.sub(block.replace("\\", "\\\\"), text)
     readme.write_text(text, encoding="utf-8")
 
 
