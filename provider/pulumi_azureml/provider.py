@@ -19,8 +19,8 @@ Lifecycle rules (README "Design and traps"):
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -32,14 +32,16 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.output import Unknown
 
 from pulumi_azureml.arm.client import ArmClient
-from pulumi_azureml.arm.errors import ArmError, ClientInputError, OperationFailedError
+from pulumi_azureml.arm.errors import ArmError, ClientInputError, ConflictError, NotFoundError, OperationFailedError
 from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.diffing import DiffPlan, plan_diff
 from pulumi_azureml.host_tuning import widen_host_workers
 from pulumi_azureml.runtime import client_for, embedded_emulator
 from pulumi_azureml.schema import (
+    UNKNOWN,
     HookContext,
     ResourceSpec,
     build_body,
@@ -54,6 +56,8 @@ from pulumi_azureml.settings import CONFIG_NAMESPACE, DEFAULT_API_VERSION, SETTI
 from pulumi_azureml.specs import SPECS
 from pulumi_azureml.specs.common import OWNERSHIP_TAG
 from pulumi_azureml.validation import check_inputs, timeout_seconds
+
+_Result = TypeVar("_Result")
 
 PROVIDER_KEY = "__provider"
 LOCATION_DEFAULTED = "location_defaulted"
@@ -103,11 +107,12 @@ class AzureMLProvider(ResourceProvider):
             print(report, flush=True)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        news = _with_unknown_markers(news)
         inputs, failures = check_inputs(self.spec, news, self._settings, ignored_keys=frozenset({PROVIDER_KEY}))
         return CheckResult(inputs, [CheckFailure(prop, reason) for prop, reason in failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        plan = plan_diff(self.spec, olds, news)
+        plan = plan_diff(self.spec, _with_unknown_markers(olds), _with_unknown_markers(news))
         if plan.has_changes:
             print(f"azureml: {self._describe(news)}: {self._explain(plan)}", flush=True)
         return DiffResult(
@@ -178,13 +183,27 @@ class AzureMLProvider(ResourceProvider):
                     return UpdateResult(self._outputs(inputs, body))
             elif plan.write == "PATCH":
                 patchable = {name for name in plan.changed if plan.rules[name] == "patch"}
-                request = build_body(spec, inputs, only=patchable)
-                body = client.patch(path, request, api_version=api_version, action=action, timeout=timeout)
+                request = self._patch_body(inputs, patchable)
+                body = self._once_idle(
+                    client,
+                    path,
+                    api_version,
+                    action,
+                    timeout,
+                    lambda: client.patch(path, request, api_version=api_version, action=action, timeout=timeout),
+                )
             elif plan.write == "PUT":
                 location = inputs.get("location") or olds.get("location")
                 request = self._request_body(inputs, location, ownership=True)
                 self._preserve_server_values(client, path, api_version, request)
-                body = client.put(path, request, api_version=api_version, action=action, timeout=timeout)
+                body = self._once_idle(
+                    client,
+                    path,
+                    api_version,
+                    action,
+                    timeout,
+                    lambda: client.put(path, request, api_version=api_version, action=action, timeout=timeout),
+                )
             if any(rule == "action" for rule in plan.rules.values()):
                 if body is None:
                     body = client.get(path, api_version=api_version, action=f"reading {spec.noun}")
@@ -208,13 +227,19 @@ class AzureMLProvider(ResourceProvider):
             if spec.parent_kind:
                 self._clear_from_parent(client, render_path(spec.path, inputs), inputs)
                 return
-            params = spec.delete_params(inputs) if spec.delete_params else None
-            client.delete(
-                render_path(spec.path, inputs),
-                api_version=self._api_version(inputs),
-                action=f"deleting {spec.noun}",
-                timeout=self._timeout(inputs, "delete"),
-                params=params,
+            params = spec.delete_params(inputs, False) if spec.delete_params else None
+            path = render_path(spec.path, inputs)
+            api_version = self._api_version(inputs)
+            action = f"deleting {spec.noun}"
+            timeout = self._timeout(inputs, "delete")
+            self._once_idle(
+                client,
+                path,
+                api_version,
+                action,
+                timeout,
+                lambda: client.delete(path, api_version=api_version, action=action, timeout=timeout, params=params),
+                done_if_gone=True,
             )
 
     # -- helpers ------------------------------------------------------------------------------------------------
@@ -258,6 +283,68 @@ class AzureMLProvider(ResourceProvider):
             body["tags"] = tags
         return body
 
+    def _patch_body(self, inputs: Mapping[str, Any], names: set[str]) -> dict[str, Any]:
+        """A PATCH body with only the named fields; a field removed from the program is cleared explicitly (a PATCH
+        merges, so leaving it out would keep the old value), and a tags PATCH keeps the ownership tag."""
+        body = build_body(self.spec, inputs, only=names)
+        for name in names:
+            field_ = self.spec.field(name)
+            if inputs.get(name) is None and field_.wire:
+                set_path(body, field_.wire, {} if field_.type == "map" else None)
+        marker = inputs.get("owner_marker")
+        if "tags" in names and self.spec.ownership_tag and marker:
+            body["tags"] = {**(body.get("tags") or {}), OWNERSHIP_TAG: str(marker)}
+        return body
+
+    def _once_idle(
+        self,
+        client: ArmClient,
+        path: str,
+        api_version: str,
+        action: str,
+        timeout: float,
+        send: Callable[[], _Result],
+        *,
+        done_if_gone: bool = False,
+    ) -> _Result | None:
+        """Send a write; if Azure refuses it (409) while the resource runs an operation, wait, then send it once more.
+
+        The running operation is typically one an interrupted run started (the host was killed, or the token
+        expired while polling): the next run must wait for it rather than fail with "operation in progress" until
+        someone cleans up by hand. The write was refused, not accepted, so sending it again is safe; a second
+        conflict is reported as it is. ``done_if_gone``: for a delete, a resource that disappeared meanwhile (its
+        earlier delete finished) is success.
+        """
+        try:
+            return send()
+        except ConflictError:
+            if not self._wait_out_running_operation(client, path, api_version, action, timeout):
+                if done_if_gone:
+                    return None
+                raise
+        return send()
+
+    def _wait_out_running_operation(
+        self, client: ArmClient, path: str, api_version: str, action: str, timeout: float
+    ) -> bool:
+        """Wait until the resource's running operation (if any) has ended; False when the resource is gone."""
+        current = client.get_if_exists(path, api_version=api_version, action=action)
+        if current is None:
+            return False
+        state = str(get_path(current, "properties.provisioningState") or "Succeeded")
+        if state.lower() in ("succeeded", "failed", "canceled"):
+            # Already over (the GET itself may be what saw it end): the write is simply sent again.
+            return True
+        name = path.rsplit("/", 1)[-1]
+        print(f"azureml: {action} {name}: waiting for its running operation ({state}) to end first", flush=True)
+        try:
+            client.wait_until_terminal(path, api_version=api_version, action=action, timeout=timeout)
+        except NotFoundError:
+            return False
+        except OperationFailedError:
+            pass  # that operation failed, not ours: ours is sent now and reports its own outcome
+        return True
+
     def _take_over(
         self,
         client: ArmClient,
@@ -280,14 +367,18 @@ class AzureMLProvider(ResourceProvider):
         action = f"adopting {spec.noun}"
         state = str(get_path(existing, "properties.provisioningState") or "Succeeded").lower()
         if state not in ("succeeded", "failed", "canceled"):
-            print(
-                f"azureml: {action} {spec.noun} {path.rsplit('/', 1)[-1]}: waiting for its {state} to end", flush=True
-            )
+            # ``action`` already names the noun ("adopting compute").
+            print(f"azureml: {action} {path.rsplit('/', 1)[-1]}: waiting for its {state} to end", flush=True)
             existing = client.wait_until_terminal(path, api_version=api_version, action=action, timeout=timeout)
         desired = dict(inputs)
         if not desired.get("location") and existing.get("location"):
             desired["location"] = existing["location"]
-        current = self._inputs_from_body(existing, {**desired, **{f.name: None for f in spec.fields if f.wire}})
+        # Everything the server holds counts here, server-filled values included: skipping those (as a refresh
+        # does for values the program leaves unset) would make a value the program does set look absent, i.e. a
+        # create-only change, and refuse to take over a resource that already matches.
+        current = self._inputs_from_body(
+            existing, {**desired, **{f.name: None for f in spec.fields if f.wire}}, include_server_defaults=True
+        )
         for field_ in spec.fields:
             if field_.write_only and desired.get(field_.name) is not None:
                 current[field_.name] = desired[field_.name]  # not readable: trust the program
@@ -301,7 +392,7 @@ class AzureMLProvider(ResourceProvider):
         if plan.write == "PATCH":
             patchable = {name for name in plan.changed if plan.rules[name] == "patch"}
             return client.patch(
-                path, build_body(spec, desired, only=patchable), api_version=api_version, action=action, timeout=timeout
+                path, self._patch_body(desired, patchable), api_version=api_version, action=action, timeout=timeout
             )
         if plan.write == "PUT" or not owned:
             # Adoption re-PUTs so the ownership tag is written and the desired state is the server's.
@@ -317,7 +408,7 @@ class AzureMLProvider(ResourceProvider):
     ) -> str:
         """Delete what a failed create left, so Pulumi's 'create is all or nothing' holds; return the message."""
         spec = self.spec
-        params = spec.delete_params(inputs) if spec.delete_params else None
+        params = spec.delete_params(inputs, True) if spec.delete_params else None
         try:
             client.delete(
                 path,
@@ -361,12 +452,16 @@ class AzureMLProvider(ResourceProvider):
             if value is not None:
                 set_path(request, preserved, value)
 
-    def _parent_body(self, client: ArmClient, path: str, api_version: str, action: str) -> dict[str, Any] | None:
-        """The parent resource as a PUT body: the GET response without its read-only parts."""
+    def _parent_body(
+        self, client: ArmClient, path: str, api_version: str, action: str
+    ) -> tuple[dict[str, Any], str] | None:
+        """The parent resource as a PUT body (the GET response without its read-only parts) and its
+        provisioningState; None when the parent does not exist."""
         parent_spec = SPECS[str(self.spec.parent_kind)]
         current = client.get_if_exists(path, api_version=api_version, action=action)
         if current is None:
             return None
+        state = str(get_path(current, "properties.provisioningState") or "Succeeded")
         body = {key: value for key, value in current.items() if key not in ("id", "name", "type", "systemData")}
         writable = {field_.wire for field_ in parent_spec.fields if field_.wire}
         for output in parent_spec.outputs:
@@ -381,37 +476,55 @@ class AzureMLProvider(ResourceProvider):
             identity.pop("tenantId", None)
             if isinstance(identity.get("userAssignedIdentities"), dict):
                 identity["userAssignedIdentities"] = {key: {} for key in identity["userAssignedIdentities"]}
-        return body
+        return body, state
 
     def _write_into_parent(
         self, client: ArmClient, path: str, api_version: str, inputs: Mapping[str, Any], timeout: float, action: str
     ) -> dict[str, Any]:
         parent_noun = SPECS[str(self.spec.parent_kind)].noun
-        body = self._parent_body(client, path, api_version, action)
-        if body is None:
-            raise AzureMLError(f"{action} {path}: the {parent_noun} does not exist; create it first")
-        for field_ in self.spec.fields:
-            if field_.wire and inputs.get(field_.name) is not None:
-                set_path(body, field_.wire, to_wire(field_, inputs[field_.name]))
-        return client.put(path, body, api_version=api_version, action=action, timeout=timeout)
+
+        def read_modify_write() -> dict[str, Any]:
+            # Read inside the retried call: after waiting out a running operation the parent may have changed.
+            parent = self._parent_body(client, path, api_version, action)
+            if parent is None:
+                raise AzureMLError(f"{action} {path}: the {parent_noun} does not exist; create it first")
+            body = parent[0]
+            for field_ in self.spec.fields:
+                if field_.wire and inputs.get(field_.name) is not None:
+                    set_path(body, field_.wire, to_wire(field_, inputs[field_.name]))
+            return client.put(path, body, api_version=api_version, action=action, timeout=timeout)
+
+        result = self._once_idle(client, path, api_version, action, timeout, read_modify_write)
+        return result or {}
 
     def _clear_from_parent(self, client: ArmClient, path: str, inputs: Mapping[str, Any]) -> None:
-        """Unset our fields on the parent, if it still exists and still holds our values."""
+        """Unset our fields on the parent, if it still exists and still holds our values.
+
+        The parent is also written when its last write ended Failed/Canceled, even if our fields look clear: that
+        write may have been this very clearing in an earlier run, and a Failed ARM resource is repaired by writing
+        its desired state again (otherwise nothing would ever touch it and it would stay Failed).
+        """
         api_version = self._api_version(inputs)
         action = f"deleting {self.spec.noun}"
-        body = self._parent_body(client, path, api_version, action)
-        if body is None:
-            return
-        changed = False
-        for field_ in self.spec.fields:
-            if not field_.wire:
-                continue
-            current = get_path(body, field_.wire)
-            if current is not None and same_value(field_, inputs.get(field_.name), current):
-                set_path(body, field_.wire, None)
-                changed = True
-        if changed:
-            client.put(path, body, api_version=api_version, action=action, timeout=self._timeout(inputs, "delete"))
+        timeout = self._timeout(inputs, "delete")
+
+        def read_modify_write() -> None:
+            parent = self._parent_body(client, path, api_version, action)
+            if parent is None:
+                return
+            body, state = parent
+            changed = state.lower() in ("failed", "canceled")
+            for field_ in self.spec.fields:
+                if not field_.wire:
+                    continue
+                current = get_path(body, field_.wire)
+                if current is not None and same_value(field_, inputs.get(field_.name), current):
+                    set_path(body, field_.wire, None)
+                    changed = True
+            if changed:
+                client.put(path, body, api_version=api_version, action=action, timeout=timeout)
+
+        self._once_idle(client, path, api_version, action, timeout, read_modify_write, done_if_gone=True)
 
     def _extra_outputs(
         self,
@@ -430,8 +543,14 @@ class AzureMLProvider(ResourceProvider):
         )
         return self.spec.extra_outputs(context, body)
 
-    def _inputs_from_body(self, body: Mapping[str, Any], old: Mapping[str, Any]) -> dict[str, Any]:
-        """The inputs as the server now has them, keeping what the server cannot tell (secrets, unset defaults)."""
+    def _inputs_from_body(
+        self, body: Mapping[str, Any], old: Mapping[str, Any], *, include_server_defaults: bool = False
+    ) -> dict[str, Any]:
+        """The inputs as the server now has them, keeping what the server cannot tell (secrets, unset defaults).
+
+        ``include_server_defaults``: also report values the server filled in where ``old`` has none (adoption
+        compares with them; a refresh leaves them out so an unset input never turns into drift).
+        """
         spec = self.spec
         inputs: dict[str, Any] = {}
         selector = ""
@@ -456,7 +575,7 @@ class AzureMLProvider(ResourceProvider):
                 actual = {key: value for key, value in actual.items() if key in managed} or None
             if previous is not None and actual is not None and same_value(field_, previous, actual):
                 inputs[field_.name] = previous  # keep the user's spelling ("West US 2", "NotSpecified"...)
-            elif previous is None and field_.server_default:
+            elif previous is None and field_.server_default and not include_server_defaults:
                 continue
             elif actual is not None and actual != {} and actual != []:
                 inputs[field_.name] = actual
@@ -527,6 +646,22 @@ class AzureMLProvider(ResourceProvider):
                 if value:
                     values.append(value)
         return values
+
+
+def _with_unknown_markers(value: Any) -> Any:
+    """Replace the SDK's ``Unknown`` objects with the wire marker the specs understand (``schema.UNKNOWN``).
+
+    During preview the host deserialises Check/Diff inputs with ``keep_unknowns=True``, which turns each value that
+    depends on a resource not yet created into a ``pulumi.output.Unknown`` instance (pulumi/runtime/rpc.py,
+    ``deserialize_property``); the marker string serialises back to the engine as "unknown" unchanged.
+    """
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {key: _with_unknown_markers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_unknown_markers(item) for item in value]
+    return value
 
 
 def _inputs_only(props: Mapping[str, Any]) -> dict[str, Any]:

@@ -147,7 +147,8 @@ class ResourceSpec:
     """Name of the field whose value selects per-type rules (``compute_type``)."""
     location_from_workspace: bool = False
     """When ``location`` is not given, use the parent workspace's location (read at create time, not in check)."""
-    delete_params: Callable[[Mapping[str, Any]], dict[str, str]] | None = None
+    delete_params: Callable[[Mapping[str, Any], bool], dict[str, str]] | None = None
+    """Query parameters of the DELETE, from the inputs and whether it cleans up a create that ended Failed."""
     after_write: Callable[[HookContext, dict[str, Any]], dict[str, Any]] | None = None
     """Runs after a create or update has finished; returns extra outputs (e.g. listkeys results, power state)."""
     validate: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None

@@ -349,3 +349,20 @@ def test_every_seed_response_field_is_an_output(make_provider: Make) -> None:
     outs = provider.create(checked(provider, inputs)).outs or {}
     missing = [name for name in SEED_RESPONSE_TO_OUTPUT.values() if name not in outs]
     assert missing == []
+
+
+def test_removing_tags_clears_them_by_patch_and_keeps_the_ownership_tag(
+    emulator: EmulatorServer, make_provider: Make
+) -> None:
+    provider = make_provider("BatchEndpoint")
+    created = provider.create(checked(provider, ENDPOINT))
+    untagged = checked(provider, {key: value for key, value in ENDPOINT.items() if key != "tags"})
+    diff = provider.diff(created.id, created.outs or {}, untagged)
+    assert diff.changes is True and diff.replaces == []
+    emulator.clear_requests_log()
+    outs = provider.update(created.id, created.outs or {}, untagged).outs or {}
+    assert [w.split(" ")[0] for w in writes(emulator)] == ["PATCH"]
+    assert arm(emulator, f"{BASE}/batchEndpoints/scoring").json()["tags"] == {"pulumi-azureml-owner": "proj/dev/scoring"}
+    read = provider.read(created.id, outs)
+    assert read.inputs is not None and "tags" not in read.inputs
+    assert provider.diff(read.id, read.outs or {}, untagged).changes is False

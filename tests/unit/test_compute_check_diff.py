@@ -112,6 +112,18 @@ def test_unknown_values_are_not_validated_during_preview(provider: AzureMLProvid
     checked(provider, cluster(workspace_name=UNKNOWN, subnet_id=UNKNOWN))
 
 
+def test_the_hosts_unknown_objects_are_understood(provider: AzureMLProvider) -> None:
+    # The SDK host hands check/diff pulumi.output.Unknown objects for values not known during preview.
+    from pulumi.output import Unknown
+
+    result = provider.check({}, cluster(workspace_name=Unknown(), subnet_id=Unknown()))
+    assert result.failures == []
+    assert result.inputs["workspace_name"] == UNKNOWN
+    olds = outputs_of(provider, cluster(subnet_id="/subscriptions/s/resourceGroups/r/providers/N/v/a/subnets/b"))
+    news = {**checked(provider, cluster()), "subnet_id": Unknown()}
+    assert provider.diff("id", olds, news).replaces == ["subnet_id"]
+
+
 def test_unknown_marker_matches_the_sdk() -> None:
     from pulumi.runtime import rpc
 

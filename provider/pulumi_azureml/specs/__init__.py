@@ -5,9 +5,11 @@ from __future__ import annotations
 from pulumi_azureml.schema import ResourceSpec
 from pulumi_azureml.specs.batch import BATCH_DEPLOYMENT, BATCH_ENDPOINT, BATCH_ENDPOINT_DEFAULT_DEPLOYMENT
 from pulumi_azureml.specs.compute import COMPUTE
+from pulumi_azureml.specs.workspace import WORKSPACE
 
 SPECS: dict[str, ResourceSpec] = {
-    spec.kind: spec for spec in (COMPUTE, BATCH_ENDPOINT, BATCH_DEPLOYMENT, BATCH_ENDPOINT_DEFAULT_DEPLOYMENT)
+    spec.kind: spec
+    for spec in (COMPUTE, BATCH_ENDPOINT, BATCH_DEPLOYMENT, BATCH_ENDPOINT_DEFAULT_DEPLOYMENT, WORKSPACE)
 }
 
 __all__ = ["SPECS"]

@@ -470,7 +470,7 @@ def _validate(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
     return failures
 
 
-def _delete_params(inputs: Mapping[str, Any]) -> dict[str, str]:
+def _delete_params(inputs: Mapping[str, Any], failed_create: bool) -> dict[str, str]:
     action = inputs.get("delete_action")
     if not action:
         action = "Detach" if inputs.get("compute_type") in ATTACHED_TYPES else "Delete"

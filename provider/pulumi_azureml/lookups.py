@@ -1,0 +1,810 @@
+"""Read-only lookups for Pulumi programs: resource groups, workspaces (and their service map), computes and batch
+endpoints, as typed results.
+
+Lookups run in every ``pulumi preview`` too, so they only read: ARM GETs and the POST list action ``listkeys``.
+Each result is a frozen dataclass with snake_case fields and the ARM body as ``.raw``; lists follow ``nextLink``
+to the last page. Connection and placement come from the stack config (``azureml:*``, the keys of
+:mod:`pulumi_azureml.settings`, with their environment fallbacks); function arguments override them.
+
+Every ``get_x``/``list_x`` has an ``get_x_output``/``list_x_output`` form that takes Pulumi inputs and returns an
+``Output``, as Pulumi packages do for invokes; it runs off the event loop, so lookups do not hold up registrations.
+Secret results (batch endpoint keys) are secret Outputs there.
+
+Errors are :class:`~pulumi_azureml.provider.AzureMLError` with a complete message; the ARM error (for example
+:class:`~pulumi_azureml.arm.errors.NotFoundError`) is kept as ``__cause__``. Nothing here imports
+``azure.identity`` until a credential is needed (README "Design and traps").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import pulumi
+import requests
+
+from pulumi_azureml.arm.client import USER_AGENT, ArmClient
+from pulumi_azureml.arm.clouds import is_loopback
+from pulumi_azureml.arm.errors import ArmError, ClientInputError, error_from_response
+from pulumi_azureml.arm.ids import ResourceId, render_path
+from pulumi_azureml.provider import AzureMLError
+from pulumi_azureml.runtime import client_for
+from pulumi_azureml.schema import get_path
+from pulumi_azureml.settings import CONFIG_NAMESPACE, DEFAULT_API_VERSION, SETTINGS, SETTINGS_BY_KEY, Settings
+from pulumi_azureml.specs.batch import ENDPOINT_PATH
+from pulumi_azureml.specs.compute import PATH as COMPUTE_PATH
+from pulumi_azureml.specs.workspace import PATH as WORKSPACE_PATH
+
+T = TypeVar("T")
+
+RESOURCE_GROUP_API_VERSION = "2025-04-01"
+"""Microsoft.Resources api-version for resource groups (workspace contract §0 recommendation)."""
+
+DISCOVERY_TIMEOUTS = (10.0, 30.0)
+"""(connect, read) seconds for the discovery document."""
+
+LIST_KEYS_TIMEOUT = 120.0
+"""Seconds to wait for ``listkeys`` should the service answer it as a long-running operation."""
+
+_SUBSCRIPTION_PATH = "/subscriptions/{subscription_id}"
+_RESOURCE_GROUP_PATH = _SUBSCRIPTION_PATH + "/resourceGroups/{resource_group_name}"
+_WORKSPACES_IN_GROUP = _RESOURCE_GROUP_PATH + "/providers/Microsoft.MachineLearningServices/workspaces"
+_WORKSPACES_IN_SUBSCRIPTION = _SUBSCRIPTION_PATH + "/providers/Microsoft.MachineLearningServices/workspaces"
+_WORKSPACE_PATH = WORKSPACE_PATH.replace("{name}", "{workspace_name}")
+
+
+# -- results ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResourceGroupResult:
+    """A resource group (Microsoft.Resources ``ResourceGroup``, workspace contract §5)."""
+
+    id: str
+    name: str
+    location: str
+    provisioning_state: str | None
+    managed_by: str | None
+    tags: dict[str, str]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class WorkspaceResult:
+    """An Azure ML workspace (workspace contract §2)."""
+
+    id: str
+    name: str
+    subscription_id: str
+    resource_group_name: str
+    location: str
+    kind: str | None
+    sku_name: str | None
+    tags: dict[str, str]
+    friendly_name: str | None
+    description: str | None
+    workspace_id: str | None
+    """The immutable workspace GUID."""
+    discovery_url: str | None
+    mlflow_tracking_uri: str | None
+    provisioning_state: str | None
+    creation_time: str | None
+    storage_account: str | None
+    key_vault: str | None
+    application_insights: str | None
+    container_registry: str | None
+    public_network_access: str | None
+    hbi_workspace: bool | None
+    identity_type: str | None
+    identity_principal_id: str | None
+    identity_tenant_id: str | None
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class WorkspaceServices:
+    """The regional service map a workspace's ``discoveryUrl`` serves (workspace contract §6).
+
+    Keys the service does not send are ``None``; every key it sent, known here or not, is in ``raw``.
+    """
+
+    discovery_url: str
+    api: str | None
+    """The base URL for further data-plane requests (how-to-manage-rest.md)."""
+    catalog: str | None
+    experimentation: str | None
+    gallery: str | None
+    history: str | None
+    hyperdrive: str | None
+    labeling: str | None
+    model_management: str | None
+    """The ``modelmanagement`` key."""
+    pipelines: str | None
+    studio: str | None
+    """The ``studiocoreservices`` key (or ``studio``)."""
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class ComputeResult:
+    """An Azure ML compute of any type (REST contract §1)."""
+
+    id: str
+    name: str
+    location: str | None
+    compute_type: str | None
+    provisioning_state: str | None
+    description: str | None
+    vm_size: str | None
+    state: str | None
+    """ComputeInstance state (``Running``, ``Stopped``...)."""
+    resource_id: str | None
+    """Attached types: ARM id of the underlying compute."""
+    is_attached_compute: bool | None
+    created_on: str | None
+    tags: dict[str, str]
+    identity_principal_id: str | None
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class BatchEndpointResult:
+    """A batch endpoint (REST contract §3)."""
+
+    id: str
+    name: str
+    location: str | None
+    auth_mode: str | None
+    scoring_uri: str | None
+    swagger_uri: str | None
+    provisioning_state: str | None
+    default_deployment_name: str | None
+    description: str | None
+    kind: str | None
+    tags: dict[str, str]
+    identity_principal_id: str | None
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class BatchDeploymentResult:
+    """A batch deployment (REST contract §4)."""
+
+    id: str
+    name: str
+    endpoint_name: str
+    location: str | None
+    provisioning_state: str | None
+    description: str | None
+    compute: str | None
+    model_asset_id: str | None
+    environment_id: str | None
+    instance_count: int | None
+    tags: dict[str, str]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class BatchEndpointKeys:
+    """A Key-auth batch endpoint's keys (``listkeys``); secrets, so never shown by ``repr``."""
+
+    primary_key: str | None = field(repr=False)
+    secondary_key: str | None = field(repr=False)
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+# -- configuration and errors ------------------------------------------------------------------------------------------
+
+
+def _stack_settings() -> Settings:
+    """The ``azureml:*`` stack config as the provider host sees it (environment fallbacks included)."""
+    config = pulumi.Config(CONFIG_NAMESPACE)
+    return Settings({f"{CONFIG_NAMESPACE}:{setting.key}": config.get(setting.key) for setting in SETTINGS})
+
+
+def _required(settings: Settings, key: str, given: str | None, argument: str) -> str:
+    if given not in (None, ""):
+        return str(given)
+    value = settings.get(key)
+    if value in (None, ""):
+        environment = " or ".join(SETTINGS_BY_KEY[key].environment)
+        raise ClientInputError(
+            f"{argument} is required: pass it, or set the stack config "
+            f"`pulumi config set {CONFIG_NAMESPACE}:{key} <value>`, or the environment variable {environment}"
+        )
+    return str(value)
+
+
+def _api_version(settings: Settings, given: str | None) -> str:
+    return str(given or settings.get("apiVersion") or DEFAULT_API_VERSION)
+
+
+@contextlib.contextmanager
+def _reported(action: str) -> Iterator[None]:
+    """ARM and input errors become :class:`AzureMLError`, keeping the original as the cause."""
+    try:
+        yield
+    except AzureMLError:
+        raise
+    except ArmError as error:
+        raise AzureMLError(str(error)) from error
+    except ClientInputError as error:
+        raise AzureMLError(f"{action}: {error}") from error
+
+
+@dataclass(frozen=True)
+class _Target:
+    """A resolved connection and placement for one lookup."""
+
+    client: ArmClient
+    api_version: str
+    subscription_id: str
+    resource_group_name: str = ""
+    workspace_name: str = ""
+
+
+def _target(
+    *,
+    subscription_id: str | None,
+    resource_group_name: str | None = None,
+    workspace_name: str | None = None,
+    api_version: str | None = None,
+    needs_group: bool = False,
+    needs_workspace: bool = False,
+) -> _Target:
+    settings = _stack_settings()
+    subscription = _required(settings, "subscriptionId", subscription_id, "subscription_id")
+    group = ""
+    if needs_group or needs_workspace:
+        group = _required(settings, "resourceGroupName", resource_group_name, "resource_group_name")
+    workspace = _required(settings, "workspaceName", workspace_name, "workspace_name") if needs_workspace else ""
+    return _Target(
+        client=client_for(settings),
+        api_version=_api_version(settings, api_version),
+        subscription_id=subscription,
+        resource_group_name=group,
+        workspace_name=workspace,
+    )
+
+
+def _placement(target: _Target, **names: str) -> dict[str, str]:
+    return {
+        "subscription_id": target.subscription_id,
+        "resource_group_name": target.resource_group_name,
+        "workspace_name": target.workspace_name,
+        **names,
+    }
+
+
+# -- body helpers ------------------------------------------------------------------------------------------------
+
+
+def _text(body: Mapping[str, Any], path: str) -> str | None:
+    value = get_path(body, path)
+    return None if value is None else str(value)
+
+
+def _flag(body: Mapping[str, Any], path: str) -> bool | None:
+    value = get_path(body, path)
+    return value if isinstance(value, bool) else None
+
+
+def _count(body: Mapping[str, Any], path: str) -> int | None:
+    value = get_path(body, path)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value)
+
+
+def _tags(body: Mapping[str, Any]) -> dict[str, str]:
+    tags = body.get("tags")
+    return {str(key): str(value) for key, value in tags.items()} if isinstance(tags, Mapping) else {}
+
+
+def _resource_group(body: dict[str, Any]) -> ResourceGroupResult:
+    return ResourceGroupResult(
+        id=str(body.get("id") or ""),
+        name=str(body.get("name") or ""),
+        location=str(body.get("location") or ""),
+        provisioning_state=_text(body, "properties.provisioningState"),
+        managed_by=_text(body, "managedBy"),
+        tags=_tags(body),
+        raw=body,
+    )
+
+
+def _workspace(body: dict[str, Any]) -> WorkspaceResult:
+    arm_id = str(body.get("id") or "")
+    parsed = ResourceId(arm_id) if arm_id.startswith("/subscriptions/") else None
+    return WorkspaceResult(
+        id=arm_id,
+        name=str(body.get("name") or ""),
+        subscription_id=parsed.subscription_id if parsed else "",
+        resource_group_name=(parsed.resource_group or "") if parsed else "",
+        location=str(body.get("location") or ""),
+        kind=_text(body, "kind"),
+        sku_name=_text(body, "sku.name"),
+        tags=_tags(body),
+        friendly_name=_text(body, "properties.friendlyName"),
+        description=_text(body, "properties.description"),
+        workspace_id=_text(body, "properties.workspaceId"),
+        discovery_url=_text(body, "properties.discoveryUrl"),
+        mlflow_tracking_uri=_text(body, "properties.mlFlowTrackingUri"),
+        provisioning_state=_text(body, "properties.provisioningState"),
+        # Real GET bodies carry properties.creationTime (workspace contract §2.2, observed); systemData otherwise.
+        creation_time=_text(body, "properties.creationTime") or _text(body, "systemData.createdAt"),
+        storage_account=_text(body, "properties.storageAccount"),
+        key_vault=_text(body, "properties.keyVault"),
+        application_insights=_text(body, "properties.applicationInsights"),
+        container_registry=_text(body, "properties.containerRegistry"),
+        public_network_access=_text(body, "properties.publicNetworkAccess"),
+        hbi_workspace=_flag(body, "properties.hbiWorkspace"),
+        identity_type=_text(body, "identity.type"),
+        identity_principal_id=_text(body, "identity.principalId"),
+        identity_tenant_id=_text(body, "identity.tenantId"),
+        raw=body,
+    )
+
+
+def _compute(body: dict[str, Any]) -> ComputeResult:
+    return ComputeResult(
+        id=str(body.get("id") or ""),
+        name=str(body.get("name") or ""),
+        location=_text(body, "location"),
+        compute_type=_text(body, "properties.computeType"),
+        provisioning_state=_text(body, "properties.provisioningState"),
+        description=_text(body, "properties.description"),
+        vm_size=_text(body, "properties.properties.vmSize"),
+        state=_text(body, "properties.properties.state"),
+        resource_id=_text(body, "properties.resourceId"),
+        is_attached_compute=_flag(body, "properties.isAttachedCompute"),
+        created_on=_text(body, "properties.createdOn"),
+        tags=_tags(body),
+        identity_principal_id=_text(body, "identity.principalId"),
+        raw=body,
+    )
+
+
+def _batch_endpoint(body: dict[str, Any]) -> BatchEndpointResult:
+    return BatchEndpointResult(
+        id=str(body.get("id") or ""),
+        name=str(body.get("name") or ""),
+        location=_text(body, "location"),
+        auth_mode=_text(body, "properties.authMode"),
+        scoring_uri=_text(body, "properties.scoringUri"),
+        swagger_uri=_text(body, "properties.swaggerUri"),
+        provisioning_state=_text(body, "properties.provisioningState"),
+        default_deployment_name=_text(body, "properties.defaults.deploymentName"),
+        description=_text(body, "properties.description"),
+        kind=_text(body, "kind"),
+        tags=_tags(body),
+        identity_principal_id=_text(body, "identity.principalId"),
+        raw=body,
+    )
+
+
+def _batch_deployment(body: dict[str, Any], endpoint_name: str) -> BatchDeploymentResult:
+    return BatchDeploymentResult(
+        id=str(body.get("id") or ""),
+        name=str(body.get("name") or ""),
+        endpoint_name=endpoint_name,
+        location=_text(body, "location"),
+        provisioning_state=_text(body, "properties.provisioningState"),
+        description=_text(body, "properties.description"),
+        compute=_text(body, "properties.compute"),
+        model_asset_id=_text(body, "properties.model.assetId"),
+        environment_id=_text(body, "properties.environmentId"),
+        instance_count=_count(body, "properties.resources.instanceCount"),
+        tags=_tags(body),
+        raw=body,
+    )
+
+
+# -- resource groups and workspaces ------------------------------------------------------------------------------
+
+
+def list_resource_groups(
+    subscription_id: str | None = None, api_version: str | None = None
+) -> list[ResourceGroupResult]:
+    """Every resource group of the subscription (default: azureml:subscriptionId)."""
+    with _reported("listing resource groups"):
+        target = _target(subscription_id=subscription_id, api_version=api_version or RESOURCE_GROUP_API_VERSION)
+        path = render_path(_SUBSCRIPTION_PATH, _placement(target)) + "/resourcegroups"
+        items = target.client.list(path, api_version=target.api_version, action="listing resource groups")
+        return [_resource_group(item) for item in items]
+
+
+def get_workspace(
+    name: str | None = None,
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+    api_version: str | None = None,
+) -> WorkspaceResult:
+    """One workspace (default name: azureml:workspaceName)."""
+    with _reported("reading workspace"):
+        return _get_workspace(name, resource_group_name, subscription_id, api_version)
+
+
+def _get_workspace(
+    name: str | None, resource_group_name: str | None, subscription_id: str | None, api_version: str | None
+) -> WorkspaceResult:
+    target = _target(
+        subscription_id=subscription_id,
+        resource_group_name=resource_group_name,
+        workspace_name=name,
+        api_version=api_version,
+        needs_workspace=True,
+    )
+    path = render_path(_WORKSPACE_PATH, _placement(target))
+    return _workspace(target.client.get(path, api_version=target.api_version, action="reading workspace"))
+
+
+def list_workspaces(
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+    api_version: str | None = None,
+    *,
+    whole_subscription: bool = False,
+) -> list[WorkspaceResult]:
+    """The workspaces of a resource group (argument, else azureml:resourceGroupName); of the whole subscription
+    when there is no resource group or ``whole_subscription`` is set (Workspaces_ListBySubscription)."""
+    with _reported("listing workspaces"):
+        settings = _stack_settings()
+        group = None if whole_subscription else (resource_group_name or settings.get("resourceGroupName"))
+        target = _target(
+            subscription_id=subscription_id,
+            resource_group_name=group,
+            api_version=api_version,
+            needs_group=bool(group),
+        )
+        template = _WORKSPACES_IN_GROUP if group else _WORKSPACES_IN_SUBSCRIPTION
+        path = render_path(template, _placement(target))
+        items = target.client.list(path, api_version=target.api_version, action="listing workspaces")
+        return [_workspace(item) for item in items]
+
+
+def get_workspace_services(
+    name: str | None = None,
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+    api_version: str | None = None,
+) -> WorkspaceServices:
+    """The workspace's regional service map: GET the workspace, then GET its ``discoveryUrl`` (contract §6).
+
+    The discovery document is data plane on a regional host, not the management endpoint, so it is fetched
+    without the Azure token (the token only ever goes to the management endpoint, README "Design and traps").
+    """
+    with _reported("reading workspace services"):
+        workspace = _get_workspace(name, resource_group_name, subscription_id, api_version)
+        if not workspace.discovery_url:
+            raise AzureMLError(f"reading workspace services: workspace {workspace.id} has no discoveryUrl")
+        services = _discovery_document(workspace.discovery_url)
+
+        def service(*keys: str) -> str | None:
+            for key in keys:
+                value = services.get(key)
+                if value is not None:
+                    return str(value)
+            return None
+
+        return WorkspaceServices(
+            discovery_url=workspace.discovery_url,
+            api=service("api"),
+            catalog=service("catalog"),
+            experimentation=service("experimentation"),
+            gallery=service("gallery"),
+            history=service("history"),
+            hyperdrive=service("hyperdrive"),
+            labeling=service("labeling"),
+            model_management=service("modelmanagement"),
+            pipelines=service("pipelines"),
+            studio=service("studiocoreservices", "studio"),
+            raw=services,
+        )
+
+
+def _discovery_document(url: str) -> dict[str, Any]:
+    """GET the discovery document with plain ``requests``: no Authorization header, a timeout, https only
+    (plain http only to loopback, as for the management endpoint)."""
+    action = "reading the discovery document"
+    parts = urlsplit(url)
+    if not (parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname or ""))):
+        raise AzureMLError(f"{action} {url}: refusing it, https is required outside loopback")
+    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    try:
+        response = requests.get(url, headers=headers, timeout=DISCOVERY_TIMEOUTS)
+    except requests.RequestException as error:
+        raise AzureMLError(
+            f"{action} {url}: the request failed ({type(error).__name__}); check network access to {parts.netloc}"
+        ) from error
+    if response.status_code >= 400:
+        raise error_from_response(response, action=action, resource_id=url)
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise AzureMLError(f"{action} {url}: the answer is not a JSON object of service URLs")
+    return body
+
+
+# -- computes --------------------------------------------------------------------------------------------------------
+
+
+def get_compute(
+    name: str,
+    workspace_name: str | None = None,
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+    api_version: str | None = None,
+) -> ComputeResult:
+    """One compute of the workspace (default: azureml:workspaceName)."""
+    with _reported("reading compute"):
+        target = _target(
+            subscription_id=subscription_id,
+            resource_group_name=resource_group_name,
+            workspace_name=workspace_name,
+            api_version=api_version,
+            needs_workspace=True,
+        )
+        path = render_path(COMPUTE_PATH, _placement(target, name=name))
+        return _compute(target.client.get(path, api_version=target.api_version, action="reading compute"))
+
+
+def list_computes(
+    workspace_name: str | None = None,
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+    api_version: str | None = None,
+) -> list[ComputeResult]:
+    """Every compute of the workspace."""
+    with _reported("listing computes"):
+        target = _target(
+            subscription_id=subscription_id,
+            resource_group_name=resource_group_name,
+            workspace_name=workspace_name,
+            api_version=api_version,
+            needs_workspace=True,
+        )
+        path = render_path(_WORKSPACE_PATH, _placement(target)) + "/computes"
+        items = target.client.list(path, api_version=target.api_version, action="listing computes")
+        return [_compute(item) for item in items]
+
+
+# -- batch endpoints -----------------------------------------------------------------------------------------------
+
+
+def get_batch_endpoint(
+    name: str,
+    workspace_name: str | None = None,
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+    api_version: str | None = None,
+) -> BatchEndpointResult:
+    """One batch endpoint of the workspace."""
+    with _reported("reading batch endpoint"):
+        target = _target(
+            subscription_id=subscription_id,
+            resource_group_name=resource_group_name,
+            workspace_name=workspace_name,
+            api_version=api_version,
+            needs_workspace=True,
+        )
+        path = render_path(ENDPOINT_PATH, _placement(target, endpoint_name=name))
+        return _batch_endpoint(target.client.get(path, api_version=target.api_version, action="reading batch endpoint"))
+
+
+def list_batch_endpoints(
+    workspace_name: str | None = None,
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+    api_version: str | None = None,
+) -> list[BatchEndpointResult]:
+    """Every batch endpoint of the workspace."""
+    with _reported("listing batch endpoints"):
+        target = _target(
+            subscription_id=subscription_id,
+            resource_group_name=resource_group_name,
+            workspace_name=workspace_name,
+            api_version=api_version,
+            needs_workspace=True,
+        )
+        path = render_path(_WORKSPACE_PATH, _placement(target)) + "/batchEndpoints"
+        items = target.client.list(path, api_version=target.api_version, action="listing batch endpoints")
+        return [_batch_endpoint(item) for item in items]
+
+
+def list_batch_deployments(
+    endpoint_name: str,
+    workspace_name: str | None = None,
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+    api_version: str | None = None,
+) -> list[BatchDeploymentResult]:
+    """Every deployment of a batch endpoint."""
+    with _reported("listing batch deployments"):
+        target = _target(
+            subscription_id=subscription_id,
+            resource_group_name=resource_group_name,
+            workspace_name=workspace_name,
+            api_version=api_version,
+            needs_workspace=True,
+        )
+        path = render_path(ENDPOINT_PATH, _placement(target, endpoint_name=endpoint_name)) + "/deployments"
+        items = target.client.list(path, api_version=target.api_version, action="listing batch deployments")
+        return [_batch_deployment(item, endpoint_name) for item in items]
+
+
+def get_batch_endpoint_keys(
+    endpoint_name: str,
+    workspace_name: str | None = None,
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+    api_version: str | None = None,
+) -> BatchEndpointKeys:
+    """The keys of a Key-auth batch endpoint (POST ``listkeys``; GET never returns them). Handle as secrets."""
+    with _reported("listing batch endpoint keys"):
+        target = _target(
+            subscription_id=subscription_id,
+            resource_group_name=resource_group_name,
+            workspace_name=workspace_name,
+            api_version=api_version,
+            needs_workspace=True,
+        )
+        path = render_path(ENDPOINT_PATH, _placement(target, endpoint_name=endpoint_name)) + "/listkeys"
+        body = target.client.post(
+            path, api_version=target.api_version, action="listing batch endpoint keys", timeout=LIST_KEYS_TIMEOUT
+        )
+        keys = body or {}
+        return BatchEndpointKeys(
+            primary_key=_text(keys, "primaryKey"), secondary_key=_text(keys, "secondaryKey"), raw=keys
+        )
+
+
+# -- Output forms ------------------------------------------------------------------------------------------------------
+
+
+def _deferred(function: Callable[..., T], *arguments: pulumi.Input[Any]) -> pulumi.Output[T]:
+    """Run ``function`` once every argument is known, on a worker thread (``to_thread`` copies the context, so
+    the program's stack config is visible); unknown arguments during preview give an unknown result."""
+
+    def run(values: list[Any]) -> Any:
+        return asyncio.to_thread(function, *values)
+
+    return pulumi.Output.all(*arguments).apply(run)
+
+
+def list_resource_groups_output(
+    subscription_id: pulumi.Input[str] | None = None, api_version: pulumi.Input[str] | None = None
+) -> pulumi.Output[list[ResourceGroupResult]]:
+    return _deferred(list_resource_groups, subscription_id, api_version)
+
+
+def get_workspace_output(
+    name: pulumi.Input[str] | None = None,
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+    api_version: pulumi.Input[str] | None = None,
+) -> pulumi.Output[WorkspaceResult]:
+    return _deferred(get_workspace, name, resource_group_name, subscription_id, api_version)
+
+
+def list_workspaces_output(
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+    api_version: pulumi.Input[str] | None = None,
+    *,
+    whole_subscription: bool = False,
+) -> pulumi.Output[list[WorkspaceResult]]:
+    def run(group: str | None, subscription: str | None, version: str | None) -> list[WorkspaceResult]:
+        return list_workspaces(group, subscription, version, whole_subscription=whole_subscription)
+
+    return _deferred(run, resource_group_name, subscription_id, api_version)
+
+
+def get_workspace_services_output(
+    name: pulumi.Input[str] | None = None,
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+    api_version: pulumi.Input[str] | None = None,
+) -> pulumi.Output[WorkspaceServices]:
+    return _deferred(get_workspace_services, name, resource_group_name, subscription_id, api_version)
+
+
+def get_compute_output(
+    name: pulumi.Input[str],
+    workspace_name: pulumi.Input[str] | None = None,
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+    api_version: pulumi.Input[str] | None = None,
+) -> pulumi.Output[ComputeResult]:
+    return _deferred(get_compute, name, workspace_name, resource_group_name, subscription_id, api_version)
+
+
+def list_computes_output(
+    workspace_name: pulumi.Input[str] | None = None,
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+    api_version: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[ComputeResult]]:
+    return _deferred(list_computes, workspace_name, resource_group_name, subscription_id, api_version)
+
+
+def get_batch_endpoint_output(
+    name: pulumi.Input[str],
+    workspace_name: pulumi.Input[str] | None = None,
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+    api_version: pulumi.Input[str] | None = None,
+) -> pulumi.Output[BatchEndpointResult]:
+    return _deferred(get_batch_endpoint, name, workspace_name, resource_group_name, subscription_id, api_version)
+
+
+def list_batch_endpoints_output(
+    workspace_name: pulumi.Input[str] | None = None,
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+    api_version: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[BatchEndpointResult]]:
+    return _deferred(list_batch_endpoints, workspace_name, resource_group_name, subscription_id, api_version)
+
+
+def list_batch_deployments_output(
+    endpoint_name: pulumi.Input[str],
+    workspace_name: pulumi.Input[str] | None = None,
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+    api_version: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[BatchDeploymentResult]]:
+    return _deferred(
+        list_batch_deployments, endpoint_name, workspace_name, resource_group_name, subscription_id, api_version
+    )
+
+
+def get_batch_endpoint_keys_output(
+    endpoint_name: pulumi.Input[str],
+    workspace_name: pulumi.Input[str] | None = None,
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+    api_version: pulumi.Input[str] | None = None,
+) -> pulumi.Output[BatchEndpointKeys]:
+    """As :func:`get_batch_endpoint_keys`, as a secret Output."""
+    keys = _deferred(
+        get_batch_endpoint_keys, endpoint_name, workspace_name, resource_group_name, subscription_id, api_version
+    )
+    return pulumi.Output.secret(keys)
+
+
+__all__ = [
+    "BatchDeploymentResult",
+    "BatchEndpointKeys",
+    "BatchEndpointResult",
+    "ComputeResult",
+    "ResourceGroupResult",
+    "WorkspaceResult",
+    "WorkspaceServices",
+    "get_batch_endpoint",
+    "get_batch_endpoint_keys",
+    "get_batch_endpoint_keys_output",
+    "get_batch_endpoint_output",
+    "get_compute",
+    "get_compute_output",
+    "get_workspace",
+    "get_workspace_output",
+    "get_workspace_services",
+    "get_workspace_services_output",
+    "list_batch_deployments",
+    "list_batch_deployments_output",
+    "list_batch_endpoints",
+    "list_batch_endpoints_output",
+    "list_computes",
+    "list_computes_output",
+    "list_resource_groups",
+    "list_resource_groups_output",
+    "list_workspaces",
+    "list_workspaces_output",
+]
