@@ -362,7 +362,9 @@ def test_removing_tags_clears_them_by_patch_and_keeps_the_ownership_tag(
     emulator.clear_requests_log()
     outs = provider.update(created.id, created.outs or {}, untagged).outs or {}
     assert [w.split(" ")[0] for w in writes(emulator)] == ["PATCH"]
-    assert arm(emulator, f"{BASE}/batchEndpoints/scoring").json()["tags"] == {"pulumi-azureml-owner": "proj/dev/scoring"}
+    assert arm(emulator, f"{BASE}/batchEndpoints/scoring").json()["tags"] == {
+        "pulumi-azureml-owner": "proj/dev/scoring"
+    }
     read = provider.read(created.id, outs)
     assert read.inputs is not None and "tags" not in read.inputs
     assert provider.diff(read.id, read.outs or {}, untagged).changes is False
