@@ -274,6 +274,7 @@ BATCH_DEPLOYMENT = ResourceSpec(
             "resources",
             wire="properties.resources",
             type="object",
+            server_default=True,
             update_source=_CREATE_ONLY,
             fields=(
                 Field("instance_count", wire="instanceCount", type="integer", minimum=1, server_default=True),

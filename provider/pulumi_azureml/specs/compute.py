@@ -341,6 +341,8 @@ FIELDS: tuple[Field, ...] = (
         wire=f"{INNER}.sshSettings",
         type="object",
         applies_to=INSTANCE,
+        # The service always returns sshSettings (sshPublicAccess Disabled by default): not drift when unset.
+        server_default=True,
         update_source=_REPLACE_SOURCE,
         fields=(
             Field("ssh_public_access", wire="sshPublicAccess", choices=("Enabled", "Disabled"), server_default=True),

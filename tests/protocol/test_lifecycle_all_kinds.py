@@ -1,0 +1,195 @@
+"""The same lifecycle for every resource kind, through the SDK's provider host against the emulator.
+
+create → no-op up (no request at all) → in-place update → replace → out-of-band change shown as drift after
+refresh → destroy leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+import requests
+
+import pulumi_azureml as azureml
+from pulumi_azureml.emulator import EmulatorServer
+
+from harness import Stack
+from protocol.conftest import RESOURCE_GROUP, SUBSCRIPTION, TOKEN, WORKSPACE, http_requests, remaining_ids
+
+BASE = (
+    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}/providers/"
+    f"Microsoft.MachineLearningServices/workspaces/{WORKSPACE}"
+)
+MODEL = f"azureml:{BASE}/models/churn/versions/1"
+ENVIRONMENT = f"azureml:{BASE}/environments/sklearn/versions/1"
+STORAGE = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}/providers/Microsoft.Storage/storageAccounts"
+VAULT = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}/providers/Microsoft.KeyVault/vaults/kv"
+
+
+@dataclass(frozen=True)
+class Case:
+    target: str
+    program: Callable[[str], Callable[[], None]]
+    """Program for a variant: "base", "update" (in-place change of the target) or "replace"."""
+    drift: tuple[str, str, dict[str, object]]
+    """An out-of-band (method, path, body) that changes the target in the emulator."""
+    same_id_on_replace: bool = True
+
+
+def cluster(variant: str = "base") -> azureml.Compute:
+    return azureml.Compute(
+        "cluster",
+        compute_type="AmlCompute",
+        vm_size="STANDARD_NC6" if variant == "replace" else "STANDARD_DS3_V2",
+        scale_settings=azureml.ScaleSettingsArgs(max_node_count=3 if variant == "update" else 2),
+    )
+
+
+def compute_program(variant: str) -> Callable[[], None]:
+    return lambda: None if cluster(variant) else None
+
+
+def endpoint(variant: str = "base") -> azureml.BatchEndpoint:
+    return azureml.BatchEndpoint(
+        "scoring",
+        auth_mode="Key" if variant == "replace" else "AADToken",
+        tags={"stage": "two" if variant == "update" else "one"},
+    )
+
+
+def endpoint_program(variant: str) -> Callable[[], None]:
+    return lambda: None if endpoint(variant) else None
+
+
+def deployment(variant: str, endpoint_resource: azureml.BatchEndpoint, compute: azureml.Compute, name: str = "blue"):
+    return azureml.BatchDeployment(
+        name,
+        endpoint_name=endpoint_resource.name,
+        description="second" if variant == "update" else "first",
+        model=azureml.AssetReferenceArgs(reference_type="Id", asset_id=MODEL),
+        code_configuration=azureml.CodeConfigurationArgs(scoring_script="v2.py" if variant == "replace" else "v1.py"),
+        environment_id=ENVIRONMENT,
+        compute=compute.arm_id,
+    )
+
+
+def deployment_program(variant: str) -> Callable[[], None]:
+    def program() -> None:
+        deployment(variant, endpoint(), cluster())
+
+    return program
+
+
+def routing_program(variant: str) -> Callable[[], None]:
+    def program() -> None:
+        compute = cluster()
+        first = endpoint()
+        second = azureml.BatchEndpoint("scoring-two")
+        blue = deployment("base", first, compute)
+        green = deployment("base", first, compute, name="green")
+        other = deployment("base", second, compute, name="other")
+        if variant == "replace":
+            target, routed = second, other
+        else:
+            target, routed = first, green if variant == "update" else blue
+        azureml.BatchEndpointDefaultDeployment("routing", endpoint_name=target.name, deployment_name=routed.name)
+
+    return program
+
+
+def workspace_program(variant: str) -> Callable[[], None]:
+    def program() -> None:
+        azureml.Workspace(
+            "workspace",
+            name="mlw-lifecycle",
+            location="westeurope",
+            friendly_name="second" if variant == "update" else "first",
+            storage_account=f"{STORAGE}/{'other' if variant == 'replace' else 'main'}",
+            key_vault=VAULT,
+            purge_on_delete=True,
+        )
+
+    return program
+
+
+CASES = {
+    "Compute": Case(
+        "cluster",
+        compute_program,
+        ("PATCH", f"{BASE}/computes/cluster", {"properties": {"properties": {"scaleSettings": {"maxNodeCount": 7}}}}),
+    ),
+    "BatchEndpoint": Case(
+        "scoring", endpoint_program, ("PATCH", f"{BASE}/batchEndpoints/scoring", {"tags": {"x": "y"}})
+    ),
+    "BatchDeployment": Case(
+        "blue",
+        deployment_program,
+        ("PATCH", f"{BASE}/batchEndpoints/scoring/deployments/blue", {"properties": {"description": "portal"}}),
+    ),
+    "BatchEndpointDefaultDeployment": Case(
+        "routing",
+        routing_program,
+        ("PUT_DEFAULT", f"{BASE}/batchEndpoints/scoring-two", {"deploymentName": "blue"}),
+        same_id_on_replace=False,
+    ),
+    "Workspace": Case(
+        "workspace",
+        workspace_program,
+        (
+            "PATCH",
+            f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}/providers/"
+            "Microsoft.MachineLearningServices/workspaces/mlw-lifecycle",
+            {"properties": {"friendlyName": "portal"}},
+        ),
+    ),
+}
+
+
+def change_out_of_band(emulator: EmulatorServer, method: str, path: str, body: dict[str, object]) -> None:
+    url = f"{emulator.url}{path}?api-version=2025-12-01"
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    if method == "PUT_DEFAULT":
+        current = requests.get(url, headers=headers, timeout=10).json()
+        current["properties"]["defaults"] = body
+        for read_only in ("scoringUri", "swaggerUri", "provisioningState"):
+            current["properties"].pop(read_only, None)
+        method, body = "PUT", {k: v for k, v in current.items() if k not in ("id", "name", "type", "systemData")}
+    requests.request(method, url, json=body, headers=headers, timeout=10).raise_for_status()
+    # Let the emulator finish the operation the change started (a GET counts as a poll).
+    requests.get(url, headers=headers, timeout=10).raise_for_status()
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_lifecycle(kind: str, stack: Stack, emulator: EmulatorServer) -> None:
+    case = CASES[kind]
+    assert stack.up(case.program("base")).op(case.target) == "create"
+
+    emulator.clear_requests_log()
+    again = stack.up(case.program("base"))
+    assert set(again.ops().values()) == {"same"}, again.ops()
+    assert http_requests(emulator) == [], "a no-op up must not call Azure"
+
+    updated = stack.up(case.program("update"))
+    assert updated.op(case.target) == "update", updated.ops()
+
+    replaced = stack.up(case.program("replace"))
+    step = replaced.step(case.target)
+    assert step.op == "replace", replaced.ops()
+    assert step.replaces
+    assert step.delete_before_replace is case.same_id_on_replace
+
+    stack.refresh()
+    assert stack.preview(case.program("replace")).op(case.target) == "same"
+    change_out_of_band(emulator, *case.drift)
+    stack.refresh()
+    drift = stack.preview(case.program("replace"))
+    assert drift.op(case.target) in ("update", "replace"), drift.ops()
+    assert stack.up(case.program("replace")).op(case.target) in ("update", "replace")
+    assert set(stack.preview(case.program("replace")).ops().values()) == {"same"}
+
+    stack.destroy()
+    assert remaining_ids(emulator) == []
+    leftover = [r["id"] for r in emulator.state()["resources"] if r["id"].lower().endswith("/mlw-lifecycle")]
+    assert leftover == []
