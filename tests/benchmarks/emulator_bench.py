@@ -1,6 +1,6 @@
 """Benchmark of the ARM emulator over loopback: GET/PUT latency and requests per second.
 
-Run: ``python benchmarks/emulator_bench.py [--json out.json]``. The emulator runs as its own process (the
+Run: ``python tests/benchmarks/emulator_bench.py [--json out.json]``. The emulator runs as its own process (the
 ``python -m pulumi_azureml.emulator`` command, with ``--retry-after 1``) so client and server threads do not
 share a GIL. Clients use keep-alive ``requests`` sessions. Bounded: about 4,000 requests, well under a minute.
 """
