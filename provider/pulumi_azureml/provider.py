@@ -112,7 +112,8 @@ class AzureMLProvider(ResourceProvider):
         return CheckResult(inputs, [CheckFailure(prop, reason) for prop, reason in failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        plan = plan_diff(self.spec, _with_unknown_markers(olds), _with_unknown_markers(news))
+        news = _with_unknown_markers(news)
+        plan = plan_diff(self.spec, _with_unknown_markers(olds), news)
         if plan.has_changes:
             print(f"azureml: {self._describe(news)}: {self._explain(plan)}", flush=True)
         return DiffResult(
@@ -170,7 +171,8 @@ class AzureMLProvider(ResourceProvider):
         spec = self.spec
         plan = plan_diff(spec, olds, news)
         inputs = _inputs_only(news)
-        with self._reported(f"updating {spec.noun}", inputs):
+        # The old outputs too: service-generated secrets (listkeys results) are only there, and must be redacted.
+        with self._reported(f"updating {spec.noun}", {**_inputs_only(olds), **inputs}):
             client = self._client(inputs)
             path = render_path(spec.path, inputs)
             api_version = self._api_version(inputs)
@@ -389,13 +391,21 @@ class AzureMLProvider(ResourceProvider):
                 f"{action} {path}: the existing {spec.noun} differs in properties that cannot change in place: "
                 f"{', '.join(conflicts)}. Make the program match it, or delete it and let Pulumi create it"
             )
-        if plan.write == "PATCH":
-            patchable = {name for name in plan.changed if plan.rules[name] == "patch"}
+        write = plan.write
+        patchable = {name for name in plan.changed if plan.rules[name] == "patch"}
+        if not owned and spec.ownership_tag:
+            # Adopted: write the ownership tag too, by whatever request can carry tags here. Where tags cannot
+            # change in place (compute instances), the marker is left out rather than replacing the resource.
+            tags_rule = spec.update_rule(spec.field("tags"), desired) if _has_field(spec, "tags") else "replace"
+            if tags_rule == "patch" and write != "PUT":
+                write, patchable = "PATCH", patchable | {"tags"}
+            elif tags_rule == "put":
+                write = "PUT"
+        if write == "PATCH":
             return client.patch(
                 path, self._patch_body(desired, patchable), api_version=api_version, action=action, timeout=timeout
             )
-        if plan.write == "PUT" or not owned:
-            # Adoption re-PUTs so the ownership tag is written and the desired state is the server's.
+        if write == "PUT":
             request = self._request_body(desired, desired.get("location"), ownership=True)
             for preserved in spec.preserve_on_put:
                 if get_path(request, preserved) is None and get_path(existing, preserved) is not None:
@@ -601,7 +611,7 @@ class AzureMLProvider(ResourceProvider):
 
     def _describe(self, inputs: Mapping[str, Any]) -> str:
         name = inputs.get("name") or inputs.get("endpoint_name") or "?"
-        return f"{self.spec.noun} {name}"
+        return f"{self.spec.noun} {'(not yet known)' if name == UNKNOWN else name}"
 
     def _explain(self, plan: DiffPlan) -> str:
         if plan.replaces:
@@ -637,8 +647,10 @@ class AzureMLProvider(ResourceProvider):
             raise AzureMLError(_redact(message, self._secret_values(inputs))) from None
 
     def _secret_values(self, inputs: Mapping[str, Any]) -> list[str]:
+        """Every secret value an error message must not show: secret inputs, secret outputs (e.g. keys the service
+        generated, present when ``inputs`` are a resource's state), and the secret settings (token, client secret)."""
         values: list[str] = []
-        for name in self.spec.secret_input_names():
+        for name in self.spec.secret_input_names() + self.spec.secret_output_names():
             _collect_strings(inputs.get(name), values)
         for setting in SETTINGS:
             if setting.secret:
@@ -662,6 +674,10 @@ def _with_unknown_markers(value: Any) -> Any:
     if isinstance(value, list):
         return [_with_unknown_markers(item) for item in value]
     return value
+
+
+def _has_field(spec: ResourceSpec, name: str) -> bool:
+    return any(field_.name == name for field_ in spec.all_fields())
 
 
 def _inputs_only(props: Mapping[str, Any]) -> dict[str, Any]:

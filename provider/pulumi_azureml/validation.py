@@ -6,13 +6,14 @@ it broke, so a user can fix it from the message alone. Values unknown during pre
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from pulumi_azureml.arm.errors import ClientInputError
 from pulumi_azureml.arm.ids import validate_name
-from pulumi_azureml.schema import Field, ResourceSpec, is_unknown, normalize, whole_number
+from pulumi_azureml.schema import Field, ResourceSpec, build_body, is_unknown, normalize, to_wire, whole_number
 from pulumi_azureml.settings import SETTINGS_BY_KEY, Settings
 
 Failure = tuple[str, str]
@@ -23,6 +24,8 @@ _ISO_DURATION = re.compile(
 )
 _SHORT_DURATION = re.compile(r"^(?P<amount>\d+(?:\.\d+)?)(?P<unit>s|m|h|d)$")
 _SHORT_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024
+"""Azure Resource Manager refuses request bodies over 4 MB; saying so at check time names the field responsible."""
 
 
 def iso8601_seconds(text: str) -> float | None:
@@ -140,7 +143,34 @@ def check_inputs(
 
     if not failures and spec.validate is not None:
         failures.extend(spec.validate(inputs))
+    if not failures:
+        failures.extend(_body_size(spec, inputs))
     return inputs, failures
+
+
+def _json_size(value: Any) -> int:
+    # ``default=str``: a value unknown during preview may be an SDK object; it is small either way.
+    return len(json.dumps(value, separators=(",", ":"), default=str).encode())
+
+
+def _body_size(spec: ResourceSpec, inputs: Mapping[str, Any]) -> list[Failure]:
+    """A failure on the largest field when the request body would exceed what ARM accepts."""
+    size = _json_size(build_body(spec, inputs))
+    if size <= MAX_REQUEST_BODY_BYTES:
+        return []
+    sizes = {
+        field_.name: _json_size(to_wire(field_, inputs[field_.name]))
+        for field_ in spec.fields
+        if field_.wire and inputs.get(field_.name) is not None
+    }
+    largest = max(sizes, key=lambda name: sizes[name])
+    return [
+        (
+            largest,
+            f"makes the request body {size} bytes; Azure Resource Manager accepts at most 4 MB "
+            f"({MAX_REQUEST_BODY_BYTES} bytes), and this value alone is {sizes[largest]} bytes",
+        )
+    ]
 
 
 def _applies(field_: Field, selector: str) -> bool:

@@ -368,3 +368,30 @@ def test_removing_tags_clears_them_by_patch_and_keeps_the_ownership_tag(
     read = provider.read(created.id, outs)
     assert read.inputs is not None and "tags" not in read.inputs
     assert provider.diff(read.id, read.outs or {}, untagged).changes is False
+
+
+def test_deployment_adopt_and_failed_create(emulator: EmulatorServer, make_provider: Make, cluster: None) -> None:
+    endpoints = make_provider("BatchEndpoint")
+    endpoints.create(checked(endpoints, ENDPOINT))
+    provider = make_provider("BatchDeployment")
+
+    emulator.add_fault(
+        method="PUT",
+        path="*/deployments/blue",
+        lro_status="Failed",
+        error_code="ModelNotFound",
+        error_message="model churn:1 does not exist",
+        times=1,
+    )
+    with pytest.raises(AzureMLError, match="ModelNotFound: model churn:1 does not exist.*nothing was left behind"):
+        provider.create(checked(provider, DEPLOYMENT))
+    assert arm(emulator, f"{BASE}/batchEndpoints/scoring/deployments/blue").status_code == 404
+
+    provider.create(checked(provider, {**DEPLOYMENT, "owner_marker": "someone/else/blue"}))
+    with pytest.raises(AzureMLError, match="adopt_existing"):
+        provider.create(checked(provider, DEPLOYMENT))
+    adopted = provider.create(checked(provider, {**DEPLOYMENT, "adopt_existing": True, "description": "adopted"}))
+    assert (adopted.outs or {})["provisioning_state"] == "Succeeded"
+    body = arm(emulator, f"{BASE}/batchEndpoints/scoring/deployments/blue").json()
+    assert body["properties"]["description"] == "adopted"
+    assert body["tags"]["pulumi-azureml-owner"] == "proj/dev/blue"

@@ -9,6 +9,7 @@ by :mod:`pulumi_azureml.arm.polling`. The client knows nothing about Pulumi.
 from __future__ import annotations
 
 import platform
+import ssl
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -265,6 +266,18 @@ class ArmClient:
                 response = self._session.request(
                     method, url, json=body, headers=headers, timeout=self._timeouts, allow_redirects=False
                 )
+            except requests.exceptions.SSLError as error:
+                rejection = _certificate_rejection(error)
+                if rejection is None:
+                    raise
+                # A rejected certificate does not fix itself: retrying would only wait minutes for the same answer.
+                raise ArmRequestError(
+                    f"{action} {resource_id}: the TLS certificate of {self.endpoint} was rejected after {attempt} "
+                    f"attempt(s) ({rejection}). Verification cannot be turned off: fix the endpoint's certificate, "
+                    "or make its issuer trusted (e.g. REQUESTS_CA_BUNDLE pointing at a bundle that includes it)",
+                    action=action,
+                    resource_id=resource_id,
+                ) from None
             except (requests.ConnectionError, requests.Timeout) as error:
                 # A POST whose answer was lost may already have run (start/stop): do not run it twice.
                 ambiguous = method == "POST" and isinstance(error, requests.ReadTimeout)
@@ -280,6 +293,9 @@ class ArmClient:
                 waited += wait
                 self._clock.sleep(wait)
                 continue
+            if 300 <= response.status_code < 400:
+                # ARM never redirects, and a redirect could name another host: it is reported, never followed.
+                raise error_from_response(response, action=action, resource_id=resource_id)
             if response.status_code == 401 and not refreshed:
                 # One refresh and one retry: the token may have expired between fetch and use.
                 refreshed = True
@@ -294,6 +310,22 @@ class ArmClient:
                 self._clock.sleep(wait)
                 continue
             return response
+
+
+def _certificate_rejection(error: BaseException) -> str | None:
+    """The reason a TLS certificate was rejected (e.g. "self-signed certificate"), or None for other TLS errors."""
+    pending: list[object] = [error]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen or not isinstance(current, BaseException):
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return str(current.verify_message or current.reason or "certificate verify failed")
+        # requests wraps urllib3, which wraps ssl: the cause hides in args, ``reason``, __cause__ and __context__.
+        pending.extend([*current.args, getattr(current, "reason", None), current.__cause__, current.__context__])
+    return "certificate verify failed" if "CERTIFICATE_VERIFY_FAILED" in str(error) else None
 
 
 def _pooled_session() -> requests.Session:

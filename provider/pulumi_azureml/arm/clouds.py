@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -52,9 +53,19 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def is_loopback(host: str) -> bool:
-    """Whether ``host`` is a loopback address (the only hosts plain http is allowed to)."""
+    """Whether ``host`` is a loopback address (the only hosts plain http is allowed to).
+
+    An IP literal must really be loopback (127.0.0.0/8, ::1): a prefix test would also pass DNS names such as
+    ``127.0.0.1.nip.io`` or ``127.example.com``, which resolve anywhere, and the token would cross the network in
+    clear text. The only name accepted is ``localhost``.
+    """
     host = host.strip("[]").lower()
-    return host in LOOPBACK_HOSTS or host.startswith("127.")
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def cloud_by_name(name: str) -> Cloud:

@@ -138,7 +138,16 @@ _STATUS_CLASSES: dict[int, type[ArmResponseError]] = {
     429: ThrottledError,
 }
 
+_REDIRECT_HINT = (
+    "Azure Resource Manager does not redirect; the redirect was not followed (the token only goes to the configured "
+    "management endpoint)"
+)
 _HINTS: dict[int, str] = {
+    301: _REDIRECT_HINT,
+    302: _REDIRECT_HINT,
+    303: _REDIRECT_HINT,
+    307: _REDIRECT_HINT,
+    308: _REDIRECT_HINT,
     401: "check the credentials (azureml:clientId/clientSecret/tenantId or `az login`) and the cloud setting",
     403: "the identity lacks permission on this scope; grant it a role such as 'AzureML Data Scientist' or Contributor",
     429: "Azure is throttling this subscription; wait and run again",

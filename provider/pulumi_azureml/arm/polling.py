@@ -36,6 +36,8 @@ from pulumi_azureml.arm.errors import (
 from pulumi_azureml.arm.retry import retry_after_seconds
 
 TERMINAL_STATES = frozenset({"succeeded", "failed", "canceled"})
+_OPERATION_FAILURE_STATUSES = frozenset({400, 409, 412, 422})
+"""Location answers that report the operation's failure; 401/403/404/408/429 and 5xx describe the poll itself."""
 
 Fetch = Callable[[str], requests.Response]
 """GET a URL through the client's retrying, token-checking send; returns the response whatever its status."""
@@ -52,6 +54,10 @@ class PollRequest:
     deadline: float
     """A monotonic-clock time after which waiting stops with :class:`OperationTimeoutError`."""
     timeout_seconds: float
+    last_report: str = ""
+    """The last progress line reported for this operation. Kept per operation, not on the waiter: one waiter
+    serves every host worker thread, and a waiter-wide value was both racy and unset when
+    ``wait_for_provisioning_state`` was the first call (an AttributeError on the first adoption in a process)."""
 
 
 def response_json(response: requests.Response) -> dict[str, Any]:
@@ -118,7 +124,6 @@ class OperationWaiter:
         async_url = headers.get("Azure-AsyncOperation")
         location_url = headers.get("Location")
         method = request.method.upper()
-        self._last_report = ""
         if async_url:
             self._wait_async_operation(request, async_url, initial)
         elif location_url:
@@ -173,6 +178,16 @@ class OperationWaiter:
                 continue
             if response.status_code == 404 and request.method.upper() == "DELETE":
                 return response
+            if response.status_code in _OPERATION_FAILURE_STATUSES:
+                # ARM async RPC: a Location URL answers the operation's own failure as a 4xx with the error body.
+                # That is the operation failing (the provider then cleans up a failed create), not a failed read.
+                code, message = parse_error_body(response_json(response))
+                self._raise_terminal(
+                    request,
+                    "canceled" if "cancel" in code.lower() else "failed",
+                    {"code": code, "message": message},
+                    {},
+                )
             if response.status_code >= 400:
                 raise error_from_response(response, action=request.action, resource_id=request.resource_id)
             self._report(request, "Succeeded", None)
@@ -221,8 +236,8 @@ class OperationWaiter:
         line = f"{request.action} {request.resource_id.rsplit('/', 1)[-1]}: {status}"
         if isinstance(percent, (int, float)) and not isinstance(percent, bool):
             line += f" ({percent:g}%)"
-        if line != self._last_report:
-            self._last_report = line
+        if line != request.last_report:
+            request.last_report = line
             self._progress(line)
 
     def _raise_terminal(self, request: PollRequest, state: str, error: object, body: dict[str, Any]) -> None:

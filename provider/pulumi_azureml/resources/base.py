@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,32 @@ def to_props(value: Any) -> Any:
     return value
 
 
+_SDK_SORTING_WRAPPERS = frozenset({"batch_set_items_sorted", "batch_set_items_sorted_before_py14"})
+
+
+def undo_sdk_pickler_wrapping() -> None:
+    """Unwrap the sorting wrappers the Pulumi SDK leaves on ``pickle._Pickler._batch_setitems``.
+
+    Why: ``pulumi.dynamic.dynamic.serialize_provider`` (pulumi 3.x) wraps ``_batch_setitems`` in a sorting wrapper
+    on every call and never restores it, so each dynamic resource a program declares adds one more layer. After
+    roughly 950 dynamic resources in one process, pickling the next ``__provider`` fails with ``RecursionError``
+    (found by the soak suite, which runs many programs in one process; a single program with that many resources
+    fails the same way), and every layer re-sorts every pickled dict. Restoring the plain method before each
+    registration leaves exactly the one wrapper the SDK adds for its own call, so the pickled provider is still
+    sorted (deterministic) and the chain never grows.
+    """
+    method = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+    original = method
+    while getattr(original, "__name__", "") in _SDK_SORTING_WRAPPERS and getattr(original, "__closure__", None):
+        cells = dict(zip(original.__code__.co_freevars, original.__closure__, strict=True))
+        cell = cells.get("unsorted_batch_setitems")
+        if cell is None:
+            break
+        original = cell.cell_contents
+    if original is not method:
+        pickle._Pickler._batch_setitems = original  # type: ignore[attr-defined]
+
+
 def prepare(
     kind: str,
     resource_name: str,
@@ -55,4 +82,6 @@ def prepare(
     props.setdefault("location", None)
     secret_outputs = list(spec.secret_input_names() + spec.secret_output_names())
     options = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=secret_outputs))
+    # The caller registers the resource next, which pickles the provider: see undo_sdk_pickler_wrapping.
+    undo_sdk_pickler_wrapping()
     return AzureMLProvider(kind), props, options

@@ -11,7 +11,15 @@ from pulumi_azureml.validation import arm_id, timeout_seconds
 OWNERSHIP_TAG = "pulumi-azureml-owner"
 """Tag written at create: lets a retried create recognise a resource its own interrupted run made (README)."""
 
-RESOURCE_GROUP_PATTERN = r"[-\w\._\(\)]+"
+RESOURCE_GROUP_PATTERN = r"[-\w\._\(\)]*[-\w_\(\)]"
+"""ARM: letters, digits, '-', '_', '.', '(' and ')', and it must not end with a period."""
+SUBSCRIPTION_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+MAX_TAGS = 50
+MAX_TAG_NAME_LENGTH = 512
+MAX_TAG_VALUE_LENGTH = 256
+TAG_NAME_FORBIDDEN = "<>%&\\?/"
+"""ARM tag limits ("Use tags to organize your Azure resources"): 50 tags, names up to 512 characters without any
+of ``< > % & \\ ? /``, values up to 256 characters. Checked before any request (a preview shows them)."""
 WORKSPACE_PATTERN = r"[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}"
 
 SUBSCRIPTION_ID = Field(
@@ -19,6 +27,8 @@ SUBSCRIPTION_ID = Field(
     description="Azure subscription id.",
     required=True,
     setting="subscriptionId",
+    pattern=SUBSCRIPTION_PATTERN,
+    pattern_rule="must be a subscription id (a GUID such as 00000000-0000-0000-0000-000000000000)",
     equivalent=case_insensitive_equivalent,
 )
 RESOURCE_GROUP_NAME = Field(
@@ -27,7 +37,7 @@ RESOURCE_GROUP_NAME = Field(
     required=True,
     setting="resourceGroupName",
     pattern=RESOURCE_GROUP_PATTERN,
-    pattern_rule="must contain only letters, digits, '-', '_', '.', '(' and ')' (ARM rule)",
+    pattern_rule="must contain only letters, digits, '-', '_', '.', '(' and ')' and must not end with '.' (ARM rule)",
     max_length=90,
     equivalent=case_insensitive_equivalent,
 )
@@ -58,6 +68,16 @@ def tags_field(update: UpdateRule | Mapping[str, UpdateRule], source: str, *, no
     def check(value: Any) -> str | None:
         if OWNERSHIP_TAG in value:
             return f"must not set the tag {OWNERSHIP_TAG!r}: this package manages it"
+        if len(value) > MAX_TAGS:
+            return f"must be at most {MAX_TAGS} tags (ARM limit), got {len(value)}"
+        for key, item in value.items():
+            if len(key) > MAX_TAG_NAME_LENGTH:
+                return f"names must be at most {MAX_TAG_NAME_LENGTH} characters (ARM limit): {key[:40]!r}..."
+            forbidden = sorted({character for character in key if character in TAG_NAME_FORBIDDEN})
+            if forbidden:
+                return f"names must not contain {' '.join(forbidden)} (ARM rule): {key!r}"
+            if isinstance(item, str) and len(item) > MAX_TAG_VALUE_LENGTH:
+                return f"values must be at most {MAX_TAG_VALUE_LENGTH} characters (ARM limit): {key!r}"
         if non_empty_values:
             empty = sorted(key for key, item in value.items() if item == "")
             if empty:

@@ -1,0 +1,297 @@
+"""The resource kinds the reliability suites exercise: inputs, the changes each operation makes, and fault targets.
+
+One :class:`KindCase` per resource kind says, as a program would, what to declare before the operation under test
+(``prerequisites`` plus ``subject``), what an in-place update and a replacement change, which HTTP request of each
+operation a fault is aimed at, and how to touch the resource out of band so that its last operation can be made to
+end ``Failed``/``Canceled`` before a refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+SUBSCRIPTION = "00000000-0000-0000-0000-00000000c0de"
+RESOURCE_GROUP = "rg-reliability"
+WORKSPACE = "mlw-reliability"
+LOCATION = "eastus"
+API_VERSION = "2025-12-01"
+WORKSPACE_PATH = (
+    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}/providers/"
+    f"Microsoft.MachineLearningServices/workspaces/{WORKSPACE}"
+)
+
+PASSWORD = "Reliab1lity-Passw0rd!"
+SSH_PUBLIC_KEY = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7reliabilitytestkeyonly user@host"
+PRIMARY_KEY = "primary-key-reliability-0123456789"
+SECONDARY_KEY = "secondary-key-reliability-9876543210"
+
+
+PROJECT = "reliability"
+STACK = "dev"
+
+
+def owner_marker(resource_name: str) -> str:
+    """The ``owner_marker`` the resource classes write for this logical name (``resources/base.py``, ``prepare``)."""
+    return f"{PROJECT}/{STACK}/{resource_name}"
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One resource as a program declares it: its kind and its raw inputs (before ``check``)."""
+
+    kind: str
+    inputs: dict[str, Any]
+
+    def provider_inputs(self, resource_name: str) -> dict[str, Any]:
+        """What the resource class hands the provider: the inputs plus the ownership marker of this name."""
+        return {**self.inputs, "owner_marker": owner_marker(resource_name)}
+
+
+def cluster(name: str, **changes: Any) -> Declared:
+    inputs: dict[str, Any] = {
+        "name": name,
+        "compute_type": "AmlCompute",
+        "vm_size": "STANDARD_DS3_V2",
+        "scale_settings": {"max_node_count": 2, "min_node_count": 0, "node_idle_time_before_scale_down": "PT5M"},
+        "user_account_credentials": {
+            "admin_user_name": "azureuser",
+            "admin_user_password": PASSWORD,
+            "admin_user_ssh_public_key": SSH_PUBLIC_KEY,
+        },
+        "tags": {"team": "ml"},
+    }
+    inputs.update(changes)
+    return Declared("Compute", inputs)
+
+
+def endpoint(name: str, **changes: Any) -> Declared:
+    inputs: dict[str, Any] = {
+        "name": name,
+        "description": "batch scoring",
+        "auth_mode": "Key",
+        "keys": {"primary_key": PRIMARY_KEY, "secondary_key": SECONDARY_KEY},
+        "properties": {"team": "ml"},
+        "tags": {"env": "dev"},
+    }
+    inputs.update(changes)
+    return Declared("BatchEndpoint", inputs)
+
+
+def deployment(endpoint_name: str, name: str, compute_name: str, **changes: Any) -> Declared:
+    inputs: dict[str, Any] = {
+        "endpoint_name": endpoint_name,
+        "name": name,
+        "description": "first model",
+        "model": {"reference_type": "Id", "asset_id": f"azureml:{WORKSPACE_PATH}/models/churn/versions/1"},
+        "code_configuration": {"scoring_script": "score.py"},
+        "environment_id": f"azureml:{WORKSPACE_PATH}/environments/sklearn/versions/3",
+        "compute": f"{WORKSPACE_PATH}/computes/{compute_name}",
+        "resources": {"instance_count": 1},
+        "mini_batch_size": 10,
+        "retry_settings": {"max_retries": 3, "timeout": "PT30S"},
+        "tags": {"model": "churn"},
+    }
+    inputs.update(changes)
+    return Declared("BatchDeployment", inputs)
+
+
+def default_deployment(endpoint_name: str, deployment_name: str) -> Declared:
+    return Declared(
+        "BatchEndpointDefaultDeployment",
+        {
+            "endpoint_name": endpoint_name,
+            "deployment_name": deployment_name,
+        },
+    )
+
+
+def workspace(name: str, **changes: Any) -> Declared:
+    resource_group = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}/providers"
+    inputs: dict[str, Any] = {
+        "name": name,
+        "location": LOCATION,
+        "friendly_name": "reliability workspace",
+        "description": "made by the reliability suites",
+        "storage_account": f"{resource_group}/Microsoft.Storage/storageAccounts/streliability",
+        "key_vault": f"{resource_group}/Microsoft.KeyVault/vaults/kv-reliability",
+        "application_insights": f"{resource_group}/Microsoft.Insights/components/ai-reliability",
+        "tags": {"env": "dev"},
+        "purge_on_delete": True,
+    }
+    inputs.update(changes)
+    return Declared("Workspace", inputs)
+
+
+Touch = Callable[[], tuple[str, str, dict[str, Any]]]
+"""An out-of-band write that changes nothing: (method, ARM path, body)."""
+
+
+@dataclass(frozen=True)
+class KindCase:
+    """Everything the fault matrix needs to run each operation on one resource kind.
+
+    ``subject`` is the logical name of the resource under test inside ``program`` (the initial declarations, in
+    creation order). ``updated`` and ``replaced`` are the subject after an in-place change and after a
+    replace-triggering change; ``targets`` maps each operation to the (HTTP method, path glob) of the request a
+    fault is aimed at; ``touch`` is a no-op write used to end the subject's last operation ``Failed`` before a
+    refresh.
+    """
+
+    kind: str
+    subject: str
+    program: dict[str, Declared]
+    updated: Declared
+    replaced: Declared
+    targets: dict[str, tuple[str, str]]
+    touch: tuple[str, str, dict[str, Any]]
+    update_write: str
+    """How the update reaches Azure (``PATCH`` or ``PUT``), for the report."""
+    synchronous_operations: frozenset[str] = frozenset()
+    """Operations whose write is answered at once (200, no long-running operation): nothing can end
+    ``Failed``/``Canceled`` and there is no poll, so the token expires on the write itself. ``refresh`` here means
+    the out-of-band touch before a refresh is answered at once too."""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def program_with(self, subject: Declared | None) -> dict[str, Declared]:
+        """The program with the subject replaced (or removed when ``subject`` is None)."""
+        result = {name: declared for name, declared in self.program.items() if name != self.subject}
+        if subject is not None:
+            result[self.subject] = subject
+        return result
+
+    def program_without_subject(self) -> dict[str, Declared]:
+        return self.program_with(None)
+
+
+def _compute_path(name: str) -> str:
+    return f"{WORKSPACE_PATH}/computes/{name}"
+
+
+def _endpoint_path(name: str) -> str:
+    return f"{WORKSPACE_PATH}/batchEndpoints/{name}"
+
+
+def _glob(path: str) -> str:
+    """A fault path glob for exactly this resource path (rules match the whole path, case-insensitively)."""
+    return f"*{path.split('/providers/Microsoft.MachineLearningServices', 1)[1]}"
+
+
+def _same_targets(method_for_update: str, path: str, create_path: str | None = None) -> dict[str, tuple[str, str]]:
+    glob = _glob(path)
+    return {
+        "create": ("PUT", _glob(create_path or path)),
+        "update": (method_for_update, glob),
+        "replace": ("PUT", glob),
+        "refresh": ("GET", glob),
+        "delete": ("DELETE", glob),
+    }
+
+
+def compute_case() -> KindCase:
+    program = {"cpu-cluster": cluster("cpu-cluster")}
+    return KindCase(
+        kind="Compute",
+        subject="cpu-cluster",
+        program=program,
+        updated=cluster("cpu-cluster", scale_settings={"max_node_count": 4, "min_node_count": 1}),
+        replaced=cluster("cpu-cluster", vm_size="STANDARD_NC6"),
+        targets=_same_targets("PATCH", _compute_path("cpu-cluster")),
+        touch=(
+            "PATCH",
+            _compute_path("cpu-cluster"),
+            {"properties": {"properties": {"scaleSettings": {"maxNodeCount": 2, "minNodeCount": 0}}}},
+        ),
+        update_write="PATCH",
+    )
+
+
+def endpoint_case() -> KindCase:
+    return KindCase(
+        kind="BatchEndpoint",
+        subject="scoring",
+        program={"scoring": endpoint("scoring")},
+        updated=endpoint("scoring", description="nightly batch scoring"),
+        replaced=endpoint("scoring", properties={"team": "research"}),
+        targets=_same_targets("PUT", _endpoint_path("scoring")),
+        touch=("PATCH", _endpoint_path("scoring"), {"tags": {"env": "dev"}}),
+        update_write="PUT",
+    )
+
+
+def deployment_case() -> KindCase:
+    program = {
+        "batch-cluster": cluster("batch-cluster"),
+        "scoring": endpoint("scoring"),
+        "blue": deployment("scoring", "blue", "batch-cluster"),
+    }
+    path = f"{_endpoint_path('scoring')}/deployments/blue"
+    return KindCase(
+        kind="BatchDeployment",
+        subject="blue",
+        program=program,
+        updated=deployment("scoring", "blue", "batch-cluster", description="second model", tags={"model": "v2"}),
+        replaced=deployment("scoring", "blue", "batch-cluster", resources={"instance_count": 2}),
+        targets=_same_targets("PATCH", path),
+        touch=("PATCH", path, {"tags": {"model": "churn"}}),
+        update_write="PATCH",
+    )
+
+
+def default_deployment_case() -> KindCase:
+    program = {
+        "batch-cluster": cluster("batch-cluster"),
+        "scoring": endpoint("scoring"),
+        "blue": deployment("scoring", "blue", "batch-cluster"),
+        "green": deployment("scoring", "green", "batch-cluster"),
+        "scoring2": endpoint("scoring2"),
+        "blue2": deployment("scoring2", "blue", "batch-cluster"),
+        "routing": default_deployment("scoring", "blue"),
+    }
+    scoring = _endpoint_path("scoring")
+    targets = {
+        # The routing is a property of the endpoint: every write is a read-modify-write PUT of the endpoint.
+        "create": ("PUT", _glob(scoring)),
+        "update": ("PUT", _glob(scoring)),
+        "replace": ("PUT", _glob(_endpoint_path("scoring2"))),
+        "refresh": ("GET", _glob(scoring)),
+        "delete": ("PUT", _glob(scoring)),
+    }
+    return KindCase(
+        kind="BatchEndpointDefaultDeployment",
+        subject="routing",
+        program=program,
+        updated=default_deployment("scoring", "green"),
+        replaced=default_deployment("scoring2", "blue"),
+        targets=targets,
+        touch=("PATCH", scoring, {"tags": {"env": "dev"}}),
+        update_write="PUT",
+        notes=("replace moves the routing to another endpoint: create-before-delete (a different ARM id)",),
+    )
+
+
+def workspace_case() -> KindCase:
+    path = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}/providers/"
+    path += "Microsoft.MachineLearningServices/workspaces/mlw-subject"
+    return KindCase(
+        kind="Workspace",
+        subject="mlw-subject",
+        program={"mlw-subject": workspace("mlw-subject")},
+        updated=workspace("mlw-subject", description="changed in place"),
+        replaced=workspace("mlw-subject", storage_account=workspace("x").inputs["storage_account"] + "2"),
+        targets=_same_targets("PATCH", path),
+        touch=("PATCH", path, {"tags": {"env": "dev"}}),
+        update_write="PATCH",
+        synchronous_operations=frozenset({"update", "refresh"}),
+    )
+
+
+def all_cases() -> list[KindCase]:
+    """Every kind under test; Workspace only when its spec is registered (another engineer is writing it)."""
+    from pulumi_azureml.specs import SPECS
+
+    cases = [compute_case(), endpoint_case(), deployment_case(), default_deployment_case()]
+    if "Workspace" in SPECS:
+        cases.append(workspace_case())
+    return cases

@@ -1,0 +1,659 @@
+"""Bad input catalogue: every case is refused by ``check`` with a failure naming the field and the rule, and not a
+single HTTP request is made (the emulator's request log stays empty).
+
+Cases cover every resource kind: names (empty, too long, unicode, ``../``, ``%2F``, ``?``, spaces, a trailing
+``-<digits>``), wrong types and ranges (strings for numbers, 1.5 nodes, negative counts, min > max), bad enums, bad
+ISO-8601 durations, an out-of-range idle shutdown, empty tag values, unknown fields, and oversized values and bodies.
+All go through ``provider.check`` as the engine calls it (values crossed a Protobuf ``Struct``); a sample also goes
+through the SDK's host with ``pulumi preview`` and ``pulumi up``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pulumi_azureml.emulator import EmulatorServer
+from pulumi_azureml.provider import AzureMLProvider
+
+from harness import CheckFailed
+from reliability.catalogue import WORKSPACE_PATH, Declared, cluster, default_deployment, deployment, endpoint, workspace
+from reliability.conftest import fast_client
+from reliability.host_programs import host_stack, program_of
+from reliability.inprocess_engine import over_the_wire
+
+DELETE = object()
+"""An override value that removes the input."""
+
+INSTANCE: dict[str, Any] = {
+    "name": "ci-dev",
+    "compute_type": "ComputeInstance",
+    "vm_size": "STANDARD_DS3_V2",
+    "idle_time_before_shutdown": "PT30M",
+    "power_state": "Running",
+    "schedules": [
+        {
+            "action": "Start",
+            "trigger_type": "Recurrence",
+            "recurrence": {"frequency": "Week", "interval": 1, "schedule": {"hours": [8], "minutes": [0]}},
+        }
+    ],
+}
+AKS: dict[str, Any] = {
+    "name": "aks-attached",
+    "compute_type": "AKS",
+    "resource_id": "/subscriptions/00000000-0000-0000-0000-00000000c0de/resourceGroups/rg/providers/"
+    "Microsoft.ContainerService/managedClusters/aks1",
+}
+BASES: dict[str, tuple[str, dict[str, Any]]] = {
+    "cluster": ("Compute", cluster("cpu-cluster").inputs),
+    "instance": ("Compute", INSTANCE),
+    "attached": ("Compute", AKS),
+    "endpoint": ("BatchEndpoint", endpoint("scoring").inputs),
+    "deployment": ("BatchDeployment", deployment("scoring", "blue", "cpu-cluster").inputs),
+    "routing": ("BatchEndpointDefaultDeployment", default_deployment("scoring", "blue").inputs),
+    "workspace": ("Workspace", workspace("mlw-new").inputs),
+}
+
+
+@dataclass(frozen=True)
+class BadInput:
+    base: str
+    label: str
+    change: dict[str, Any]
+    field: str
+    """The property the failure must name (exactly)."""
+    rule: str
+    """Text the failure's reason must contain (the rule, in words)."""
+
+    def inputs(self) -> dict[str, Any]:
+        merged = {**BASES[self.base][1], **self.change}
+        return {key: value for key, value in merged.items() if value is not DELETE}
+
+    @property
+    def kind(self) -> str:
+        return BASES[self.base][0]
+
+    @property
+    def case_id(self) -> str:
+        return f"{self.base}-{self.label}"
+
+
+def name_cases() -> list[BadInput]:
+    """The same hostile names against every kind's name fields (placement: they become URL path segments)."""
+    hostile = [
+        ("empty", "", "must not be empty"),
+        ("dot-dot-slash", "../etc", "'/'"),
+        ("dot-dot", "..", "must not be '.' or '..'"),
+        ("percent-2f", "a%2Fb", "'%'"),
+        ("question-mark", "a?b", "'?'"),
+        ("hash", "a#b", "'#'"),
+        ("space", "my cluster", "whitespace"),
+        ("tab", "my\tcluster", "whitespace"),
+        ("backslash", "a\\b", "'\\\\'"),
+        ("newline", "a\nb", "whitespace"),
+    ]
+    targets = [
+        ("cluster", "name", "must be 3-24 characters"),
+        ("endpoint", "name", "must be 3-32 characters"),
+        ("deployment", "name", "must be 1-255 characters"),
+        ("deployment", "endpoint_name", "must be 3-32 characters"),
+        ("routing", "endpoint_name", "must be 3-32 characters"),
+        ("workspace", "name", "must be 3-33 characters"),
+    ]
+    cases = [
+        BadInput(base, f"{field}-{label}", {field: value}, field, rule)
+        for base, field, _ in targets
+        for label, value, rule in hostile
+    ]
+    # Names that are safe in a URL but break the service's naming rules.
+    for base, field, rule in targets:
+        cases.append(BadInput(base, f"{field}-unicode", {field: "clüster-ä"}, field, rule))
+        cases.append(BadInput(base, f"{field}-too-long", {field: "a" * 300}, field, rule))
+        cases.append(BadInput(base, f"{field}-leading-hyphen", {field: "-abc"}, field, rule))
+    cases += [
+        BadInput("cluster", "name-trailing-digits", {"name": "cluster-1"}, "name", "not ending in '-<digits>'"),
+        BadInput("cluster", "name-too-short", {"name": "ab"}, "name", "must be 3-24 characters"),
+        BadInput("cluster", "name-25-characters", {"name": "a" * 25}, "name", "must be 3-24 characters"),
+        BadInput("endpoint", "name-33-characters", {"name": "a" * 33}, "name", "must be 3-32 characters"),
+        BadInput("endpoint", "name-underscore", {"name": "my_endpoint"}, "name", "must be 3-32 characters"),
+        BadInput("routing", "deployment-name-slash", {"deployment_name": "a/b"}, "deployment_name", "1-255"),
+        BadInput(
+            "cluster", "subscription-not-a-guid", {"subscription_id": "my-subscription"}, "subscription_id", "GUID"
+        ),
+        BadInput("cluster", "subscription-with-slash", {"subscription_id": "x/../y"}, "subscription_id", "'/'"),
+        BadInput(
+            "endpoint",
+            "resource-group-trailing-period",
+            {"resource_group_name": "rg."},
+            "resource_group_name",
+            "must not end with '.'",
+        ),
+        BadInput(
+            "endpoint",
+            "resource-group-too-long",
+            {"resource_group_name": "r" * 91},
+            "resource_group_name",
+            "at most 90",
+        ),
+        BadInput("cluster", "resource-group-star", {"resource_group_name": "rg*"}, "resource_group_name", "letters"),
+        BadInput("cluster", "workspace-name-too-short", {"workspace_name": "ws"}, "workspace_name", "3-33"),
+    ]
+    return cases
+
+
+def value_cases() -> list[BadInput]:
+    scale = cluster("x").inputs["scale_settings"]
+    credentials = cluster("x").inputs["user_account_credentials"]
+    return [
+        # -- types and ranges -------------------------------------------------------------------------------------
+        BadInput(
+            "cluster",
+            "max-nodes-string",
+            {"scale_settings": {**scale, "max_node_count": "4"}},
+            "scale_settings.max_node_count",
+            "whole number",
+        ),
+        BadInput(
+            "cluster",
+            "max-nodes-fraction",
+            {"scale_settings": {**scale, "max_node_count": 1.5}},
+            "scale_settings.max_node_count",
+            "whole number",
+        ),
+        BadInput(
+            "cluster",
+            "max-nodes-negative",
+            {"scale_settings": {**scale, "max_node_count": -1}},
+            "scale_settings.max_node_count",
+            "at least 0",
+        ),
+        BadInput(
+            "cluster",
+            "min-nodes-negative",
+            {"scale_settings": {**scale, "min_node_count": -3}},
+            "scale_settings.min_node_count",
+            "at least 0",
+        ),
+        BadInput(
+            "cluster",
+            "min-above-max",
+            {"scale_settings": {"max_node_count": 2, "min_node_count": 5}},
+            "scale_settings",
+            "must not be greater than max_node_count",
+        ),
+        BadInput(
+            "cluster",
+            "max-nodes-boolean",
+            {"scale_settings": {**scale, "max_node_count": True}},
+            "scale_settings.max_node_count",
+            "whole number",
+        ),
+        BadInput(
+            "cluster",
+            "max-nodes-missing",
+            {"scale_settings": {"min_node_count": 0}},
+            "scale_settings.max_node_count",
+            "is required",
+        ),
+        BadInput("cluster", "scale-settings-not-object", {"scale_settings": 4}, "scale_settings", "must be an object"),
+        BadInput("cluster", "vm-size-number", {"vm_size": 42}, "vm_size", "must be a string"),
+        BadInput("cluster", "vm-size-missing", {"vm_size": DELETE}, "vm_size", "is required"),
+        BadInput(
+            "cluster", "public-ip-string", {"enable_node_public_ip": "yes"}, "enable_node_public_ip", "true or false"
+        ),
+        BadInput(
+            "cluster",
+            "public-ip-off-without-subnet",
+            {"enable_node_public_ip": False},
+            "enable_node_public_ip",
+            "needs subnet_id",
+        ),
+        BadInput("cluster", "subnet-not-an-id", {"subnet_id": "my-subnet"}, "subnet_id", "ARM resource id"),
+        BadInput(
+            "cluster",
+            "image-not-an-id",
+            {"virtual_machine_image_id": "ubuntu"},
+            "virtual_machine_image_id",
+            "ARM resource id",
+        ),
+        BadInput("cluster", "tags-not-a-map", {"tags": "team=ml"}, "tags", "mapping of strings"),
+        BadInput("cluster", "tag-value-number", {"tags": {"cost": 42}}, "tags.cost", "must be a string"),
+        BadInput("cluster", "tag-reserved", {"tags": {"pulumi-azureml-owner": "me"}}, "tags", "this package manages"),
+        BadInput("cluster", "description-number", {"description": 123}, "description", "must be a string"),
+        BadInput(
+            "cluster",
+            "credentials-without-user",
+            {"user_account_credentials": {"admin_user_password": "x"}},
+            "user_account_credentials.admin_user_name",
+            "is required",
+        ),
+        BadInput(
+            "cluster",
+            "credentials-unknown-key",
+            {"user_account_credentials": {**credentials, "pwd": "x"}},
+            "user_account_credentials.pwd",
+            "is not a property",
+        ),
+        BadInput(
+            "instance",
+            "schedule-hour-25",
+            {
+                "schedules": [
+                    {
+                        **INSTANCE["schedules"][0],
+                        "recurrence": {"frequency": "Week", "interval": 1, "schedule": {"hours": [25], "minutes": [0]}},
+                    }
+                ]
+            },
+            "schedules[0].recurrence.schedule.hours[0]",
+            "at most 23",
+        ),
+        BadInput(
+            "instance",
+            "schedule-minute-61",
+            {
+                "schedules": [
+                    {
+                        **INSTANCE["schedules"][0],
+                        "recurrence": {"frequency": "Week", "interval": 1, "schedule": {"hours": [1], "minutes": [61]}},
+                    }
+                ]
+            },
+            "schedules[0].recurrence.schedule.minutes[0]",
+            "at most 59",
+        ),
+        BadInput(
+            "instance",
+            "schedule-interval-zero",
+            {
+                "schedules": [
+                    {
+                        **INSTANCE["schedules"][0],
+                        "recurrence": {"frequency": "Week", "interval": 0, "schedule": {"hours": [1], "minutes": [0]}},
+                    }
+                ]
+            },
+            "schedules[0].recurrence.interval",
+            "at least 1",
+        ),
+        BadInput(
+            "instance",
+            "schedule-cron-missing",
+            {"schedules": [{"action": "Stop", "trigger_type": "Cron"}]},
+            "schedules[0]",
+            "cron is required",
+        ),
+        BadInput("instance", "schedules-not-a-list", {"schedules": {"action": "Stop"}}, "schedules", "must be a list"),
+        BadInput(
+            "deployment",
+            "instance-count-zero",
+            {"resources": {"instance_count": 0}},
+            "resources.instance_count",
+            "at least 1",
+        ),
+        BadInput(
+            "deployment",
+            "instance-count-string",
+            {"resources": {"instance_count": "two"}},
+            "resources.instance_count",
+            "whole number",
+        ),
+        BadInput("deployment", "mini-batch-zero", {"mini_batch_size": 0}, "mini_batch_size", "at least 1"),
+        BadInput("deployment", "mini-batch-fraction", {"mini_batch_size": 2.5}, "mini_batch_size", "whole number"),
+        BadInput(
+            "deployment",
+            "concurrency-negative",
+            {"max_concurrency_per_instance": -4},
+            "max_concurrency_per_instance",
+            "at least 1",
+        ),
+        BadInput(
+            "deployment", "error-threshold-below-minus-one", {"error_threshold": -2}, "error_threshold", "at least -1"
+        ),
+        BadInput(
+            "deployment",
+            "max-retries-negative",
+            {"retry_settings": {"max_retries": -1}},
+            "retry_settings.max_retries",
+            "at least 0",
+        ),
+        BadInput("deployment", "compute-not-an-id", {"compute": "cpu-cluster"}, "compute", "ARM resource id"),
+        BadInput(
+            "deployment",
+            "code-id-not-an-id",
+            {"code_configuration": {"scoring_script": "s.py", "code_id": "x"}},
+            "code_configuration.code_id",
+            "ARM resource id",
+        ),
+        BadInput(
+            "deployment",
+            "scoring-script-missing",
+            {"code_configuration": {"code_id": f"{WORKSPACE_PATH}/c"}},
+            "code_configuration.scoring_script",
+            "is required",
+        ),
+        BadInput("deployment", "model-id-missing", {"model": {"reference_type": "Id"}}, "model", "needs asset_id"),
+        BadInput(
+            "deployment",
+            "environment-variables-not-strings",
+            {"environment_variables": {"N": 1}},
+            "environment_variables.N",
+            "must be a string",
+        ),
+        BadInput(
+            "endpoint", "properties-value-number", {"properties": {"team": 7}}, "properties.team", "must be a string"
+        ),
+        BadInput("endpoint", "keys-without-key-auth", {"auth_mode": "AADToken"}, "keys", "only when auth_mode is Key"),
+        BadInput(
+            "workspace", "storage-not-an-id", {"storage_account": "streliability"}, "storage_account", "ARM resource id"
+        ),
+        BadInput("workspace", "key-vault-number", {"key_vault": 12}, "key_vault", "must be a string"),
+        # -- enums ------------------------------------------------------------------------------------------------
+        BadInput("cluster", "compute-type-unknown", {"compute_type": "GPU"}, "compute_type", "must be one of"),
+        BadInput(
+            "cluster", "compute-type-wrong-case", {"compute_type": "amlcompute"}, "compute_type", "must be one of"
+        ),
+        BadInput("cluster", "vm-priority-spot", {"vm_priority": "Spot"}, "vm_priority", "must be one of"),
+        BadInput("cluster", "os-type-mac", {"os_type": "Mac"}, "os_type", "must be one of"),
+        BadInput(
+            "cluster",
+            "remote-login-maybe",
+            {"remote_login_port_public_access": "Maybe"},
+            "remote_login_port_public_access",
+            "must be one of",
+        ),
+        BadInput("cluster", "identity-type-magic", {"identity": {"type": "Magic"}}, "identity.type", "must be one of"),
+        BadInput(
+            "cluster",
+            "identity-user-assigned-without-ids",
+            {"identity": {"type": "UserAssigned"}},
+            "identity",
+            "must list at least one",
+        ),
+        BadInput("cluster", "delete-action-purge", {"delete_action": "Purge"}, "delete_action", "must be one of"),
+        BadInput(
+            "cluster",
+            "instance-field-on-cluster",
+            {"power_state": "Running"},
+            "power_state",
+            "applies only to compute_type ComputeInstance",
+        ),
+        BadInput("instance", "power-state-paused", {"power_state": "Paused"}, "power_state", "must be one of"),
+        BadInput(
+            "instance",
+            "schedule-action-pause",
+            {"schedules": [{**INSTANCE["schedules"][0], "action": "Pause"}]},
+            "schedules[0].action",
+            "must be one of",
+        ),
+        BadInput(
+            "instance",
+            "frequency-fortnight",
+            {
+                "schedules": [
+                    {
+                        **INSTANCE["schedules"][0],
+                        "recurrence": {
+                            "frequency": "Fortnight",
+                            "interval": 1,
+                            "schedule": {"hours": [1], "minutes": [0]},
+                        },
+                    }
+                ]
+            },
+            "schedules[0].recurrence.frequency",
+            "must be one of",
+        ),
+        BadInput(
+            "instance",
+            "week-day-funday",
+            {
+                "schedules": [
+                    {
+                        **INSTANCE["schedules"][0],
+                        "recurrence": {
+                            "frequency": "Week",
+                            "interval": 1,
+                            "schedule": {"hours": [1], "minutes": [0], "week_days": ["Funday"]},
+                        },
+                    }
+                ]
+            },
+            "schedules[0].recurrence.schedule.week_days[0]",
+            "must be one of",
+        ),
+        BadInput(
+            "instance",
+            "sharing-policy-public",
+            {"application_sharing_policy": "Public"},
+            "application_sharing_policy",
+            "must be one of",
+        ),
+        BadInput("endpoint", "auth-mode-password", {"auth_mode": "Password"}, "auth_mode", "must be one of"),
+        BadInput(
+            "endpoint",
+            "identity-user-assigned",
+            {"identity": {"type": "UserAssigned", "user_assigned_identities": [f"{WORKSPACE_PATH}/x"]}},
+            "identity.type",
+            "must be one of",
+        ),
+        BadInput(
+            "deployment", "output-action-everything", {"output_action": "Everything"}, "output_action", "must be one of"
+        ),
+        BadInput(
+            "deployment", "logging-level-verbose", {"logging_level": "Verbose"}, "logging_level", "must be one of"
+        ),
+        BadInput(
+            "deployment",
+            "reference-type-url",
+            {"model": {"reference_type": "Url", "asset_id": "x"}},
+            "model.reference_type",
+            "must be one of",
+        ),
+        BadInput(
+            "workspace",
+            "public-access-sometimes",
+            {"public_network_access": "Sometimes"},
+            "public_network_access",
+            "must be one of",
+        ),
+        BadInput("attached", "resource-id-missing", {"resource_id": DELETE}, "resource_id", "is required"),
+        BadInput("attached", "vm-size-on-attached", {"vm_size": "STANDARD_DS3_V2"}, "vm_size", "applies only"),
+        # -- durations --------------------------------------------------------------------------------------------
+        BadInput(
+            "cluster",
+            "idle-scale-down-words",
+            {"scale_settings": {**scale, "node_idle_time_before_scale_down": "5 minutes"}},
+            "scale_settings.node_idle_time_before_scale_down",
+            "ISO-8601",
+        ),
+        BadInput(
+            "cluster",
+            "idle-scale-down-bare-p",
+            {"scale_settings": {**scale, "node_idle_time_before_scale_down": "P"}},
+            "scale_settings.node_idle_time_before_scale_down",
+            "ISO-8601",
+        ),
+        BadInput(
+            "cluster",
+            "idle-scale-down-hours-without-t",
+            {"scale_settings": {**scale, "node_idle_time_before_scale_down": "P1H"}},
+            "scale_settings.node_idle_time_before_scale_down",
+            "ISO-8601",
+        ),
+        BadInput(
+            "cluster",
+            "idle-scale-down-number",
+            {"scale_settings": {**scale, "node_idle_time_before_scale_down": 300}},
+            "scale_settings.node_idle_time_before_scale_down",
+            "must be a string",
+        ),
+        BadInput(
+            "instance",
+            "idle-shutdown-too-short",
+            {"idle_time_before_shutdown": "PT5M"},
+            "idle_time_before_shutdown",
+            "between 15 minute(s) and 3 day(s)",
+        ),
+        BadInput(
+            "instance",
+            "idle-shutdown-too-long",
+            {"idle_time_before_shutdown": "P4D"},
+            "idle_time_before_shutdown",
+            "between 15 minute(s) and 3 day(s)",
+        ),
+        BadInput(
+            "instance",
+            "idle-shutdown-not-iso",
+            {"idle_time_before_shutdown": "30m"},
+            "idle_time_before_shutdown",
+            "ISO-8601",
+        ),
+        BadInput(
+            "deployment",
+            "retry-timeout-seconds-suffix",
+            {"retry_settings": {"timeout": "30s"}},
+            "retry_settings.timeout",
+            "ISO-8601",
+        ),
+        BadInput(
+            "deployment",
+            "retry-timeout-empty",
+            {"retry_settings": {"timeout": ""}},
+            "retry_settings.timeout",
+            "ISO-8601",
+        ),
+        BadInput("cluster", "timeouts-forever", {"timeouts": {"create": "forever"}}, "timeouts", "create must be"),
+        BadInput("cluster", "timeouts-zero", {"timeouts": {"delete": 0}}, "timeouts", "between 1 second and 24 hours"),
+        BadInput("endpoint", "timeouts-two-days", {"timeouts": {"update": "P2D"}}, "timeouts", "between 1 second"),
+        BadInput("cluster", "api-version-latest", {"api_version": "latest"}, "api_version", "must look like"),
+        # -- empty tag values (batch endpoints and deployments) ---------------------------------------------------
+        BadInput("endpoint", "tag-value-empty", {"tags": {"env": ""}}, "tags", "must not be empty"),
+        BadInput("deployment", "tag-value-empty", {"tags": {"model": "", "x": "y"}}, "tags", "must not be empty"),
+        # -- unknown fields ---------------------------------------------------------------------------------------
+        BadInput("cluster", "camel-case-field", {"vmSize": "STANDARD_DS3_V2"}, "vmSize", "is not a property"),
+        BadInput("cluster", "misspelt-field", {"colour": "blue"}, "colour", "is not a property"),
+        BadInput(
+            "cluster",
+            "unknown-nested-field",
+            {"scale_settings": {**scale, "max_nodes": 3}},
+            "scale_settings.max_nodes",
+            "is not a property",
+        ),
+        BadInput("endpoint", "unknown-field", {"traffic": {"blue": 100}}, "traffic", "is not a property"),
+        BadInput("deployment", "unknown-field", {"instance_type": "x"}, "instance_type", "is not a property"),
+        BadInput("routing", "unknown-field", {"traffic": 100}, "traffic", "is not a property"),
+        BadInput("workspace", "unknown-field", {"storage": "x"}, "storage", "is not a property"),
+        BadInput(
+            "instance",
+            "unknown-schedule-field",
+            {"schedules": [{**INSTANCE["schedules"][0], "when": "x"}]},
+            "schedules[0].when",
+            "is not a property",
+        ),
+        # -- oversized values and bodies --------------------------------------------------------------------------
+        BadInput("cluster", "tag-name-too-long", {"tags": {"k" * 513: "v"}}, "tags", "at most 512 characters"),
+        BadInput("cluster", "tag-value-too-long", {"tags": {"team": "v" * 257}}, "tags", "at most 256 characters"),
+        BadInput("cluster", "too-many-tags", {"tags": {f"tag{i}": "v" for i in range(51)}}, "tags", "at most 50"),
+        BadInput("endpoint", "tag-name-forbidden-character", {"tags": {"a/b": "v"}}, "tags", "must not contain"),
+        BadInput("cluster", "oversized-description", {"description": "d" * (5 * 1024 * 1024)}, "description", "4 MB"),
+        BadInput(
+            "cluster",
+            "oversized-property-bag",
+            {"property_bag": {"blob": "x" * (5 * 1024 * 1024)}},
+            "property_bag",
+            "4 MB",
+        ),
+        BadInput(
+            "deployment",
+            "oversized-environment",
+            {"environment_variables": {f"V{i}": "x" * 1024 for i in range(5000)}},
+            "environment_variables",
+            "4 MB",
+        ),
+    ]
+
+
+CASES = name_cases() + value_cases()
+
+
+def test_the_catalogue_has_over_a_hundred_cases_across_every_kind() -> None:
+    assert len(CASES) >= 100, len(CASES)
+    assert {case.kind for case in CASES} >= {
+        "Compute",
+        "BatchEndpoint",
+        "BatchDeployment",
+        "BatchEndpointDefaultDeployment",
+        "Workspace",
+    }
+
+
+@pytest.mark.parametrize("base", sorted(BASES))
+def test_every_base_is_valid(
+    emulator: EmulatorServer, make_provider: Callable[[str], AzureMLProvider], base: str
+) -> None:
+    kind, inputs = BASES[base]
+    result = make_provider(kind).check({}, over_the_wire(inputs))
+    assert not result.failures, [(failure.property, failure.reason) for failure in result.failures]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.case_id for case in CASES])
+def test_bad_input_is_refused_by_check_without_any_request(
+    emulator: EmulatorServer,
+    install_client: Callable[[Any], None],
+    make_provider: Callable[[str], AzureMLProvider],
+    case: BadInput,
+) -> None:
+    install_client(fast_client(emulator))
+    result = make_provider(case.kind).check({}, over_the_wire(case.inputs()))
+    failures = [(failure.property, failure.reason) for failure in result.failures]
+    assert failures, f"{case.case_id}: accepted"
+    matching = [reason for prop, reason in failures if prop == case.field]
+    assert matching, f"{case.case_id}: no failure names {case.field!r}: {failures}"
+    assert any(case.rule.lower() in reason.lower() for reason in matching), (
+        f"{case.case_id}: {case.field} failed for another reason: {matching}"
+    )
+    assert emulator.requests_log() == []
+
+
+HOST_SAMPLE = [
+    "cluster-name-dot-dot-slash",
+    "cluster-name-trailing-digits",
+    "cluster-max-nodes-fraction",
+    "cluster-min-above-max",
+    "instance-idle-shutdown-too-short",
+    "endpoint-tag-value-empty",
+    "deployment-logging-level-verbose",
+    "routing-endpoint_name-percent-2f",
+    "workspace-storage-not-an-id",
+    "cluster-camel-case-field",
+]
+
+
+@pytest.mark.timeout(60)
+def test_a_sample_is_refused_through_the_host_in_preview_and_up(tmp_path: Path, emulator: EmulatorServer) -> None:
+    by_id = {case.case_id: case for case in CASES}
+    stack = host_stack(tmp_path, emulator)
+    for index, case_id in enumerate(HOST_SAMPLE):
+        case = by_id[case_id]
+        declared = {"subject": _declared(case)}
+        # Every case in a preview; a few in an up too (each verb starts a host).
+        for verb in (stack.preview, stack.up) if index % 3 == 0 else (stack.preview,):
+            with pytest.raises(CheckFailed) as raised:
+                verb(program_of(declared))
+            text = str(raised.value)
+            assert case.field in text and case.rule.lower() in text.lower(), f"{case_id}: {text}"
+        assert emulator.requests_log() == [], f"{case_id}: a request was made"
+    assert stack.state().resources == [] or all(not r.is_dynamic for r in stack.state().resources)
+
+
+def _declared(case: BadInput) -> Declared:
+    inputs = case.inputs()
+    if "name" not in inputs and case.kind in ("Compute", "BatchEndpoint", "Workspace"):
+        inputs["name"] = "subject"
+    return Declared(case.kind, inputs)

@@ -1,0 +1,221 @@
+"""Secrets never leak: full lifecycles using every secret input and output, then a scan of everything a user sees.
+
+Secret values in play: the compute's ``user_account_credentials`` (password and SSH key), the batch endpoint's
+``keys`` (input) and ``primary_key``/``secondary_key`` (outputs, also when the service generates them), the stack
+config's ``azureml:clientSecret`` and ``azureml:accessToken`` (the bearer token). The lifecycle creates, updates
+(PATCH and PUT), replaces, refreshes, fails (with a service error message that echoes the secrets back, as a
+careless service might) and destroys.
+
+Scanned for every secret value: the raw state file after every verb, the ``__provider`` of every resource (decoded
+from base64: the pickled provider), everything the host printed (stdout and stderr), the error texts the engine
+reports (the host's gRPC details), and the ``repr`` of the client objects. Zero hits. Secret outputs must be
+secret in state.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pulumi_azureml.arm.auth import StaticTokenSource
+from pulumi_azureml.emulator import EmulatorServer
+from pulumi_azureml.provider import AzureMLError, AzureMLProvider
+from pulumi_azureml.settings import Settings
+
+from harness import DeploymentError, HostError, Stack, is_secret
+from reliability.catalogue import (
+    PASSWORD,
+    PRIMARY_KEY,
+    PROJECT,
+    SECONDARY_KEY,
+    SSH_PUBLIC_KEY,
+    STACK,
+    Declared,
+    cluster,
+    default_deployment,
+    deployment,
+    endpoint,
+)
+from reliability.conftest import TOKEN, fast_client, stack_config
+from reliability.host_programs import program_of
+from reliability.inprocess_engine import over_the_wire
+
+CLIENT_SECRET = "client-secret-value-Xy9~never-log-me"
+SECRETS = {
+    "password": PASSWORD,
+    "ssh key": SSH_PUBLIC_KEY,
+    "primary key": PRIMARY_KEY,
+    "secondary key": SECONDARY_KEY,
+    "client secret": CLIENT_SECRET,
+    "bearer token": TOKEN,
+}
+
+
+def leaks(text: str, *, extra: dict[str, str] | None = None) -> list[str]:
+    """The names of the secrets found in ``text``."""
+    found = [name for name, value in {**SECRETS, **(extra or {})}.items() if value and value in text]
+    return found
+
+
+def host_error_text(error: BaseException) -> str:
+    """Everything the engine reports for a failed run: the error, its cause, and the host's gRPC details."""
+    cause = error if isinstance(error, HostError) else error.__cause__
+    details = cause.details if isinstance(cause, HostError) else ""
+    return f"{error}\n{cause}\n{details}"
+
+
+def provider_pickles(stack: Stack) -> str:
+    """Every ``__provider`` in state, decoded (the pickle bytes as text)."""
+    decoded: list[str] = []
+    for resource in stack.state().resources:
+        for values in (resource.inputs, resource.outputs):
+            pickled = values.get("__provider")
+            if isinstance(pickled, dict):
+                pickled = pickled.get("value")
+            if isinstance(pickled, str):
+                decoded.append(base64.b64decode(pickled).decode("latin-1"))
+    return "\n".join(decoded)
+
+
+def program(*, max_nodes: int = 2, vm_size: str = "STANDARD_DS3_V2", description: str = "scoring") -> Any:
+    declared: dict[str, Declared] = {
+        "cpu-cluster": cluster(
+            "cpu-cluster", vm_size=vm_size, scale_settings={"max_node_count": max_nodes, "min_node_count": 0}
+        ),
+        "scoring": endpoint("scoring", description=description),
+        # Service-generated keys: secret outputs that match no input.
+        "generated": endpoint("generated", keys=None, description="keys made by the service"),
+        "blue": deployment("scoring", "blue", "cpu-cluster"),
+        "routing": default_deployment("scoring", "blue"),
+    }
+    return program_of(declared)
+
+
+@pytest.mark.timeout(120)
+def test_no_secret_leaks_through_a_full_lifecycle(tmp_path: Path, emulator: EmulatorServer) -> None:
+    config = stack_config(
+        emulator,
+        **{
+            "azureml:clientSecret": CLIENT_SECRET,
+            "azureml:clientId": "11111111-2222-3333-4444-555555555555",
+            "azureml:tenantId": "66666666-7777-8888-9999-000000000000",
+        },
+    )
+    stack = Stack(
+        tmp_path / "state.json",
+        config,
+        secret_config_keys=("azureml:accessToken", "azureml:clientSecret"),
+        project=PROJECT,
+        stack_name=STACK,
+    )
+    seen_output: list[str] = []
+    seen_errors: list[str] = []
+
+    def scan(where: str) -> None:
+        assert leaks(stack.state_text()) == [], f"state file after {where}"
+        assert leaks(provider_pickles(stack)) == [], f"__provider after {where}"
+        assert leaks(stack.last_host_output) == [], f"host output during {where}: {stack.last_host_output}"
+        seen_output.append(stack.last_host_output)
+
+    stack.up(program())
+    scan("create")
+    generated = stack.state().find("generated").outputs["primary_key"]
+    assert is_secret(generated)
+    generated_key = str(generated["value"] if isinstance(generated, dict) else generated)
+    assert generated_key and leaks(stack.state_text(), extra={"generated key": generated_key}) == []
+
+    stack.up(program(max_nodes=4))  # PATCH
+    scan("update by PATCH")
+    stack.up(program(max_nodes=4, description="scoring v2"))  # endpoint PUT (keys preserved, listkeys again)
+    scan("update by PUT")
+    stack.up(program(max_nodes=4, description="scoring v2", vm_size="STANDARD_NC6"))  # replace
+    scan("replace")
+    stack.refresh()
+    scan("refresh")
+
+    # A service error that echoes the resource's secrets and the credentials back: the engine sees it redacted.
+    echo = f"bad request: password {PASSWORD}, key {SSH_PUBLIC_KEY}, token {TOKEN}, secret {CLIENT_SECRET}"
+    emulator.add_fault(method="PATCH", path="*/computes/cpu-cluster", status=400, error_message=echo, times=1)
+    with pytest.raises((HostError, DeploymentError)) as raised:
+        stack.up(program(max_nodes=5, description="scoring v2", vm_size="STANDARD_NC6"))
+    seen_errors.append(host_error_text(raised.value))
+    assert "bad request: password ***" in seen_errors[-1], seen_errors[-1]
+    scan("a failed update")
+
+    # An error about the endpoint echoing its keys back.
+    emulator.add_fault(
+        method="PUT",
+        path="*/batchendpoints/scoring",
+        status=400,
+        error_message=f"keys {PRIMARY_KEY} {SECONDARY_KEY}",
+        times=1,
+    )
+    with pytest.raises((HostError, DeploymentError)) as raised:
+        stack.up(program(max_nodes=5, description="scoring v3", vm_size="STANDARD_NC6"))
+    seen_errors.append(host_error_text(raised.value))
+    scan("a failed endpoint update")
+
+    # A refresh whose error echoes keys the service generated (secret outputs that match no input).
+    emulator.add_fault(
+        method="GET", path="*/batchendpoints/generated", status=400, error_message=f"key {generated_key}", times=1
+    )
+    with pytest.raises((HostError, DeploymentError)) as raised:
+        stack.refresh()
+    seen_errors.append(host_error_text(raised.value))
+    assert "key ***" in seen_errors[-1], seen_errors[-1]
+    scan("a failed refresh")
+
+    stack.destroy()
+    scan("destroy")
+    for text in seen_errors:
+        assert leaks(text, extra={"generated key": generated_key}) == [], text
+    assert "".join(seen_output), "the host printed nothing at all: the scan would prove nothing"
+
+
+@pytest.mark.timeout(60)
+def test_secret_outputs_are_secret_in_state(tmp_path: Path, emulator: EmulatorServer) -> None:
+    stack = Stack(
+        tmp_path / "state.json",
+        stack_config(emulator),
+        secret_config_keys=("azureml:accessToken",),
+        project=PROJECT,
+        stack_name=STACK,
+    )
+    stack.up(program())
+    state = stack.state()
+    expected = {
+        "cpu-cluster": ("user_account_credentials",),
+        "scoring": ("keys", "primary_key", "secondary_key"),
+        "generated": ("primary_key", "secondary_key"),
+    }
+    for name, outputs in expected.items():
+        resource = state.find(name)
+        for output in outputs:
+            assert is_secret(resource.outputs[output]), f"{name}.{output} is stored in plain text"
+    # Inputs too.
+    assert is_secret(state.find("cpu-cluster").inputs["user_account_credentials"])
+    assert is_secret(state.find("scoring").inputs["keys"])
+    stack.destroy()
+
+
+def test_errors_and_reprs_in_process_never_show_secrets(
+    emulator: EmulatorServer, install_client: Callable[[Any], None], make_provider: Callable[[str], AzureMLProvider]
+) -> None:
+    client = fast_client(emulator, StaticTokenSource(TOKEN))
+    install_client(client)
+    settings = Settings({**stack_config(emulator), "azureml:clientSecret": CLIENT_SECRET}, environ={})
+    for text in (repr(client), repr(settings), repr(StaticTokenSource(TOKEN))):
+        assert leaks(text) == [], text
+    provider = make_provider("Compute")
+    provider._settings = settings
+    inputs = provider.check({}, over_the_wire(cluster("cpu-cluster").provider_inputs("cpu-cluster"))).inputs
+    emulator.add_fault(method="PUT", path="*", status=400, error_message=f"{PASSWORD} {CLIENT_SECRET} {TOKEN}")
+    with pytest.raises(AzureMLError) as raised:
+        provider.create(dict(inputs))
+    assert leaks(str(raised.value)) == [], str(raised.value)
+    # The original error (unredacted) is chained with ``from None``: no traceback prints it.
+    assert raised.value.__suppress_context__ is True
