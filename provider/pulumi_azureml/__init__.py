@@ -1,86 +1,167 @@
 """pulumi-azureml: Pulumi dynamic providers for Azure Machine Learning over the ARM REST API.
 
-Importing this package is cheap: it does not import ``azure.identity`` (a preview needs no token).
+Importing this package is cheap. Its public names load on first use (PEP 562 ``__getattr__``), so the Pulumi
+provider host, which imports this package to unpickle ``pulumi_azureml.provider.AzureMLProvider``, loads neither the
+resource classes nor the lookups (nor ``requests``) for a preview; and ``azure.identity`` is imported only when a
+token is first needed. Type checkers and IDEs see every name through the ``TYPE_CHECKING`` imports below.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from pulumi_azureml._version import __version__
-from pulumi_azureml.lookups import (
-    BatchDeploymentResult,
-    BatchEndpointKeys,
-    BatchEndpointResult,
-    ComputeResult,
-    ResourceGroupResult,
-    WorkspaceResult,
-    WorkspaceServices,
-    get_batch_endpoint,
-    get_batch_endpoint_keys,
-    get_batch_endpoint_keys_output,
-    get_batch_endpoint_output,
-    get_compute,
-    get_compute_output,
-    get_workspace,
-    get_workspace_output,
-    get_workspace_services,
-    get_workspace_services_output,
-    list_batch_deployments,
-    list_batch_deployments_output,
-    list_batch_endpoints,
-    list_batch_endpoints_output,
-    list_computes,
-    list_computes_output,
-    list_resource_groups,
-    list_resource_groups_output,
-    list_workspaces,
-    list_workspaces_output,
-)
-from pulumi_azureml.provider import AzureMLError
-from pulumi_azureml.resources.batch import (
-    AssetReferenceArgs,
-    BatchDeployment,
-    BatchDeploymentArgs,
-    BatchEndpoint,
-    BatchEndpointArgs,
-    BatchEndpointDefaultDeployment,
-    BatchEndpointDefaultDeploymentArgs,
-    CodeConfigurationArgs,
-    DeploymentConfigurationArgs,
-    DeploymentResourcesArgs,
-    EndpointKeysArgs,
-    RetrySettingsArgs,
-)
-from pulumi_azureml.resources.common import IdentityArgs, SkuArgs, TimeoutsArgs
-from pulumi_azureml.resources.compute import (
-    AssignedUserArgs,
-    Compute,
-    ComputeArgs,
-    CronArgs,
-    RecurrenceArgs,
-    RecurrenceScheduleArgs,
-    ScaleSettingsArgs,
-    ScheduleArgs,
-    ScriptReferenceArgs,
-    SetupScriptsArgs,
-    SshSettingsArgs,
-    UserAccountCredentialsArgs,
-)
-from pulumi_azureml.resources.workspace import (
-    ComputeRuntimeArgs,
-    CosmosDbSettingsArgs,
-    FeatureStoreSettingsArgs,
-    ManagedNetworkArgs,
-    OutboundRuleArgs,
-    PrivateEndpointDestinationArgs,
-    ServerlessComputeSettingsArgs,
-    ServiceManagedResourcesSettingsArgs,
-    ServiceTagDestinationArgs,
-    SharedPrivateLinkResourceArgs,
-    Workspace,
-    WorkspaceArgs,
-    WorkspaceEncryptionArgs,
-    WorkspaceHubConfigArgs,
-)
+
+if TYPE_CHECKING:
+    from pulumi_azureml.lookups import (
+        BatchDeploymentResult,
+        BatchEndpointKeys,
+        BatchEndpointResult,
+        ComputeResult,
+        ResourceGroupResult,
+        WorkspaceResult,
+        WorkspaceServices,
+        get_batch_endpoint,
+        get_batch_endpoint_keys,
+        get_batch_endpoint_keys_output,
+        get_batch_endpoint_output,
+        get_compute,
+        get_compute_output,
+        get_workspace,
+        get_workspace_output,
+        get_workspace_services,
+        get_workspace_services_output,
+        list_batch_deployments,
+        list_batch_deployments_output,
+        list_batch_endpoints,
+        list_batch_endpoints_output,
+        list_computes,
+        list_computes_output,
+        list_resource_groups,
+        list_resource_groups_output,
+        list_workspaces,
+        list_workspaces_output,
+    )
+    from pulumi_azureml.provider import AzureMLError
+    from pulumi_azureml.resources.batch import (
+        AssetReferenceArgs,
+        BatchDeployment,
+        BatchDeploymentArgs,
+        BatchEndpoint,
+        BatchEndpointArgs,
+        BatchEndpointDefaultDeployment,
+        BatchEndpointDefaultDeploymentArgs,
+        CodeConfigurationArgs,
+        DeploymentConfigurationArgs,
+        DeploymentResourcesArgs,
+        EndpointKeysArgs,
+        RetrySettingsArgs,
+    )
+    from pulumi_azureml.resources.common import IdentityArgs, SkuArgs, TimeoutsArgs
+    from pulumi_azureml.resources.compute import (
+        AssignedUserArgs,
+        Compute,
+        ComputeArgs,
+        CronArgs,
+        RecurrenceArgs,
+        RecurrenceScheduleArgs,
+        ScaleSettingsArgs,
+        ScheduleArgs,
+        ScriptReferenceArgs,
+        SetupScriptsArgs,
+        SshSettingsArgs,
+        UserAccountCredentialsArgs,
+    )
+    from pulumi_azureml.resources.workspace import (
+        ComputeRuntimeArgs,
+        CosmosDbSettingsArgs,
+        FeatureStoreSettingsArgs,
+        ManagedNetworkArgs,
+        OutboundRuleArgs,
+        PrivateEndpointDestinationArgs,
+        ServerlessComputeSettingsArgs,
+        ServiceManagedResourcesSettingsArgs,
+        ServiceTagDestinationArgs,
+        SharedPrivateLinkResourceArgs,
+        Workspace,
+        WorkspaceArgs,
+        WorkspaceEncryptionArgs,
+        WorkspaceHubConfigArgs,
+    )
+
+_LAZY: dict[str, str] = {
+    "AssetReferenceArgs": "pulumi_azureml.resources.batch",
+    "AssignedUserArgs": "pulumi_azureml.resources.compute",
+    "AzureMLError": "pulumi_azureml.provider",
+    "BatchDeployment": "pulumi_azureml.resources.batch",
+    "BatchDeploymentArgs": "pulumi_azureml.resources.batch",
+    "BatchDeploymentResult": "pulumi_azureml.lookups",
+    "BatchEndpoint": "pulumi_azureml.resources.batch",
+    "BatchEndpointArgs": "pulumi_azureml.resources.batch",
+    "BatchEndpointDefaultDeployment": "pulumi_azureml.resources.batch",
+    "BatchEndpointDefaultDeploymentArgs": "pulumi_azureml.resources.batch",
+    "BatchEndpointKeys": "pulumi_azureml.lookups",
+    "BatchEndpointResult": "pulumi_azureml.lookups",
+    "CodeConfigurationArgs": "pulumi_azureml.resources.batch",
+    "Compute": "pulumi_azureml.resources.compute",
+    "ComputeArgs": "pulumi_azureml.resources.compute",
+    "ComputeResult": "pulumi_azureml.lookups",
+    "ComputeRuntimeArgs": "pulumi_azureml.resources.workspace",
+    "CosmosDbSettingsArgs": "pulumi_azureml.resources.workspace",
+    "CronArgs": "pulumi_azureml.resources.compute",
+    "DeploymentConfigurationArgs": "pulumi_azureml.resources.batch",
+    "DeploymentResourcesArgs": "pulumi_azureml.resources.batch",
+    "EndpointKeysArgs": "pulumi_azureml.resources.batch",
+    "FeatureStoreSettingsArgs": "pulumi_azureml.resources.workspace",
+    "IdentityArgs": "pulumi_azureml.resources.common",
+    "ManagedNetworkArgs": "pulumi_azureml.resources.workspace",
+    "OutboundRuleArgs": "pulumi_azureml.resources.workspace",
+    "PrivateEndpointDestinationArgs": "pulumi_azureml.resources.workspace",
+    "RecurrenceArgs": "pulumi_azureml.resources.compute",
+    "RecurrenceScheduleArgs": "pulumi_azureml.resources.compute",
+    "ResourceGroupResult": "pulumi_azureml.lookups",
+    "RetrySettingsArgs": "pulumi_azureml.resources.batch",
+    "ScaleSettingsArgs": "pulumi_azureml.resources.compute",
+    "ScheduleArgs": "pulumi_azureml.resources.compute",
+    "ScriptReferenceArgs": "pulumi_azureml.resources.compute",
+    "ServerlessComputeSettingsArgs": "pulumi_azureml.resources.workspace",
+    "ServiceManagedResourcesSettingsArgs": "pulumi_azureml.resources.workspace",
+    "ServiceTagDestinationArgs": "pulumi_azureml.resources.workspace",
+    "SetupScriptsArgs": "pulumi_azureml.resources.compute",
+    "SharedPrivateLinkResourceArgs": "pulumi_azureml.resources.workspace",
+    "SkuArgs": "pulumi_azureml.resources.common",
+    "SshSettingsArgs": "pulumi_azureml.resources.compute",
+    "TimeoutsArgs": "pulumi_azureml.resources.common",
+    "UserAccountCredentialsArgs": "pulumi_azureml.resources.compute",
+    "Workspace": "pulumi_azureml.resources.workspace",
+    "WorkspaceArgs": "pulumi_azureml.resources.workspace",
+    "WorkspaceEncryptionArgs": "pulumi_azureml.resources.workspace",
+    "WorkspaceHubConfigArgs": "pulumi_azureml.resources.workspace",
+    "WorkspaceResult": "pulumi_azureml.lookups",
+    "WorkspaceServices": "pulumi_azureml.lookups",
+    "get_batch_endpoint": "pulumi_azureml.lookups",
+    "get_batch_endpoint_keys": "pulumi_azureml.lookups",
+    "get_batch_endpoint_keys_output": "pulumi_azureml.lookups",
+    "get_batch_endpoint_output": "pulumi_azureml.lookups",
+    "get_compute": "pulumi_azureml.lookups",
+    "get_compute_output": "pulumi_azureml.lookups",
+    "get_workspace": "pulumi_azureml.lookups",
+    "get_workspace_output": "pulumi_azureml.lookups",
+    "get_workspace_services": "pulumi_azureml.lookups",
+    "get_workspace_services_output": "pulumi_azureml.lookups",
+    "list_batch_deployments": "pulumi_azureml.lookups",
+    "list_batch_deployments_output": "pulumi_azureml.lookups",
+    "list_batch_endpoints": "pulumi_azureml.lookups",
+    "list_batch_endpoints_output": "pulumi_azureml.lookups",
+    "list_computes": "pulumi_azureml.lookups",
+    "list_computes_output": "pulumi_azureml.lookups",
+    "list_resource_groups": "pulumi_azureml.lookups",
+    "list_resource_groups_output": "pulumi_azureml.lookups",
+    "list_workspaces": "pulumi_azureml.lookups",
+    "list_workspaces_output": "pulumi_azureml.lookups",
+}
+"""Public name → the module that defines it."""
 
 __all__ = [
     "AssetReferenceArgs",
@@ -154,3 +235,16 @@ __all__ = [
     "list_workspaces_output",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pulumi_azureml' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -34,7 +34,6 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from pulumi_azureml.arm.client import ArmClient
 from pulumi_azureml.arm.errors import ArmError, ClientInputError, ConflictError, NotFoundError, OperationFailedError
 from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.diffing import DiffPlan, plan_diff
@@ -56,6 +55,9 @@ from pulumi_azureml.settings import CONFIG_NAMESPACE, DEFAULT_API_VERSION, SETTI
 from pulumi_azureml.specs import SPECS
 from pulumi_azureml.specs.common import OWNERSHIP_TAG
 from pulumi_azureml.validation import check_inputs, timeout_seconds
+
+if TYPE_CHECKING:
+    from pulumi_azureml.arm.client import ArmClient
 
 _Result = TypeVar("_Result")
 
@@ -147,8 +149,9 @@ class AzureMLProvider(ResourceProvider):
                     message = self._clean_up_failed_create(client, path, api_version, inputs, failure)
                     raise AzureMLError(message) from None
             action = f"creating {spec.noun}"
-            body = self._after_write(client, path, api_version, inputs, body, timeout, action)
-            extra = self._extra_outputs(client, path, api_version, inputs, body, timeout, action)
+            hooks = HookContext(client, path, api_version, inputs, timeout, action)
+            body = self._after_write(hooks, body)
+            extra = self._extra_outputs(hooks, body)
             return CreateResult(str(body.get("id") or path), self._outputs(inputs, body, extra))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -164,7 +167,8 @@ class AzureMLProvider(ResourceProvider):
             if spec.parent_kind:
                 return ReadResult(id_, self._outputs(inputs, body), inputs)
             timeout = self._timeout(old, "update")
-            extra = self._extra_outputs(client, path, self._api_version(old), inputs, body, timeout, "reading")
+            hooks = HookContext(client, path, self._api_version(old), inputs, timeout, f"reading {spec.noun}")
+            extra = self._extra_outputs(hooks, body)
             return ReadResult(str(body.get("id") or id_), self._outputs(inputs, body, extra), inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -206,20 +210,17 @@ class AzureMLProvider(ResourceProvider):
                     timeout,
                     lambda: client.put(path, request, api_version=api_version, action=action, timeout=timeout),
                 )
-            if any(rule == "action" for rule in plan.rules.values()):
-                if body is None:
-                    body = client.get(path, api_version=api_version, action=f"reading {spec.noun}")
-                body = self._after_write(client, path, api_version, inputs, body, timeout, action)
-            elif body is not None:
-                body = self._after_write(client, path, api_version, inputs, body, timeout, action)
+            if body is None and any(rule == "action" for rule in plan.rules.values()):
+                body = client.get(path, api_version=api_version, action=f"reading {spec.noun}")
             if body is None:
                 # Provider-side changes only (timeouts, adoption flag): no request, read-only outputs unchanged.
                 outputs = dict(olds)
                 outputs.update(inputs)
                 outputs.pop(PROVIDER_KEY, None)
                 return UpdateResult(outputs)
-            extra = self._extra_outputs(client, path, api_version, inputs, body, timeout, action)
-            return UpdateResult(self._outputs(inputs, body, extra))
+            hooks = HookContext(client, path, api_version, inputs, timeout, action)
+            body = self._after_write(hooks, body)
+            return UpdateResult(self._outputs(inputs, body, self._extra_outputs(hooks, body)))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         spec = self.spec
@@ -434,22 +435,8 @@ class AzureMLProvider(ResourceProvider):
             )
         return f"{failure}. The failed {spec.noun} was deleted, so nothing was left behind"
 
-    def _after_write(
-        self,
-        client: ArmClient,
-        path: str,
-        api_version: str,
-        inputs: Mapping[str, Any],
-        body: dict[str, Any],
-        timeout: float,
-        action: str,
-    ) -> dict[str, Any]:
-        if self.spec.after_write is None:
-            return body
-        context = HookContext(
-            client=client, path=path, api_version=api_version, inputs=inputs, timeout=timeout, action_prefix=action
-        )
-        return self.spec.after_write(context, body)
+    def _after_write(self, hooks: HookContext, body: dict[str, Any]) -> dict[str, Any]:
+        return self.spec.after_write(hooks, body) if self.spec.after_write else body
 
     def _preserve_server_values(self, client: ArmClient, path: str, api_version: str, request: dict[str, Any]) -> None:
         """A PUT is a full replace: carry over server values that no input here manages (``preserve_on_put``)."""
@@ -536,22 +523,8 @@ class AzureMLProvider(ResourceProvider):
 
         self._once_idle(client, path, api_version, action, timeout, read_modify_write, done_if_gone=True)
 
-    def _extra_outputs(
-        self,
-        client: ArmClient,
-        path: str,
-        api_version: str,
-        inputs: Mapping[str, Any],
-        body: dict[str, Any],
-        timeout: float,
-        action: str,
-    ) -> dict[str, Any]:
-        if self.spec.extra_outputs is None:
-            return {}
-        context = HookContext(
-            client=client, path=path, api_version=api_version, inputs=inputs, timeout=timeout, action_prefix=action
-        )
-        return self.spec.extra_outputs(context, body)
+    def _extra_outputs(self, hooks: HookContext, body: dict[str, Any]) -> dict[str, Any]:
+        return self.spec.extra_outputs(hooks, body) if self.spec.extra_outputs else {}
 
     def _inputs_from_body(
         self, body: Mapping[str, Any], old: Mapping[str, Any], *, include_server_defaults: bool = False

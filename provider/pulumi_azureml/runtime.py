@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi_azureml.arm.auth import (
     CredentialTokenSource,
@@ -18,10 +18,13 @@ from pulumi_azureml.arm.auth import (
     default_credential_factory,
     service_principal_credential_factory,
 )
-from pulumi_azureml.arm.client import ArmClient
 from pulumi_azureml.arm.clouds import cloud_by_name, custom_cloud
 from pulumi_azureml.arm.errors import ClientInputError
 from pulumi_azureml.settings import Settings
+
+if TYPE_CHECKING:
+    # Imported where a client is built: the provider host must not load requests for a preview.
+    from pulumi_azureml.arm.client import ArmClient
 
 EMULATOR_TOKEN = "pulumi-azureml-emulator"
 
@@ -62,13 +65,16 @@ def embedded_emulator(db_path: str) -> Any:
 
 
 def _build_client(settings: Settings) -> ArmClient:
+    from pulumi_azureml.arm.client import ArmClient
+
     emulator_db = settings.get("emulator")
     if emulator_db:
         server = embedded_emulator(emulator_db)
         return ArmClient(
             endpoint=str(server.url),
             token_source=StaticTokenSource(EMULATOR_TOKEN),
-            poll_interval=min(settings.poll_interval(), 1.0),
+            # The embedded emulator finishes operations after one poll; a short interval keeps `up` snappy.
+            poll_interval=min(settings.poll_interval(), 0.2),
         )
     endpoint = settings.get("endpoint")
     cloud = custom_cloud(endpoint) if endpoint else cloud_by_name(settings.get("cloud") or "AzureCloud")

@@ -355,3 +355,24 @@ def test_errors_map_by_status(client: ArmClient, transport: FakeTransport) -> No
     transport.add("PUT", "/cpu", 400, {"error": {"code": "BadArgument", "message": "vmSize is invalid"}})
     with pytest.raises(BadRequestError, match="BadArgument: vmSize is invalid"):
         client.put(COMPUTE, {}, api_version=API, action="creating compute", timeout=60)
+
+
+def test_a_zero_retry_after_is_no_hint_not_a_tight_loop(
+    client: ArmClient, transport: FakeTransport, clock: FakeClock
+) -> None:
+    transport.add("PUT", "/cpu", 201, {}, Azure_AsyncOperation=f"{BASE}/op/0", Retry_After="0")
+    transport.add("GET", "/op/0", 200, {"status": "InProgress"}, Retry_After="0")
+    transport.add("GET", "/op/0", 200, {"status": "Succeeded"})
+    transport.add("GET", "/computes/cpu?", 200, {"properties": {"provisioningState": "Succeeded"}})
+    client.put(COMPUTE, {}, api_version=API, action="creating compute", timeout=600)
+    assert clock.sleeps == [7.0, 7.0]  # the configured poll interval, not 0
+
+
+def test_a_final_location_answer_that_is_the_resource_needs_no_extra_get(
+    client: ArmClient, transport: FakeTransport
+) -> None:
+    resource = {"id": COMPUTE, "properties": {"provisioningState": "Succeeded"}}
+    transport.add("PUT", "/cpu", 202, None, Location=f"{BASE}/results/7")
+    transport.add("GET", "/results/7", 200, resource)
+    assert client.put(COMPUTE, {}, api_version=API, action="creating workspace", timeout=60) == resource
+    assert len(transport.recorded) == 2

@@ -133,3 +133,25 @@ def test_importing_the_package_does_not_import_azure_identity_or_msal() -> None:
     )
     imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line]
     assert not [name for name in imported if name.startswith(("azure.identity", "msal"))]
+
+
+def test_the_provider_hosts_import_path_stays_small() -> None:
+    # Unpickling the provider imports pulumi_azureml.provider; a preview must not pay for requests, the resource
+    # classes or the lookups (measured: ~35 ms of cold start, tests/benchmarks section 4).
+    code = (
+        "import sys, pulumi_azureml.provider; "
+        "print(sorted(m for m in ('requests', 'pulumi_azureml.lookups', 'pulumi_azureml.resources.compute', "
+        "'azure.identity') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_every_public_name_resolves() -> None:
+    import pulumi_azureml
+    import pulumi_azureml.arm
+
+    for module in (pulumi_azureml, pulumi_azureml.arm):
+        missing = [name for name in module.__all__ if getattr(module, name, None) is None]
+        assert missing == []
+        assert sorted(module.__all__) == sorted(set(module.__all__))

@@ -25,9 +25,11 @@ or a request body, so they are safe to print.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
+if TYPE_CHECKING:
+    # Types only: importing requests costs ~25 ms that a preview (no request at all) should not pay.
+    import requests
 
 
 class ClientInputError(ValueError):
