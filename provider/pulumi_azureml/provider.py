@@ -53,7 +53,7 @@ from pulumi_azureml.schema import (
 )
 from pulumi_azureml.settings import CONFIG_NAMESPACE, DEFAULT_API_VERSION, SETTINGS, Settings
 from pulumi_azureml.specs import SPECS
-from pulumi_azureml.specs.common import OWNERSHIP_TAG
+from pulumi_azureml.specs.common import OWNERSHIP_TAG, WORKSPACE_PATH
 from pulumi_azureml.validation import check_inputs, timeout_seconds
 
 if TYPE_CHECKING:
@@ -64,10 +64,6 @@ _Result = TypeVar("_Result")
 PROVIDER_KEY = "__provider"
 LOCATION_DEFAULTED = "location_defaulted"
 """Output flag: the location came from the workspace, not from the program."""
-WORKSPACE_PATH = (
-    "/subscriptions/{subscription_id}/resourceGroups/{resource_group_name}/providers/"
-    "Microsoft.MachineLearningServices/workspaces/{workspace_name}"
-)
 
 
 class AzureMLError(Exception):

@@ -11,33 +11,31 @@ from pulumi_azureml.emulator import EmulatorServer
 from pulumi_azureml.provider import AzureMLProvider
 from pulumi_azureml.settings import Settings
 
-SUBSCRIPTION = "00000000-0000-0000-0000-0000000000aa"
-RESOURCE_GROUP = "rg-test"
-WORKSPACE = "mlw-test"
-LOCATION = "eastus"
-TOKEN = "test-token"
+from support.emulators import Placement, seeded_emulator
+from support.emulators import stack_config as emulator_stack_config
+
+PLACEMENT = Placement(
+    subscription="00000000-0000-0000-0000-0000000000aa",
+    resource_group="rg-test",
+    workspace="mlw-test",
+    location="eastus",
+    token="test-token",
+)
+SUBSCRIPTION = PLACEMENT.subscription
+RESOURCE_GROUP = PLACEMENT.resource_group
+WORKSPACE = PLACEMENT.workspace
+LOCATION = PLACEMENT.location
+TOKEN = PLACEMENT.token
 
 
 @pytest.fixture
 def emulator() -> Iterator[EmulatorServer]:
-    server = EmulatorServer().start()
-    server.ensure_resource_group(SUBSCRIPTION, RESOURCE_GROUP, LOCATION)
-    server.ensure_workspace(SUBSCRIPTION, RESOURCE_GROUP, WORKSPACE, LOCATION)
-    try:
+    with seeded_emulator(PLACEMENT) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def stack_config(emulator: EmulatorServer) -> dict[str, str]:
-    return {
-        "azureml:endpoint": emulator.url,
-        "azureml:accessToken": TOKEN,
-        "azureml:subscriptionId": SUBSCRIPTION,
-        "azureml:resourceGroupName": RESOURCE_GROUP,
-        "azureml:workspaceName": WORKSPACE,
-        "azureml:pollIntervalSeconds": "0",
-    }
+    return emulator_stack_config(emulator, PLACEMENT)
 
 
 @pytest.fixture

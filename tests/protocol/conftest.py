@@ -10,34 +10,30 @@ import pytest
 from pulumi_azureml.emulator import EmulatorServer
 
 from harness import Stack
+from support.emulators import Placement, seeded_emulator, stack_config
 
-SUBSCRIPTION = "00000000-0000-0000-0000-0000000000bb"
-RESOURCE_GROUP = "rg-stack"
-WORKSPACE = "mlw-stack"
-LOCATION = "westeurope"
-TOKEN = "stack-token"
+PLACEMENT = Placement(
+    subscription="00000000-0000-0000-0000-0000000000bb",
+    resource_group="rg-stack",
+    workspace="mlw-stack",
+    location="westeurope",
+    token="stack-token",
+)
+SUBSCRIPTION = PLACEMENT.subscription
+RESOURCE_GROUP = PLACEMENT.resource_group
+WORKSPACE = PLACEMENT.workspace
+LOCATION = PLACEMENT.location
+TOKEN = PLACEMENT.token
 
 
 @pytest.fixture
 def emulator() -> Iterator[EmulatorServer]:
-    server = EmulatorServer().start()
-    server.ensure_resource_group(SUBSCRIPTION, RESOURCE_GROUP, LOCATION)
-    server.ensure_workspace(SUBSCRIPTION, RESOURCE_GROUP, WORKSPACE, LOCATION)
-    try:
+    with seeded_emulator(PLACEMENT) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def emulator_config(emulator: EmulatorServer) -> dict[str, str]:
-    return {
-        "azureml:endpoint": emulator.url,
-        "azureml:accessToken": TOKEN,
-        "azureml:subscriptionId": SUBSCRIPTION,
-        "azureml:resourceGroupName": RESOURCE_GROUP,
-        "azureml:workspaceName": WORKSPACE,
-        "azureml:pollIntervalSeconds": "0",
-    }
+    return stack_config(emulator, PLACEMENT)
 
 
 @pytest.fixture

@@ -43,6 +43,7 @@ from pulumi_azureml.specs.common import (
     RESOURCE_GROUP_NAME,
     SUBSCRIPTION_ID,
     WORKSPACE_NAME,
+    WORKSPACE_PATH,
     identity_field,
     location_field,
     sku_field,
@@ -50,10 +51,7 @@ from pulumi_azureml.specs.common import (
 )
 from pulumi_azureml.validation import arm_id, iso_duration
 
-ENDPOINT_PATH = (
-    "/subscriptions/{subscription_id}/resourceGroups/{resource_group_name}/providers/"
-    "Microsoft.MachineLearningServices/workspaces/{workspace_name}/batchEndpoints/{endpoint_name}"
-)
+ENDPOINT_PATH = WORKSPACE_PATH + "/batchEndpoints/{endpoint_name}"
 DEPLOYMENT_PATH = ENDPOINT_PATH + "/deployments/{name}"
 
 # Service rule from the Azure ML docs (stricter than the swagger's ^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$): the name

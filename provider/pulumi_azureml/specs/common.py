@@ -11,6 +11,12 @@ from pulumi_azureml.validation import arm_id, timeout_seconds
 OWNERSHIP_TAG = "pulumi-azureml-owner"
 """Tag written at create: lets a retried create recognise a resource its own interrupted run made (README)."""
 
+WORKSPACE_PATH = (
+    "/subscriptions/{subscription_id}/resourceGroups/{resource_group_name}/providers/"
+    "Microsoft.MachineLearningServices/workspaces/{workspace_name}"
+)
+"""The ARM path of a workspace; computes and batch endpoints live below it."""
+
 RESOURCE_GROUP_PATTERN = r"[-\w\._\(\)]*[-\w_\(\)]"
 """ARM: letters, digits, '-', '_', '.', '(' and ')', and it must not end with a period."""
 SUBSCRIPTION_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"

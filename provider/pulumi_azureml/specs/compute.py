@@ -39,6 +39,7 @@ from pulumi_azureml.specs.common import (
     RESOURCE_GROUP_NAME,
     SUBSCRIPTION_ID,
     WORKSPACE_NAME,
+    WORKSPACE_PATH,
     identity_field,
     location_field,
     sku_field,
@@ -46,10 +47,7 @@ from pulumi_azureml.specs.common import (
 )
 from pulumi_azureml.validation import arm_id, duration_between, iso_duration
 
-PATH = (
-    "/subscriptions/{subscription_id}/resourceGroups/{resource_group_name}/providers/"
-    "Microsoft.MachineLearningServices/workspaces/{workspace_name}/computes/{name}"
-)
+PATH = WORKSPACE_PATH + "/computes/{name}"
 
 CREATED_TYPES = ("AmlCompute", "ComputeInstance")
 ATTACHED_TYPES = (

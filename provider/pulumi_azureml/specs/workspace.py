@@ -69,6 +69,7 @@ from pulumi_azureml.specs.common import (
     META_FIELDS,
     RESOURCE_GROUP_NAME,
     SUBSCRIPTION_ID,
+    WORKSPACE_PATH,
     WORKSPACE_PATTERN,
     identity_field,
     location_field,
@@ -77,10 +78,7 @@ from pulumi_azureml.specs.common import (
 )
 from pulumi_azureml.validation import arm_id, validate_value
 
-PATH = (
-    "/subscriptions/{subscription_id}/resourceGroups/{resource_group_name}/providers/"
-    "Microsoft.MachineLearningServices/workspaces/{name}"
-)
+PATH = WORKSPACE_PATH.replace("{workspace_name}", "{name}")
 
 _PATCH = "WorkspacePropertiesUpdateParameters accepts it (workspace contract §3)"
 _ENVELOPE_PATCH = "WorkspaceUpdateParameters accepts it (workspace contract §3)"
