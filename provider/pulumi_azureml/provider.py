@@ -132,6 +132,22 @@ class AzureMLProvider(ResourceProvider):
                 body = self._write_into_parent(client, path, api_version, inputs, timeout, f"creating {spec.noun}")
                 return CreateResult(f"{body.get('id') or path}#{spec.kind}", self._outputs(inputs, body))
             existing = client.get_if_exists(path, api_version=api_version, action=f"reading {spec.noun}")
+            if existing is not None and self._is_own_failed_leftover(existing, inputs):
+                # An earlier run of this stack created it and the operation ended Failed after that run was
+                # interrupted: it holds nothing worth keeping, so delete it and create afresh.
+                print(
+                    f"azureml: creating {self._describe(inputs)}: replacing the failed leftover of an earlier run",
+                    flush=True,
+                )
+                params = spec.delete_params(inputs, True) if spec.delete_params else None
+                client.delete(
+                    path,
+                    api_version=api_version,
+                    action=f"deleting the failed {spec.noun}",
+                    timeout=self._timeout(inputs, "delete"),
+                    params=params,
+                )
+                existing = None
             if existing is not None:
                 body = self._take_over(client, path, api_version, inputs, existing, timeout)
             else:
@@ -343,6 +359,12 @@ class AzureMLProvider(ResourceProvider):
         except OperationFailedError:
             pass  # that operation failed, not ours: ours is sent now and reports its own outcome
         return True
+
+    def _is_own_failed_leftover(self, existing: Mapping[str, Any], inputs: Mapping[str, Any]) -> bool:
+        marker = inputs.get("owner_marker")
+        owned = bool(marker) and (existing.get("tags") or {}).get(OWNERSHIP_TAG) == marker
+        state = str(get_path(existing, "properties.provisioningState") or "").lower()
+        return owned and state == "failed"
 
     def _take_over(
         self,

@@ -254,3 +254,23 @@ def test_attached_compute_is_detached_not_deleted(emulator: EmulatorServer, make
     emulator.clear_requests_log()
     provider.delete(created.id, created.outs or {})
     assert "underlyingResourceAction=Detach" in emulator.requests_log()[0]["query"]
+
+
+def test_a_failed_leftover_of_an_earlier_run_is_replaced(emulator: EmulatorServer, make_provider: Make) -> None:
+    # An interrupted run's create that ended Failed after the run died: ours (tagged), but useless.
+    emulator.add_fault(method="PUT", path="*/computes/cpu-cluster", lro_status="Failed", error_code="Boom", times=1)
+    body = {
+        "location": LOCATION,
+        "tags": {"pulumi-azureml-owner": CLUSTER["owner_marker"]},
+        "properties": {"computeType": "AmlCompute", "properties": {"vmSize": "STANDARD_DS3_V2"}},
+    }
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    requests.put(compute_url(emulator, "cpu-cluster"), json=body, headers=headers, timeout=10).raise_for_status()
+    for _ in range(20):  # each GET advances the emulator's operation by one poll
+        if server_get(emulator, "cpu-cluster").json()["properties"]["provisioningState"] in ("Failed", "Succeeded"):
+            break
+    assert server_get(emulator, "cpu-cluster").json()["properties"]["provisioningState"] == "Failed"
+    provider = make_provider("Compute")
+    created = provider.create(checked(provider, CLUSTER))
+    assert (created.outs or {})["provisioning_state"] == "Succeeded"
+    assert server_get(emulator, "cpu-cluster").json()["properties"]["provisioningState"] == "Succeeded"
