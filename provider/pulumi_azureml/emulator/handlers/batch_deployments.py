@@ -354,17 +354,4 @@ def delete_deployment(context: HandlerContext) -> Response:
         record = _load(transaction, context, writing=True)
         if record is None:
             return Response(204)
-        record = common.refuse_while_running(transaction, context, record, _type_and_name(context))
-        record.body["properties"]["provisioningState"] = "Deleting"
-        operation = operations.start(
-            transaction,
-            context,
-            record,
-            family="mfe",
-            action="delete",
-            location=record.body["location"],
-            changes=lambda outcome: [(["properties", "provisioningState"], "Failed")],
-            delete_resource=True,
-            returns_resource=False,
-        )
-        return Response(202, None, batch_endpoints.async_headers(context, operation, location=True))
+        return batch_endpoints.start_delete(transaction, context, record, _type_and_name(context))

@@ -291,20 +291,27 @@ def delete_endpoint(context: HandlerContext) -> Response:
         record = load(transaction, context, writing=True)
         if record is None:
             return Response(204)
-        record = common.refuse_while_running(transaction, context, record, _type_and_name(context))
-        record.body["properties"]["provisioningState"] = "Deleting"
-        operation = operations.start(
-            transaction,
-            context,
-            record,
-            family="mfe",
-            action="delete",
-            location=record.body["location"],
-            changes=lambda outcome: [(["properties", "provisioningState"], "Failed")],
-            delete_resource=True,
-            returns_resource=False,
-        )
-        return Response(202, None, async_headers(context, operation, location=True))
+        return start_delete(transaction, context, record, _type_and_name(context))
+
+
+def start_delete(
+    transaction: StoreTransaction, context: HandlerContext, record: ResourceRecord, type_and_name: str
+) -> Response:
+    """Batch endpoints and deployments alike: 202 + Location (+ Azure-AsyncOperation), ``Deleting`` until done."""
+    record = common.refuse_while_running(transaction, context, record, type_and_name)
+    record.body["properties"]["provisioningState"] = "Deleting"
+    operation = operations.start(
+        transaction,
+        context,
+        record,
+        family="mfe",
+        action="delete",
+        location=record.body["location"],
+        changes=lambda outcome: [(["properties", "provisioningState"], "Failed")],
+        delete_resource=True,
+        returns_resource=False,
+    )
+    return Response(202, None, async_headers(context, operation, location=True))
 
 
 def list_keys(context: HandlerContext) -> Response:
