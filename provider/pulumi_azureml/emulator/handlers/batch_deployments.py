@@ -268,7 +268,7 @@ def put_deployment(context: HandlerContext) -> Response:
             "systemData": common.system_data(context, None),
             "properties": {**request["properties"], "provisioningState": "Creating"},
         }
-        _apply_envelope(body, context, request, previous=None)
+        common.apply_envelope(body, context, request, previous=None)
         record = ResourceRecord(key=common.key_of(resource_id), id=resource_id, kind="batchDeployment", body=body)
         operation = operations.start(
             transaction,
@@ -282,15 +282,6 @@ def put_deployment(context: HandlerContext) -> Response:
         return Response(201, render(record, context), batch_endpoints.async_headers(context, operation, location=False))
 
 
-def _apply_envelope(body: JsonObject, context: HandlerContext, request: JsonObject, *, previous: object) -> None:
-    for name in ("kind", "sku"):
-        if request.get(name) is not None:
-            body[name] = request[name]
-    rendered = common.render_identity(request.get("identity"), previous, context.settings.tenant_id)
-    if rendered is not None:
-        body["identity"] = rendered
-
-
 def _update(
     transaction: StoreTransaction, context: HandlerContext, record: ResourceRecord, request: JsonObject
 ) -> Response:
@@ -299,7 +290,7 @@ def _update(
         raise bad_request("The location of a batch deployment cannot be changed.", target="location")
     body["properties"] = {**request["properties"], "provisioningState": "Updating"}
     body["tags"] = request["tags"]
-    _apply_envelope(body, context, request, previous=body.get("identity"))
+    common.apply_envelope(body, context, request, previous=body.get("identity"))
     body["systemData"] = common.system_data(context, body.get("systemData"))
     operation = operations.start(
         transaction, context, record, family="mfe", action="update", location=body["location"], changes=_final_state

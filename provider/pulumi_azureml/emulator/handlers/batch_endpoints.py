@@ -181,7 +181,7 @@ def put_endpoint(context: HandlerContext) -> Response:
                 "provisioningState": "Creating",
             },
         }
-        _apply_envelope(body, context, request, previous=None)
+        common.apply_envelope(body, context, request, previous=None)
         stored_keys = {
             "primaryKey": (keys or {}).get("primaryKey") or secrets.token_urlsafe(32),
             "secondaryKey": (keys or {}).get("secondaryKey") or secrets.token_urlsafe(32),
@@ -203,15 +203,6 @@ def put_endpoint(context: HandlerContext) -> Response:
 
 def _final_state(outcome: Outcome) -> list[operations.Change]:
     return [(["properties", "provisioningState"], outcome.status)]
-
-
-def _apply_envelope(body: JsonObject, context: HandlerContext, request: JsonObject, *, previous: object) -> None:
-    for name in ("kind", "sku"):
-        if request.get(name) is not None:
-            body[name] = request[name]
-    rendered = common.render_identity(request.get("identity"), previous, context.settings.tenant_id)
-    if rendered is not None:
-        body["identity"] = rendered
 
 
 def _update(
@@ -241,7 +232,7 @@ def _update(
         }
     )
     body["tags"] = request["tags"]
-    _apply_envelope(body, context, request, previous=body.get("identity"))
+    common.apply_envelope(body, context, request, previous=body.get("identity"))
     body["systemData"] = common.system_data(context, body.get("systemData"))
     operation = operations.start(
         transaction, context, record, family="mfe", action="update", location=body["location"], changes=_final_state

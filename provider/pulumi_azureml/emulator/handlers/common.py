@@ -325,3 +325,13 @@ def page_size_parameter(context: HandlerContext, name: str) -> int | None:
     if value < 1:
         raise bad_request(f"The query parameter '{name}' must be at least 1.", target=name)
     return value
+
+
+def apply_envelope(body: JsonObject, context: HandlerContext, request: JsonObject, *, previous: object) -> None:
+    """Copy the tracked-resource envelope (kind, sku, identity) of a batch PUT onto the stored body."""
+    for name in ("kind", "sku"):
+        if request.get(name) is not None:
+            body[name] = request[name]
+    rendered = render_identity(request.get("identity"), previous, context.settings.tenant_id)
+    if rendered is not None:
+        body["identity"] = rendered
