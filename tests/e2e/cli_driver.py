@@ -1,0 +1,192 @@
+"""Drives the real Pulumi CLI for the e2e suite: one isolated home, file backend and passphrase per test.
+
+Nothing here imitates the engine. `Cli.run` starts the `pulumi` binary that `tests/pulumi-cli/provide` made
+available (a vendor install on PATH, or the pinned build), with every network feature off, and returns what it
+printed. `Project` lays a program out as a Pulumi project whose virtualenv is this test run's interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+PROVIDE = REPOSITORY / "tests" / "pulumi-cli" / "provide"
+PASSPHRASE = "e2e-passphrase-not-a-secret"
+# Exit code of `provide` when there is neither a `pulumi` on PATH nor Go to build one.
+NO_CLI_AND_NO_GO = 3
+
+
+class CliFailed(AssertionError):
+    """A `pulumi` command exited non-zero where the test expected success."""
+
+
+@dataclass
+class Result:
+    arguments: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def provide_cli() -> tuple[Path | None, str]:
+    """The directory holding `pulumi`, or None with the reason there is none (only when no Go exists either)."""
+    given = os.environ.get("PULUMI_AZUREML_CLI_DIR")
+    if given:
+        return Path(given), "from PULUMI_AZUREML_CLI_DIR"
+    completed = subprocess.run([str(PROVIDE)], capture_output=True, text=True, check=False, timeout=3000)
+    if completed.returncode == NO_CLI_AND_NO_GO:
+        return None, completed.stderr.strip()
+    if completed.returncode != 0:
+        raise RuntimeError(f"tests/pulumi-cli/provide failed ({completed.returncode}):\n{completed.stderr}")
+    return Path(completed.stdout.strip().splitlines()[-1]), completed.stderr.strip()
+
+
+@dataclass
+class Cli:
+    """The `pulumi` binary with an environment of its own under ``root`` (home, backend, plugins)."""
+
+    binary_dir: Path
+    root: Path
+    extra_environment: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        (self.root / "home").mkdir(parents=True, exist_ok=True)
+        (self.root / "backend").mkdir(parents=True, exist_ok=True)
+
+    @property
+    def backend(self) -> Path:
+        return self.root / "backend"
+
+    def environment(self) -> dict[str, str]:
+        environment = {
+            key: value
+            for key, value in os.environ.items()
+            # A developer's own Pulumi settings must not leak into the tests (nor the tests into them).
+            if not key.startswith(("PULUMI_", "AZURE_", "ARM_"))
+        }
+        environment.update(
+            {
+                "PATH": os.pathsep.join([str(self.binary_dir), str(Path(sys.executable).parent), environment["PATH"]]),
+                "PULUMI_HOME": str(self.root / "home"),
+                "PULUMI_BACKEND_URL": f"file://{self.backend}",
+                "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+                "PULUMI_SKIP_UPDATE_CHECK": "true",
+                "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+                "PULUMI_SKIP_CONFIRMATIONS": "true",
+                "NO_COLOR": "1",
+            }
+        )
+        environment.update(self.extra_environment)
+        return environment
+
+    def command(self, *arguments: str) -> list[str]:
+        return [str(self.binary_dir / "pulumi"), *arguments]
+
+    def run(
+        self, *arguments: str, cwd: Path, check: bool = True, timeout: float = 600, stdin: str | None = None
+    ) -> Result:
+        completed = subprocess.run(
+            self.command(*arguments),
+            cwd=cwd,
+            env=self.environment(),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
+            input=stdin,
+        )
+        result = Result(list(arguments), completed.returncode, completed.stdout, completed.stderr)
+        if check and completed.returncode != 0:
+            raise CliFailed(
+                f"pulumi {' '.join(arguments)} exited {completed.returncode}\n"
+                f"--- stdout\n{completed.stdout}\n--- stderr\n{completed.stderr}"
+            )
+        return result
+
+    def start(self, *arguments: str, cwd: Path) -> subprocess.Popen[str]:
+        """Start a command without waiting (for interruption tests); its own process group, so signals stay ours."""
+        return subprocess.Popen(
+            self.command(*arguments),
+            cwd=cwd,
+            env=self.environment(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+
+
+def interrupt(process: subprocess.Popen[str], sig: signal.Signals) -> None:
+    process.send_signal(sig)
+
+
+@dataclass
+class Project:
+    """A Pulumi project directory for one test: a copy of a program, with Pulumi.yaml pointing at our interpreter."""
+
+    directory: Path
+    name: str
+
+    @classmethod
+    def from_program(cls, destination: Path, program: Path, name: str, *, copy_stack_files: bool = True) -> Project:
+        destination.mkdir(parents=True, exist_ok=True)
+        for entry in program.iterdir():
+            if entry.name in {"venv", ".venv", "__pycache__", "Pulumi.yaml", "requirements.txt"}:
+                continue
+            if entry.name.startswith("Pulumi.") and not copy_stack_files:
+                continue
+            if entry.is_dir():
+                shutil.copytree(entry, destination / entry.name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(entry, destination / entry.name)
+        original = yaml.safe_load((program / "Pulumi.yaml").read_text()) if (program / "Pulumi.yaml").exists() else {}
+        settings: dict[str, Any] = {
+            "name": name,
+            # The program's own virtualenv would be created from requirements.txt; the tests use theirs, which has
+            # this checkout installed.
+            "runtime": {"name": "python", "options": {"toolchain": "pip", "virtualenv": sys.prefix}},
+        }
+        if original.get("description"):
+            settings["description"] = original["description"]
+        (destination / "Pulumi.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
+        return cls(destination, name)
+
+    def write_stack_config(self, stack: str, config: dict[str, str]) -> None:
+        path = self.directory / f"Pulumi.{stack}.yaml"
+        existing = yaml.safe_load(path.read_text()) if path.exists() else None
+        merged = dict((existing or {}).get("config") or {})
+        merged.update(config)
+        path.write_text(yaml.safe_dump({"config": merged}, sort_keys=False))
+
+
+def engine_events(path: Path) -> list[dict[str, Any]]:
+    """The engine's event log written by `--event-log PATH` (one JSON object per line)."""
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def resource_operations(preview_json: dict[str, Any]) -> dict[str, str]:
+    """`pulumi preview --json`'s steps as {resource name: op}, the stack itself left out."""
+    operations: dict[str, str] = {}
+    for step in preview_json.get("steps", []):
+        urn = step.get("urn", "")
+        if urn.endswith("pulumi:pulumi:Stack") or "::pulumi:pulumi:Stack::" in urn:
+            continue
+        operations[urn.rsplit("::", 1)[-1]] = step["op"]
+    return operations
