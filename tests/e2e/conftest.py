@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_driver import Cli, provide_cli
 
 from pulumi_azureml.emulator import EmulatorServer
+
+from cli_driver import Cli, provide_cli
 from support.emulators import Placement, seeded_emulator, stack_config
 
 PLACEMENT = Placement(
