@@ -105,7 +105,9 @@ def run_scale(budget: Budget) -> SectionResult:
     binary_dir = cli_directory()
     ours = _scale_figures(binary_dir, "azureml", count, repeats)
     empty = _scale_figures(binary_dir, "empty", count, repeats)
-    result.details.update({"cli": str(binary_dir), "azureml": ours, "empty": empty, "repeats": repeats})
+    result.details.update(
+        {"cli": str(binary_dir), "azureml": ours, "empty": empty, "repeats": repeats, "load_average": os.getloadavg()}
+    )
     for key, figure in (
         ("preview_new_stack_seconds", f"pulumi preview, new stack, {count} resources"),
         ("preview_deployed_seconds", f"pulumi preview, deployed stack, {count} resources"),
@@ -173,6 +175,8 @@ def run_parallel(budget: Budget) -> SectionResult:
             "operation_seconds": seconds,
             "instant_operations_wall": fixed,
             "engine_default_parallel": engine_parallel,
+            # Whole-command timings move with whatever else the machine runs: keep the load next to them.
+            "load_average": os.getloadavg(),
         }
     )
     result.rows.append(
