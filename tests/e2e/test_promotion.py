@@ -126,3 +126,17 @@ def test_a_named_resource_may_be_replaced_when_the_operator_allows_it(
     assert cluster is not None and cluster["properties"]["properties"]["vmSize"] == "STANDARD_DS4_V2"
     sent = writes(emulator)
     assert any(request.startswith("DELETE") for request in sent) and touching(emulator, workspace_of("prod")) == []
+
+
+def test_a_change_the_preview_rejects_stops_at_dev_with_status_1(
+    cli: Cli, emulator: EmulatorServer, project: Project
+) -> None:
+    files_before = {stack: (project.directory / f"Pulumi.{stack}.yaml").read_text() for stack in STACKS}
+
+    completed = promote(cli, project, "--set", "maxNodes=many")
+
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert "promotion stopped at stack 'dev': the preview failed" in completed.stderr, completed.stderr
+    assert "many" in completed.stderr, "the program's own error (not an int) must reach the user"
+    assert emulator.requests_log() == []
+    assert {stack: (project.directory / f"Pulumi.{stack}.yaml").read_text() for stack in STACKS} == files_before
