@@ -16,29 +16,70 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchsuite import azure_native, cold_start, emulator_figures, latency, parallel, preview_scale, requests_per_op
+from benchsuite import (
+    azure_native,
+    cli_build,
+    cli_engine,
+    cold_start,
+    emulator_figures,
+    latency,
+    parallel,
+    preview_scale,
+    requests_per_op,
+)
 from benchsuite.common import BENCH_DIR, ERROR, REPO_ROOT, Budget, Row, SectionResult, machine_facts
 from benchsuite.report import ordered_rows, render, write_json
 
 DEFAULT_JSON = BENCH_DIR / "results" / "latest.json"
 BYTECODE_CACHE = Path("/tmp/pulumi-azureml-bench/pycache")
 
-SECTIONS = ("requests", "latency", "preview", "cold_start", "parallel", "azure_native", "emulator")
+SECTIONS = (
+    "requests",
+    "latency",
+    "preview",
+    "cold_start",
+    "parallel",
+    "azure_native",
+    "emulator",
+    "cli_scale",
+    "cli_parallel",
+    "cli_build_warm",
+    "cli_build_cold",
+)
 """In run order. ``preview`` also gives section 5 (state size): both come from the same deployed stack."""
-NUMBERS = {"requests": 1, "latency": 2, "preview": 3, "cold_start": 4, "parallel": 6, "azure_native": 7, "emulator": 8}
+OPT_IN = ("cli_build_cold",)
+"""Run only when named in ``--only``: the cold CLI build downloads every Go module again (10+ minutes)."""
+NUMBERS = {
+    "requests": 1,
+    "latency": 2,
+    "preview": 3,
+    "cold_start": 4,
+    "parallel": 6,
+    "azure_native": 7,
+    "emulator": 8,
+    "cli_scale": 9,
+    "cli_parallel": 9,
+    "cli_build_warm": 10,
+    "cli_build_cold": 10,
+}
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tests/benchmarks/run.py",
         description="pulumi-azureml benchmark suite: requests per operation, latency overhead, preview at scale, "
-        "cold start, state size, parallel provisioning, pulumi-azure-native side by side, emulator.",
+        "cold start, state size, parallel provisioning, pulumi-azure-native side by side, emulator, the real "
+        "Pulumi CLI at scale and in parallel, the CLI build.",
     )
     parser.add_argument("--quick", action="store_true", help="smaller sizes and shorter operations (< 2 minutes)")
     parser.add_argument(
         "--json", type=Path, default=DEFAULT_JSON, help=f"write the results here (default: {DEFAULT_JSON})"
     )
-    parser.add_argument("--only", default="", help=f"comma-separated sections to run, of: {', '.join(SECTIONS)}")
+    parser.add_argument(
+        "--only",
+        default="",
+        help=f"comma-separated sections to run, of: {', '.join(SECTIONS)} ({', '.join(OPT_IN)} runs only when named)",
+    )
     parser.add_argument("--skip", default="", help="comma-separated sections not to run")
     parser.add_argument(
         "--kinds",
@@ -84,7 +125,7 @@ def _installed_like_bytecode() -> Iterator[dict[str, str]]:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    selected = _names(arguments.only) or list(SECTIONS)
+    selected = _names(arguments.only) or [name for name in SECTIONS if name not in OPT_IN]
     skipped = set(_names(arguments.skip))
     kinds = tuple(kind.strip() for kind in arguments.kinds.split(",") if kind.strip())
     unknown_kinds = sorted(set(kinds) - set(requests_per_op.KINDS))
@@ -99,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
         "parallel": lambda: [parallel.run(budget)],
         "azure_native": lambda: [azure_native.run(budget, arguments.azure_native_venv)],
         "emulator": lambda: [emulator_figures.run(budget)],
+        "cli_scale": lambda: [cli_engine.run_scale(budget)],
+        "cli_parallel": lambda: [cli_engine.run_parallel(budget)],
+        "cli_build_warm": lambda: [cli_build.run_warm(budget)],
+        "cli_build_cold": lambda: [cli_build.run_cold(budget)],
     }
     plan = [name for name in SECTIONS if name in selected and name not in skipped]
     machine = machine_facts()

@@ -81,6 +81,13 @@ class Budget:
     emulator_scale: float
     """Fraction of emulator_bench.py's sample counts."""
     azure_native_install_timeout: float
+    cli_resources: int
+    """Resources of the real-CLI preview and no-change up (section 9)."""
+    cli_repeats: int
+    """Runs of each real-CLI command; the median is reported."""
+    cli_clusters: int
+    cli_seconds: float
+    """Emulator operation time T of the real-CLI parallel up."""
 
     @classmethod
     def for_mode(cls, quick: bool) -> Budget:
@@ -96,6 +103,10 @@ class Budget:
                 import_repeats=3,
                 emulator_scale=0.25,
                 azure_native_install_timeout=60.0,
+                cli_resources=10,
+                cli_repeats=1,
+                cli_clusters=8,
+                cli_seconds=1.0,
             )
         return cls(
             quick=False,
@@ -108,6 +119,10 @@ class Budget:
             import_repeats=7,
             emulator_scale=1.0,
             azure_native_install_timeout=240.0,
+            cli_resources=200,
+            cli_repeats=3,
+            cli_clusters=20,
+            cli_seconds=5.0,
         )
 
 
