@@ -11,6 +11,7 @@ import pytest
 from pulumi_azureml.emulator import EmulatorServer
 
 from emulator_helpers import EXAMPLES, LOCATION, RESOURCE_GROUP, SUBSCRIPTION, WORKSPACE, Arm
+from support.shared import require
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +43,4 @@ def workspace(emulator: EmulatorServer) -> dict[str, Any]:
 @pytest.fixture
 def examples() -> Path:
     """The official example files; tests that need them skip when the shared docs are absent."""
-    if not EXAMPLES.is_dir():
-        pytest.skip(f"the official example files are not available at {EXAMPLES}")
-    return EXAMPLES
+    return require(EXAMPLES)

@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
+
+from support.shared import OFFICIAL_EXAMPLES, require
 
 SUBSCRIPTION = "00000000-1111-2222-3333-444444444444"
 RESOURCE_GROUP = "rg-emulator"
@@ -20,7 +21,7 @@ LOCATION = "eastus"
 API_VERSION = "2025-12-01"
 TOKEN = "test-token"
 PROVIDER = "providers/Microsoft.MachineLearningServices"
-EXAMPLES = Path("/work/shared/docs/azure-specs/examples")
+EXAMPLES = OFFICIAL_EXAMPLES
 TERMINAL = ("Succeeded", "Failed", "Canceled")
 
 
@@ -118,9 +119,7 @@ class Arm:
 
 
 def load_example(directory: Path, name: str) -> dict[str, Any]:
-    path = directory / name
-    if not path.is_file():
-        pytest.skip(f"the official example {name} is not available")
+    path = require(directory / name)
     data: dict[str, Any] = json.loads(path.read_text())
     return data
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +16,9 @@ import pytest
 from pulumi_azureml.emulator import EmulatorServer
 
 from emulator_helpers import Arm
+from support.shared import SEEDS, require
 
-SEED = Path("/work/shared/seeds/000_5a38ebe2628e4d4d.txt")
+SEED = SEEDS / "000_5a38ebe2628e4d4d.txt"
 SUBSCRIPTION = "12345abc-abbc-1b2b-1234-57ab575a5a5a"
 PLACEHOLDERS = {
     "<YOUR-SUBSCRIPTION-ID>": SUBSCRIPTION,
@@ -62,9 +62,7 @@ def _parses(block: str) -> bool:
 
 @pytest.fixture
 def walkthrough() -> Walkthrough:
-    if not SEED.is_file():
-        pytest.skip(f"the seed walkthrough is not available at {SEED}")
-    return Walkthrough(SEED.read_text(encoding="utf-8"))
+    return Walkthrough(require(SEED).read_text(encoding="utf-8"))
 
 
 def test_the_seed_sequence_works_with_only_host_and_token_replaced(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +15,7 @@ from pulumi_azureml.schema import build_body
 from pulumi_azureml.specs.batch import BATCH_ENDPOINT
 
 from integration.conftest import LOCATION, RESOURCE_GROUP, SUBSCRIPTION, TOKEN, WORKSPACE, checked, writes
+from support.shared import SEEDS, require
 
 Make = Callable[[str], AzureMLProvider]
 API = "2025-12-01"
@@ -273,7 +273,7 @@ def test_routing_to_a_missing_endpoint_says_create_it_first(make_provider: Make)
         routing.create(checked(routing, {"endpoint_name": "nowhere", "deployment_name": "blue"}))
 
 
-SEED = Path("/work/shared/seeds/004_d0e2b7693fa66161.txt")
+SEED = SEEDS / "004_d0e2b7693fa66161.txt"
 
 
 def _shape(value: Any) -> Any:
@@ -284,9 +284,8 @@ def _shape(value: Any) -> Any:
     return type(value).__name__
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed documents (../shared/seeds) are not beside this checkout")
 def test_seed_request_body_expressed_as_inputs_produces_the_same_put_body() -> None:
-    text = SEED.read_text(encoding="utf-8")
+    text = require(SEED).read_text(encoding="utf-8")
     start = text.index("Sample Request")
     body_start = text.index("{", start)
     seed_body, _ = json.JSONDecoder().raw_decode(text[body_start:])
@@ -337,9 +336,8 @@ def _leaves(value: Any, prefix: str = "") -> set[str]:
     return {prefix}
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed documents (../shared/seeds) are not beside this checkout")
 def test_every_seed_response_field_is_an_output(make_provider: Make) -> None:
-    text = SEED.read_text(encoding="utf-8")
+    text = require(SEED).read_text(encoding="utf-8")
     start = text.index("Sample Response")
     response, _ = json.JSONDecoder().raw_decode(text[text.index("{", start) :])
     paths = {p.rsplit(".string", 1)[0] for p in _leaves(response)}
