@@ -480,8 +480,10 @@ class Deployment:
         """Read every dynamic resource back from its provider and store what it reports.
 
         An empty id drops the resource; new outputs keep the secret-ness of the old ones (provider_plugin.go, Read)
-        plus ``additional_secret_outputs``; ``ReadResult.inputs`` replaces the stored inputs. Pending operations are
-        cleared, as an interactive ``pulumi refresh`` offers to do.
+        plus ``additional_secret_outputs``; ``ReadResult.inputs`` replaces the stored inputs. Whether the step counts
+        as a change is the provider's Diff of the refreshed state against the old inputs, as in the engine (checked
+        against the real CLI: an output the service fills in later is not drift). Pending operations are cleared,
+        as `pulumi refresh --clear-pending-creates` does.
         """
         for res in list(self._olds):
             if not res.is_dynamic:
@@ -497,7 +499,15 @@ class Deployment:
                 annotate_secrets(reply.outputs, res.outputs), res.additional_secret_outputs
             )
             inputs = annotate_secrets(reply.inputs, res.inputs) if reply.inputs is not None else res.inputs
-            changed = (reply.id, outputs, inputs) != (res.id, res.outputs, res.inputs)
+            # The engine decides "changed" as the diff a no-change `up` right after this refresh would show, asked of
+            # the provider with the refreshed state as the olds and the old inputs as the news (step.go,
+            # RefreshStep.Apply); an output-only difference the provider does not count is no change.
+            refreshed_inputs = reply.inputs if reply.inputs is not None else res.plain_inputs()
+            verdict = self.host.diff(res.urn, reply.id, reply.outputs, res.plain_inputs(), refreshed_inputs)
+            if verdict.changes is None:
+                changed = strip_secrets(inputs) != strip_secrets(res.inputs)
+            else:
+                changed = verdict.changes
             res.id, res.outputs, res.inputs = reply.id, outputs, inputs
             self.steps.append(Step(res.urn, res.type, "refresh-changed" if changed else "same", changes=changed))
             self._persist()
