@@ -190,3 +190,21 @@ def resource_operations(preview_json: dict[str, Any]) -> dict[str, str]:
             continue
         operations[urn.rsplit("::", 1)[-1]] = step["op"]
     return operations
+
+
+def copy_checkout(destination: Path) -> Path:
+    """The files a fresh clone has (tracked and new, not ignored): no .venv, no CLI build, no local state."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+        cwd=REPOSITORY,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for relative in filter(None, listed.split("\0")):
+        source = REPOSITORY / relative
+        if not source.exists():
+            continue
+        target = destination / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+    return destination

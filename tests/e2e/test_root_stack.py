@@ -12,7 +12,6 @@ Two views of the same program (examples/platform, the root Pulumi.yaml's `main`)
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import yaml
 
 from pulumi_azureml.emulator import EmulatorServer
 
-from cli_driver import REPOSITORY, Cli, Project, resource_operations
+from cli_driver import REPOSITORY, Cli, Project, copy_checkout, resource_operations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
@@ -37,24 +36,6 @@ def readme_command_one() -> str:
     start = next(index for index, line in enumerate(lines) if line.startswith("# 1."))
     command = next(line for line in lines[start:] if line.strip() and not line.startswith("#"))
     return command.strip()
-
-
-def copy_checkout(destination: Path) -> Path:
-    """The files a fresh clone has (tracked and new, not ignored): no .venv, no CLI build, no local state."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
-        cwd=REPOSITORY,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for relative in filter(None, listed.split("\0")):
-        source = REPOSITORY / relative
-        if not source.exists():
-            continue
-        target = destination / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
-    return destination
 
 
 def ml_resources(server: EmulatorServer) -> list[dict[str, object]]:
