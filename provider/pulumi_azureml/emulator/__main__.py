@@ -1,7 +1,8 @@
 """Command line: run the emulator in the foreground until SIGINT or SIGTERM.
 
 ``python -m pulumi_azureml.emulator [--host 127.0.0.1] [--port 0] [--db PATH] [--retry-after N] [--polls N]
-[--seconds S] [--page-size N] [--token T ...]`` prints ``listening on http://HOST:PORT`` as its first line.
+[--seconds S] [--page-size N] [--token T ...] [--workspace SUBSCRIPTION/GROUP/NAME[@REGION] ...]`` (also installed
+as ``pulumi-azureml-emulator``) prints ``listening on http://HOST:PORT`` as its first line.
 """
 
 from __future__ import annotations
@@ -30,13 +31,31 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--token", action="append", default=None, help="accept only this bearer token (strict mode; repeatable)"
     )
+    parser.add_argument(
+        "--workspace",
+        action="append",
+        default=[],
+        metavar="SUBSCRIPTION/GROUP/NAME[@REGION]",
+        help="seed a Succeeded resource group and workspace (repeatable; region default eastus), so a stack can "
+        "create computes and endpoints in it at once",
+    )
     return parser
+
+
+def _seed(value: str) -> tuple[str, str, str, str]:
+    """``SUBSCRIPTION/GROUP/NAME[@REGION]`` → its four parts; ValueError names the expected shape."""
+    place, _, region = value.partition("@")
+    parts = place.split("/")
+    if len(parts) != 3 or not all(parts):
+        raise ValueError(f"--workspace {value!r}: expected SUBSCRIPTION/GROUP/NAME[@REGION]")
+    return parts[0], parts[1], parts[2], region or "eastus"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the emulator until interrupted; return the process exit code."""
     arguments = _parser().parse_args(argv)
     try:
+        seeds = [_seed(value) for value in arguments.workspace]
         server = EmulatorServer(
             host=arguments.host,
             port=arguments.port,
@@ -49,6 +68,13 @@ def main(argv: list[str] | None = None) -> int:
         ).start()
     except (OSError, OverflowError, ValueError) as error:
         print(f"cannot start the emulator: {error}", file=sys.stderr, flush=True)
+        return 2
+    try:
+        for subscription, group, name, region in seeds:
+            server.ensure_workspace(subscription, group, name, region)
+    except ValueError as error:
+        server.stop()
+        print(f"cannot seed the emulator: {error}", file=sys.stderr, flush=True)
         return 2
     stop = threading.Event()
 
