@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -77,21 +78,31 @@ def project(tmp_path: Path, cli: Cli, emulator: EmulatorServer, emulator_config:
     return project
 
 
+def up_while_polling(cli: Cli, project: Project, emulator: EmulatorServer) -> subprocess.Popen[str]:
+    """`pulumi up`, started and left running until the cluster's create is being polled."""
+    process = cli.start("up", "--yes", cwd=project.directory)
+    wait_for(lambda: polling_started(emulator), "the create to start polling")
+    return process
+
+
+def pending_operations(cli: Cli, project: Project) -> list[dict[str, object]]:
+    deployment = json.loads(cli.run("stack", "export", cwd=project.directory).stdout)["deployment"]
+    return list(deployment.get("pending_operations") or [])
+
+
 def assert_converged(cli: Cli, project: Project, emulator: EmulatorServer) -> None:
     cli.run("preview", "--expect-no-changes", cwd=project.directory)
     computes = [entry for entry in emulator.state()["resources"] if entry["kind"] == "compute"]
     assert [entry["id"].rsplit("/", 1)[-1] for entry in computes] == ["cluster-a"]
     assert accepted_puts(emulator) == 1, "the interrupted create was sent twice"
-    deployment = json.loads(cli.run("stack", "export", cwd=project.directory).stdout)["deployment"]
-    assert not deployment.get("pending_operations"), deployment.get("pending_operations")
+    assert pending_operations(cli, project) == []
     emulator.configure(seconds_to_complete=None)
     cli.run("destroy", "--yes", cwd=project.directory)
     assert [entry for entry in emulator.state()["resources"] if entry["kind"] == "compute"] == []
 
 
 def test_ctrl_c_while_a_create_polls_lets_it_finish(cli: Cli, project: Project, emulator: EmulatorServer) -> None:
-    process = cli.start("up", "--yes", cwd=project.directory)
-    wait_for(lambda: polling_started(emulator), "the create to start polling")
+    process = up_while_polling(cli, project, emulator)
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=DEADLINE_SECONDS)
     # The engine's graceful cancel: in-flight steps finish, nothing new starts, the update reports canceled.
@@ -105,8 +116,7 @@ def test_ctrl_c_while_a_create_polls_lets_it_finish(cli: Cli, project: Project, 
 def test_killed_pulumi_up_recovers_with_the_commands_the_cli_names(
     cli: Cli, project: Project, emulator: EmulatorServer
 ) -> None:
-    process = cli.start("up", "--yes", cwd=project.directory)
-    wait_for(lambda: polling_started(emulator), "the create to start polling")
+    process = up_while_polling(cli, project, emulator)
     # The whole process group: the CLI, the language host, the program and the provider host (a closed terminal,
     # a cancelled CI job).
     os.killpg(process.pid, signal.SIGKILL)
@@ -120,10 +130,12 @@ def test_killed_pulumi_up_recovers_with_the_commands_the_cli_names(
     # The CLI now warns of a pending create and says that clearing it takes a refresh; non-interactively that is
     # --clear-pending-creates. The compute the killed run created carries this stack's ownership tag, so the
     # next up takes it over instead of failing on an existing name or creating it twice.
-    warned = cli.run("preview", cwd=project.directory)
-    assert "cluster-a" in warned.output
-    refreshed = cli.run("refresh", "--yes", "--clear-pending-creates", cwd=project.directory)
-    assert refreshed.returncode == 0
+    pending = pending_operations(cli, project)
+    assert [(entry["type"], str(entry["resource"]["urn"]).rsplit("::", 1)[-1]) for entry in pending] == [  # type: ignore[index]
+        ("creating", "cluster-a")
+    ]
+    cli.run("refresh", "--yes", "--clear-pending-creates", cwd=project.directory)
+    assert pending_operations(cli, project) == []
     up = cli.run("up", "--yes", cwd=project.directory)
     assert "pending operations" not in up.output, up.output
     assert_converged(cli, project, emulator)
@@ -132,8 +144,7 @@ def test_killed_pulumi_up_recovers_with_the_commands_the_cli_names(
 def test_killed_provider_host_fails_the_step_and_the_next_up_converges(
     cli: Cli, project: Project, emulator: EmulatorServer
 ) -> None:
-    process = cli.start("up", "--yes", cwd=project.directory)
-    wait_for(lambda: polling_started(emulator), "the create to start polling")
+    process = up_while_polling(cli, project, emulator)
     hosts = provider_hosts(process.pid)
     assert len(hosts) == 1, hosts
     os.kill(hosts[0], signal.SIGKILL)
