@@ -104,6 +104,8 @@ class Output:
     type: FieldType = "string"
     description: str = ""
     secret: bool = False
+    only_keys: tuple[str, ...] = ()
+    """For an object output: keep only these keys (the rest is changed by others, e.g. another resource's write)."""
 
 
 @dataclass(frozen=True)
@@ -242,9 +244,15 @@ def whole_number(value: Any) -> int | None:
 
 
 def normalize(field_: Field, value: Any) -> Any:
-    """Bring a value into its canonical form: integers as ``int``, objects and lists recursively."""
+    """Bring a value into its canonical form: integers as ``int``, enum values in their declared casing, objects
+    and lists recursively."""
     if value is None or is_unknown(value):
         return value
+    if field_.type == "string" and field_.choices and not field_.choices_case_sensitive and isinstance(value, str):
+        # Azure ML parses its (modelAsString) enums case-insensitively and stores the canonical spelling (a sent
+        # ``aadToken`` reads back ``AADToken`` in the service's own SDK recordings), so the canonical form is the
+        # meaning: ``check`` stores it, and a comparison sees ``dedicated`` and ``Dedicated`` as one value.
+        return next((choice for choice in field_.choices if choice.lower() == value.lower()), value)
     if field_.type == "integer":
         number = whole_number(value)
         return number if number is not None else value
@@ -282,11 +290,28 @@ def _normalize_any(value: Any) -> Any:
 
 
 def to_wire(field_: Field, value: Any) -> Any:
-    """Convert an input value (snake_case keys) to its ARM body form (camelCase keys)."""
+    """Convert an input value (snake_case keys) to its ARM body form (camelCase keys), typed by the declaration.
+
+    Every number reaches ``create``/``update`` as a float (the engine's protobuf ``Struct`` has one number type,
+    and ``check``'s integers do not survive the trip), but Azure's .NET JSON readers refuse a decimal token such as
+    ``2.0`` for an ``int32``/``int64`` property ("Input string '2.0' is not a valid integer", Newtonsoft.Json's
+    ``JsonTextReader``). So the wire form is built from the declared type, never from the arriving Python type:
+    ``integer`` fields go out as JSON integers, and whole numbers inside untyped values (``map``/``any``) too.
+    """
     if value is None:
         return None
+    if isinstance(value, str) and value == UNKNOWN:
+        return value
     if field_.encode is not None:
-        return field_.encode(value)
+        return field_.encode(typed(field_, value))
+    if field_.type == "integer":
+        number = whole_number(value)
+        return number if number is not None else value
+    if field_.type == "number" and isinstance(value, float):
+        number = whole_number(value)
+        return number if number is not None else value
+    if field_.type in ("map", "any") or (field_.type == "object" and not field_.fields):
+        return _normalize_any(value)
     if field_.type == "object" and field_.fields and isinstance(value, Mapping):
         body: dict[str, Any] = {}
         for sub in field_.fields:
@@ -296,7 +321,14 @@ def to_wire(field_: Field, value: Any) -> Any:
         return body
     if field_.type == "list" and field_.item is not None and isinstance(value, list | tuple):
         return [to_wire(field_.item, item) for item in value]
+    if field_.type == "list" and isinstance(value, list | tuple):
+        return [_normalize_any(item) for item in value]
     return value
+
+
+def typed(field_: Field, value: Any) -> Any:
+    """``value`` with every declared integer (at any depth) as an ``int``: what a custom ``encode`` receives."""
+    return normalize(field_, value)
 
 
 def from_wire(field_: Field, value: Any) -> Any:

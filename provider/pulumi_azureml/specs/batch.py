@@ -116,7 +116,6 @@ BATCH_ENDPOINT = ResourceSpec(
             wire="properties.authMode",
             default="AADToken",
             choices=("AADToken", "AMLToken", "Key"),
-            choices_case_sensitive=True,
             description="AADToken (default; Microsoft Entra tokens), AMLToken or Key.",
             update_source="contract §3.2: treated as create-only (unverified; replace is the safe choice)",
         ),
@@ -166,15 +165,20 @@ BATCH_ENDPOINT = ResourceSpec(
         Output("scoring_uri", "properties.scoringUri"),
         Output("swagger_uri", "properties.swaggerUri"),
         Output("provisioning_state", "properties.provisioningState"),
-        Output("system_data", "systemData", type="any"),
+        # Only the creation half of systemData: a BatchEndpointDefaultDeployment of the same stack writes the
+        # endpoint (its defaults) after the endpoint's own create, which moves lastModifiedAt; reporting that as the
+        # endpoint's output would make every refresh after `up` show a change nobody made to the endpoint. For the
+        # same reason the endpoint has no output for defaults.deploymentName: the routing resource owns it (its
+        # `deployment_name`), and the get_batch_endpoint lookup reads the live value.
+        Output(
+            "system_data",
+            "systemData",
+            type="any",
+            only_keys=("createdAt", "createdBy", "createdByType"),
+        ),
         Output("identity_principal_id", "identity.principalId"),
         Output("identity_tenant_id", "identity.tenantId"),
         Output("identity_user_assigned_identities", "identity.userAssignedIdentities", type="any"),
-        Output(
-            "routed_deployment_name",
-            "properties.defaults.deploymentName",
-            description="The deployment now receiving the endpoint's default traffic, whoever set it.",
-        ),
         Output("primary_key", "", secret=True),
         Output("secondary_key", "", secret=True),
     ),
