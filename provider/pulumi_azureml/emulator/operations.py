@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import answers
 from .context import HandlerContext, Outcome
 from .messages import JsonObject
 from .store import ResourceRecord, StoreTransaction
@@ -269,10 +270,13 @@ def result_url(base_url: str, operation: Operation) -> str:
 
 def status_body(operation: Operation) -> JsonObject:
     """The ``OperationStatusResult`` a status URL answers with 200 (common-types v3, REST contract §7.1)."""
+    status = operation.status
+    if operation.running and operation.family == "mfe":
+        status = answers.MFE_RUNNING_STATUS
     body: JsonObject = {
         "id": status_path(operation),
         "name": operation.id,
-        "status": operation.status,
+        "status": status,
         "startTime": dotnet_utc(operation.started_at),
     }
     if operation.running:

@@ -1,7 +1,9 @@
 """Batch deployments (REST contract §4): put, get, patch, delete, list under a batch endpoint.
 
-* PUT → 201 ``Creating`` + ``Azure-AsyncOperation`` + ``x-ms-async-operation-timeout`` (+ ``Retry-After``);
-  an existing deployment answers 200 with ``Updating``. Server defaults are filled as the spec declares them:
+* PUT → 201 ``Creating`` (``Updating`` for an existing deployment, still 201) + ``Azure-AsyncOperation`` +
+  ``Location`` + ``x-ms-async-operation-timeout`` (``answers.mfe_put_headers``); ``resources`` come back with
+  every member and an empty ``properties`` bag as null (``answers.deployment_resources``). Server defaults are
+  filled as the spec declares them:
   miniBatchSize 10, maxConcurrencyPerInstance 1, outputAction AppendRow, outputFileName predictions.csv,
   retrySettings {maxRetries 3, timeout PT30S}, errorThreshold -1, loggingLevel Info, resources.instanceCount 1.
 * PATCH accepts only ``properties.description`` and ``tags`` → 202 + Location.
@@ -13,7 +15,7 @@ from __future__ import annotations
 import re
 import types
 
-from .. import operations
+from .. import answers, operations, schemas
 from ..context import HandlerContext, Outcome
 from ..messages import JsonObject, Response, bad_request, conflict
 from ..store import ResourceRecord, StoreTransaction
@@ -204,7 +206,7 @@ def _validate_properties(properties: JsonObject) -> JsonObject:
         bag = optional_object(resources.get("properties"), f"{target}.resources.properties")
         if bag is not None:
             resource_configuration["properties"] = bag
-    result["resources"] = resource_configuration
+    result["resources"] = answers.deployment_resources(resource_configuration)
     return {**SERVER_DEFAULTS, **result}
 
 
@@ -253,7 +255,7 @@ def put_deployment(context: HandlerContext) -> Response:
         _require_endpoint(transaction, context, writing=True)
         batch_endpoints.validate_endpoint_name(context)
         name = check_pattern(context.params["deploymentName"], DEPLOYMENT_NAME, "deploymentName", "The deployment name")
-        request = _validate_put(common.json_body(context))
+        request = _validate_put(schemas.conform(schemas.BATCH_DEPLOYMENT, common.json_body(context)))
         existing = _load(transaction, context, writing=True)
         if existing is not None:
             existing = common.refuse_while_running(transaction, context, existing, _type_and_name(context))
@@ -279,7 +281,9 @@ def put_deployment(context: HandlerContext) -> Response:
             location=request["location"],
             changes=_final_state,
         )
-        return Response(201, render(record, context), batch_endpoints.async_headers(context, operation, location=False))
+        return Response(
+            answers.MFE_PUT_STATUS, render(record, context), answers.mfe_put_headers(context, operation, resource_id)
+        )
 
 
 def _update(
@@ -295,7 +299,9 @@ def _update(
     operation = operations.start(
         transaction, context, record, family="mfe", action="update", location=body["location"], changes=_final_state
     )
-    return Response(200, render(record, context), batch_endpoints.async_headers(context, operation, location=False))
+    return Response(
+        answers.MFE_PUT_STATUS, render(record, context), answers.mfe_put_headers(context, operation, record.id)
+    )
 
 
 def patch_deployment(context: HandlerContext) -> Response:
@@ -306,7 +312,7 @@ def patch_deployment(context: HandlerContext) -> Response:
             raise common.resource_not_found(context, _type_and_name(context))
         batch_endpoints.validate_endpoint_name(context)
         check_pattern(context.params["deploymentName"], DEPLOYMENT_NAME, "deploymentName", "The deployment name")
-        body = common.json_body(context)
+        body = schemas.conform(schemas.BATCH_DEPLOYMENT_PATCH, common.json_body(context))
         reject_unknown_keys(
             body, ("properties", "tags"), "", "PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties"
         )

@@ -2,12 +2,13 @@
 
 Status codes and headers (REST contract §1.1, §1.3, §7.3):
 
-* PUT → 201 with ``Creating`` (``Updating`` for an existing compute) + ``Azure-AsyncOperation`` + ``Retry-After``;
+* PUT → 201 with ``Creating`` (``Updating`` for an existing compute) + only ``Azure-AsyncOperation`` (status URL
+  under the workspace's region); the 201 body is the service's echo, not the later GET (``answers``);
 * PATCH → 200 with ``Updating`` + ``Azure-AsyncOperation`` + ``Location``; the body must be exactly
   ``{"properties": {"properties": {"scaleSettings": {...}}}}``;
-* DELETE → ``underlyingResourceAction`` required; 202 + both headers + ``Retry-After``, or 204 when missing;
-* start/stop/restart (ComputeInstance only) → 202 + both headers + ``Retry-After``; ``state`` changes when the
-  operation completes.
+* DELETE → ``underlyingResourceAction`` required; 202 + only ``Azure-AsyncOperation``, or 204 when missing;
+* start/stop/restart (ComputeInstance only) → 202 + only ``Azure-AsyncOperation``; ``state`` changes when the
+  operation completes. No answer carries ``Retry-After`` (``answers.retry_after``).
 
 GET never returns write-only values: ``userAccountCredentials`` keeps only ``adminUserName``
 (``Compute_get_AmlCompute.json`` shows no credentials), and attached-compute passwords and tokens are kept
@@ -24,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import operations
+from .. import answers, operations, schemas
 from ..context import HandlerContext, Outcome
 from ..messages import JsonObject, Response, bad_request, conflict
 from ..store import ResourceRecord, StoreTransaction
@@ -81,10 +82,10 @@ UNDERLYING_RESOURCE_ACTIONS = ("Delete", "Detach")
 DEFAULT_VM_SIZE = "STANDARD_DS3_V2"
 """Used when a create names no vmSize (azure-ai-ml's default; the REST default is unverified)."""
 DEFAULT_SCALE_SETTINGS = types.MappingProxyType(
-    {"maxNodeCount": 4, "minNodeCount": 0, "nodeIdleTimeBeforeScaleDown": "PT120S"}
+    {"maxNodeCount": 4, "minNodeCount": 0, "nodeIdleTimeBeforeScaleDown": answers.COMPUTE_DEFAULT_IDLE_TIME}
 )
 """Used when an AmlCompute create names no scaleSettings (azure-ai-ml's defaults; unverified for REST)."""
-DEFAULT_IDLE_TIME = "PT120S"
+DEFAULT_IDLE_TIME = answers.COMPUTE_DEFAULT_IDLE_TIME
 IDLE_SHUTDOWN_SECONDS = (15 * 60.0, 3 * 86400.0)
 """``idleTimeBeforeShutdown``: "Minimum is 15 min, maximum is 3 days" (REST contract §1.3)."""
 
@@ -401,7 +402,7 @@ def _aml_compute_body(given: JsonObject, moment: float) -> JsonObject:
     scale = given.get("scaleSettings") or dict(DEFAULT_SCALE_SETTINGS)
     body: JsonObject = {
         "vmSize": given.get("vmSize", DEFAULT_VM_SIZE),
-        "vmPriority": given.get("vmPriority", "Dedicated"),
+        "vmPriority": given.get("vmPriority", answers.COMPUTE_DEFAULT_VM_PRIORITY),
         "osType": given.get("osType", "Linux"),
         "virtualMachineImage": given.get("virtualMachineImage"),
         "isolatedNetwork": given.get("isolatedNetwork", False),
@@ -483,13 +484,13 @@ def _ssh_settings(given: JsonObject | None) -> JsonObject:
     return settings
 
 
-def _rendered_schedules(schedules: JsonObject) -> JsonObject:
-    """Schedules with their read-only ``id`` and ``provisioningStatus`` filled."""
+def _rendered_schedules(schedules: JsonObject, previous: object = None) -> JsonObject:
+    """Schedules as the service stores them (:func:`answers.canonical_schedules`)."""
+    before = previous.get("computeStartStop") if isinstance(previous, dict) else None
     return {
-        "computeStartStop": [
-            {"id": str(uuid.uuid4()), "provisioningStatus": "Completed", **item}
-            for item in schedules.get("computeStartStop", [])
-        ]
+        "computeStartStop": answers.canonical_schedules(
+            list(schedules.get("computeStartStop", [])), list(before or []), uuid.uuid4
+        )
     }
 
 
@@ -557,13 +558,17 @@ def _type_and_name(context: HandlerContext) -> str:
 
 
 def _async_headers(context: HandlerContext, operation: operations.Operation, *, location: bool) -> dict[str, str]:
-    headers = {
-        "Azure-AsyncOperation": operations.status_url(context.base_url, operation),
-        **common.retry_after(context),
-    }
+    """``answers.compute_operation_headers``; ``location`` adds a result URL (PATCH only: no recording shows one)."""
+    headers = answers.compute_operation_headers(context, operation)
     if location:
         headers["Location"] = operations.result_url(context.base_url, operation)
     return headers
+
+
+def _operation_region(transaction: StoreTransaction, context: HandlerContext) -> str:
+    """The region in a compute operation's status URL (:func:`answers.compute_operation_region`)."""
+    workspace = common.require_workspace(transaction, context, writing=False, as_parent=True)
+    return answers.compute_operation_region(workspace.body)
 
 
 def _load(
@@ -607,11 +612,11 @@ def put_compute(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
         workspace = common.require_workspace(transaction, context, writing=True, as_parent=True)
         check_pattern(name, COMPUTE_NAME, "computeName", "The compute name")
-        request = _validate_put(common.json_body(context))
+        request = _validate_put(schemas.conform(schemas.COMPUTE, common.json_body(context)))
         existing = _load(transaction, context, writing=True)
         if existing is not None:
             existing = common.refuse_while_running(transaction, context, existing, _type_and_name(context))
-            return _update(transaction, context, existing, request)
+            return _update(transaction, context, existing, request, workspace)
         return _create(transaction, context, workspace, request)
 
 
@@ -664,9 +669,19 @@ def _create(
         return _failure_changes(compute_type, outcome, "CreateFailed")
 
     operation = operations.start(
-        transaction, context, record, family="compute", action="create", location=location, changes=changes
+        transaction,
+        context,
+        record,
+        family="compute",
+        action="create",
+        location=answers.compute_operation_region(workspace.body),
+        changes=changes,
     )
-    return Response(201, render(record, context), _async_headers(context, operation, location=False))
+    return Response(
+        answers.COMPUTE_PUT_STATUS,
+        answers.compute_put_echo(render(record, context)),
+        _async_headers(context, operation, location=False),
+    )
 
 
 def _apply_envelope(body: JsonObject, context: HandlerContext, request: _ComputeRequest, *, previous: Any) -> None:
@@ -717,7 +732,11 @@ def _normalised(value: object) -> object:
 
 
 def _update(
-    transaction: StoreTransaction, context: HandlerContext, record: ResourceRecord, request: _ComputeRequest
+    transaction: StoreTransaction,
+    context: HandlerContext,
+    record: ResourceRecord,
+    request: _ComputeRequest,
+    workspace: ResourceRecord,
 ) -> Response:
     """PUT on an existing compute "overwrites" it (REST contract §1.1): the given fields replace the stored ones."""
     body = record.body
@@ -729,7 +748,7 @@ def _update(
     if isinstance(inner, dict) and request.inner:
         if request.compute_type == "ComputeInstance":
             if "schedules" in request.inner:
-                request.inner["schedules"] = _rendered_schedules(request.inner["schedules"])
+                request.inner["schedules"] = _rendered_schedules(request.inner["schedules"], inner.get("schedules"))
             if "sshSettings" in request.inner:
                 request.inner["sshSettings"] = _ssh_settings(request.inner["sshSettings"])
         if request.compute_type == "AmlCompute" and "remoteLoginPortPublicAccess" in request.inner:
@@ -756,10 +775,19 @@ def _update(
         return _failure_changes(compute_type, outcome, None)
 
     operation = operations.start(
-        transaction, context, record, family="compute", action="update", location=body["location"], changes=changes
+        transaction,
+        context,
+        record,
+        family="compute",
+        action="update",
+        location=answers.compute_operation_region(workspace.body),
+        changes=changes,
     )
-    # The official "Update a AML Compute" example answers 201 with Updating and Azure-AsyncOperation.
-    return Response(201, render(record, context), _async_headers(context, operation, location=False))
+    return Response(
+        answers.COMPUTE_PUT_STATUS,
+        answers.compute_put_echo(render(record, context)),
+        _async_headers(context, operation, location=False),
+    )
 
 
 def _begin_resize(inner: JsonObject, moment: float) -> None:
@@ -774,7 +802,7 @@ def patch_compute(context: HandlerContext) -> Response:
     """ClusterUpdateParameters: only AmlCompute scaleSettings can change (REST contract §1.4)."""
     with context.store.transaction() as transaction:
         record = _require(transaction, context, writing=True)
-        body = common.json_body(context)
+        body = schemas.conform(schemas.COMPUTE_PATCH, common.json_body(context))
         reject_unknown_keys(body, ("properties",), "", "ClusterUpdateParameters")
         outer = expect_object(require_field(body, "properties", "properties"), "properties")
         reject_unknown_keys(outer, ("properties",), "properties", "ClusterUpdateProperties")
@@ -805,7 +833,7 @@ def patch_compute(context: HandlerContext) -> Response:
             record,
             family="compute",
             action="update",
-            location=record.body["location"],
+            location=_operation_region(transaction, context),
             changes=lambda outcome: (
                 _success_changes("AmlCompute", inner)
                 if outcome.status == "Succeeded"
@@ -848,12 +876,12 @@ def delete_compute(context: HandlerContext) -> Response:
             record,
             family="compute",
             action="delete",
-            location=record.body["location"],
+            location=_operation_region(transaction, context),
             changes=changes,
             delete_resource=True,
             returns_resource=False,
         )
-        return Response(202, None, _async_headers(context, operation, location=True))
+        return Response(202, None, _async_headers(context, operation, location=False))
 
 
 def list_keys(context: HandlerContext) -> Response:
@@ -953,11 +981,13 @@ def _power_action(action: str) -> Callable[[HandlerContext], Response]:
                 record,
                 family="compute",
                 action=action,
-                location=record.body["location"],
+                location=_operation_region(transaction, context),
                 changes=changes,
                 returns_resource=False,
             )
-            return Response(202, None, _async_headers(context, operation, location=True))
+            # Stop/start are recorded with only Azure-AsyncOperation; restart is not recorded, and its official
+            # example documents a Location, so it carries both.
+            return Response(202, None, _async_headers(context, operation, location=action == "restart"))
 
     handle.__name__ = f"{action}_compute"
     handle.__doc__ = f"POST .../computes/{{computeName}}/{action} on a ComputeInstance."

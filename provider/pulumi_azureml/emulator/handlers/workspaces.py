@@ -1,10 +1,11 @@
 """Workspaces (workspace contract §1–§4, §6): put, get, patch, delete, list, and the discovery document.
 
-* PUT of a new workspace answers **202 + Location + Retry-After** with no body, as the live service and the
+* PUT of a new workspace answers **202 + Location** with no body, as the live service and the
   seed do (workspace contract §1.1, issues #8028/#8029); the workspace is visible as ``Creating`` meanwhile and
   the Location URL answers 202, then 200 with the workspace. PUT of an existing workspace is a synchronous 200.
 * PATCH accepts only ``WorkspaceUpdateParameters`` fields (anything else is a 400) and answers 200.
-* DELETE answers 202 + Location, or 204 when there is nothing to delete. Without ``forceToPurge=true`` the
+* DELETE answers 202 + Azure-AsyncOperation + Location (``answers.workspace_delete_headers``), or 204 when there
+  is nothing to delete. Without ``forceToPurge=true`` the
   name stays blocked like a soft-deleted workspace (workspace contract §4, emulator defaults).
 * ``properties.discoveryUrl`` points at this emulator; GET of it returns the regional service map of the seed.
 """
@@ -17,7 +18,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .. import operations
+from .. import answers, operations, schemas
 from ..context import HandlerContext
 from ..messages import ArmError, JsonObject, Response, bad_request, conflict
 from ..settings import Settings
@@ -310,7 +311,7 @@ def put_workspace(context: HandlerContext) -> Response:
         # ARM resolves the resource group before the resource provider validates anything.
         common.require_resource_group(transaction, context, writing=True)
         name = _validate_name(context)
-        body = common.json_body(context)
+        body = schemas.conform(schemas.WORKSPACE, common.json_body(context))
         location = expect_string(require_field(body, "location", "location"), "location", min_length=1)
         properties = _validate_properties(expect_object(require_field(body, "properties", "properties"), "properties"))
         tags = common.validate_tags(body.get("tags"), "tags")
@@ -429,7 +430,7 @@ def patch_workspace(context: HandlerContext) -> Response:
         if record is None:
             raise common.resource_not_found(context, f"{common.WORKSPACE_TYPE}/{name}")
         record = common.refuse_while_running(transaction, context, record, f"{common.WORKSPACE_TYPE}/{name}")
-        _patch(context, record, common.json_body(context))
+        _patch(context, record, schemas.conform(schemas.WORKSPACE_PATCH, common.json_body(context)))
         transaction.put(record)
         return Response(200, render(record, context))
 
@@ -513,8 +514,7 @@ def delete_workspace(context: HandlerContext) -> Response:
             soft_delete=context.settings.soft_delete_workspaces and not force,
             returns_resource=False,
         )
-        headers = {"Location": operations.result_url(context.base_url, operation), **common.retry_after(context)}
-        return Response(202, None, headers)
+        return Response(202, None, answers.workspace_delete_headers(context, operation))
 
 
 def _force_to_purge(context: HandlerContext) -> bool:
