@@ -21,13 +21,7 @@ from ..messages import JsonObject, Response, bad_request
 from ..store import ResourceRecord, StoreTransaction
 from ..validation import (
     check_pattern,
-    enum_value,
-    expect_object,
-    expect_string,
-    optional_object,
-    optional_string,
     reject_unknown_keys,
-    require_field,
     string_map,
 )
 from . import common
@@ -36,20 +30,6 @@ ENDPOINT_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$")
 """endpointName on PUT/PATCH of endpoints and deployments (REST contract §5)."""
 
 ENDPOINT_RESOURCE_TYPE = f"{common.WORKSPACE_TYPE}/batchEndpoints"
-AUTH_MODES = ("AMLToken", "Key", "AADToken")
-ENVELOPE_FIELDS = ("location", "properties", "tags", "kind", "identity", "sku", "id", "name", "type", "systemData")
-"""TrackedResource + BatchEndpointTrackedResource members; id/name/type/systemData are read-only and ignored."""
-PROPERTY_FIELDS = (
-    "authMode",
-    "description",
-    "keys",
-    "properties",
-    "scoringUri",
-    "swaggerUri",
-    "defaults",
-    "provisioningState",
-)
-READ_ONLY_PROPERTIES = ("scoringUri", "swaggerUri", "provisioningState")
 
 
 def validate_endpoint_name(context: HandlerContext) -> str:
@@ -127,35 +107,23 @@ def list_endpoints(context: HandlerContext) -> Response:
 
 
 def _validate_put(body: JsonObject) -> tuple[JsonObject, JsonObject | None]:
-    """Validate a ``BatchEndpointTrackedResource``; return (validated parts, keys given)."""
-    reject_unknown_keys(body, ENVELOPE_FIELDS, "", "BatchEndpointTrackedResource")
-    location = expect_string(require_field(body, "location", "location"), "location", min_length=1)
-    properties = expect_object(require_field(body, "properties", "properties"), "properties")
-    reject_unknown_keys(properties, PROPERTY_FIELDS, "properties", "BatchEndpointProperties")
+    """A ``BatchEndpointTrackedResource`` already conformed to ``schemas.BATCH_ENDPOINT`` (types, enums, closed
+    objects); what stays here is the service's rule on tag values. Returns (validated parts, keys given)."""
+    properties = body["properties"]
     result: JsonObject = {
-        "location": location,
+        "location": body["location"],
         "tags": common.validate_tags(body.get("tags"), "tags", non_empty_values=True),
-        "kind": optional_string(body.get("kind"), "kind"),
+        "kind": body.get("kind"),
         "sku": common.validate_sku(body.get("sku"), "sku"),
         "identity": common.validate_identity(body.get("identity"), "identity"),
-        "authMode": enum_value(
-            require_field(properties, "authMode", "properties.authMode"), AUTH_MODES, "properties.authMode"
-        ),
-        "description": optional_string(properties.get("description"), "properties.description"),
-        "properties": string_map(properties.get("properties") or {}, "properties.properties", allow_null_values=True),
+        "authMode": properties["authMode"],
+        "description": properties.get("description"),
+        "properties": dict(properties.get("properties") or {}),
     }
-    defaults = optional_object(properties.get("defaults"), "properties.defaults")
+    defaults = properties.get("defaults")
     if defaults is not None:
-        reject_unknown_keys(defaults, ("deploymentName",), "properties.defaults", "BatchEndpointDefaults")
-        result["defaults"] = {
-            "deploymentName": optional_string(defaults.get("deploymentName"), "properties.defaults.deploymentName")
-        }
-    keys = optional_object(properties.get("keys"), "properties.keys")
-    if keys is not None:
-        reject_unknown_keys(keys, ("primaryKey", "secondaryKey"), "properties.keys", "EndpointAuthKeys")
-        for name in ("primaryKey", "secondaryKey"):
-            optional_string(keys.get(name), f"properties.keys.{name}")
-    return result, keys
+        result["defaults"] = {"deploymentName": defaults.get("deploymentName")}
+    return result, properties.get("keys")
 
 
 def put_endpoint(context: HandlerContext) -> Response:

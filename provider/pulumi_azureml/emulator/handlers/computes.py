@@ -34,14 +34,9 @@ from ..validation import (
     check_pattern,
     duration_seconds,
     enum_value,
-    expect_int,
     expect_object,
     expect_string,
-    optional_bool,
-    optional_enum,
-    optional_int,
     optional_object,
-    optional_string,
     reject_unknown_keys,
     require_field,
 )
@@ -112,191 +107,133 @@ class _ComputeRequest:
 
 
 # ---------------------------------------------------------------------------------------------- validation
+#
+# Every per-value rule (types, integer formats, enums, required members, closed objects) is in the declarative
+# table ``schemas.COMPUTE``, applied before these functions run: values here are already typed and canonical.
+# What stays here is what a table cannot say: rules across fields, the service's own limits, and which values
+# are write-only (kept for listKeys, never echoed).
 
 
-def _resource_reference(value: object, target: str) -> JsonObject | None:
-    reference = optional_object(value, target)
-    if reference is None:
-        return None
-    return {"id": expect_string(require_field(reference, "id", f"{target}.id"), f"{target}.id", min_length=1)}
-
-
-def _scale_settings(value: object, target: str) -> JsonObject:
-    settings = expect_object(value, target)
-    maximum = expect_int(
-        require_field(settings, "maxNodeCount", f"{target}.maxNodeCount"), f"{target}.maxNodeCount", minimum=0
-    )
-    minimum = optional_int(settings.get("minNodeCount"), f"{target}.minNodeCount", minimum=0)
-    minimum = 0 if minimum is None else minimum
+def _scale_settings(settings: JsonObject, target: str) -> JsonObject:
+    maximum = settings["maxNodeCount"]
+    minimum = settings.get("minNodeCount") or 0
+    for name, value in (("maxNodeCount", maximum), ("minNodeCount", minimum)):
+        if value < 0:
+            raise bad_request(f"'{target}.{name}' must be greater than or equal to 0.", target=f"{target}.{name}")
     if minimum > maximum:
         raise bad_request(
             f"'{target}.minNodeCount' ({minimum}) must not be greater than '{target}.maxNodeCount' ({maximum}).",
             target=f"{target}.minNodeCount",
         )
     idle = settings.get("nodeIdleTimeBeforeScaleDown")
-    if idle is not None:
-        duration_seconds(idle, f"{target}.nodeIdleTimeBeforeScaleDown")
     return {"maxNodeCount": maximum, "minNodeCount": minimum, "nodeIdleTimeBeforeScaleDown": idle or DEFAULT_IDLE_TIME}
 
 
-def _aml_compute_properties(value: object, target: str) -> tuple[JsonObject, JsonObject]:
+def _aml_compute_properties(given: JsonObject, target: str) -> tuple[JsonObject, JsonObject]:
     """``AmlComputeProperties`` (REST contract §2.3). Returns (fields given, write-only values)."""
-    given = optional_object(value, target) or {}
-    result: JsonObject = {}
-    secrets: JsonObject = {}
-    for name, allowed in (
-        ("osType", OS_TYPES),
-        ("vmPriority", VM_PRIORITIES),
-        ("remoteLoginPortPublicAccess", REMOTE_LOGIN_ACCESS),
-    ):
+    result: JsonObject = {
+        name: given[name]
+        for name in (
+            "osType",
+            "vmPriority",
+            "remoteLoginPortPublicAccess",
+            "vmSize",
+            "isolatedNetwork",
+            "enableNodePublicIp",
+            "propertyBag",
+        )
+        if given.get(name) is not None
+    }
+    if given.get("vmSize") is not None and not given["vmSize"]:
+        raise bad_request(f"'{target}.vmSize' must be at least 1 character(s) long.", target=f"{target}.vmSize")
+    for name in ("virtualMachineImage", "subnet"):
         if given.get(name) is not None:
-            result[name] = enum_value(given[name], allowed, f"{target}.{name}")
-    if given.get("vmSize") is not None:
-        result["vmSize"] = expect_string(given["vmSize"], f"{target}.vmSize", min_length=1)
-    for name in ("isolatedNetwork", "enableNodePublicIp"):
-        flag = optional_bool(given.get(name), f"{target}.{name}")
-        if flag is not None:
-            result[name] = flag
-    image = _resource_reference(given.get("virtualMachineImage"), f"{target}.virtualMachineImage")
-    if image is not None:
-        result["virtualMachineImage"] = image
-    subnet = _resource_reference(given.get("subnet"), f"{target}.subnet")
-    if subnet is not None:
-        result["subnet"] = subnet
+            result[name] = {"id": given[name]["id"]}
     if given.get("scaleSettings") is not None:
         result["scaleSettings"] = _scale_settings(given["scaleSettings"], f"{target}.scaleSettings")
-    credentials = optional_object(given.get("userAccountCredentials"), f"{target}.userAccountCredentials")
+    secrets: JsonObject = {}
+    credentials = given.get("userAccountCredentials")
     if credentials is not None:
-        where = f"{target}.userAccountCredentials"
-        user = expect_string(
-            require_field(credentials, "adminUserName", f"{where}.adminUserName"), f"{where}.adminUserName"
-        )
-        result["userAccountCredentials"] = {"adminUserName": user}
-        for secret in ("adminUserSshPublicKey", "adminUserPassword"):
-            text = optional_string(credentials.get(secret), f"{where}.{secret}")
-            if text is not None:
-                secrets[secret] = text
-    bag = optional_object(given.get("propertyBag"), f"{target}.propertyBag")
-    if bag is not None:
-        result["propertyBag"] = bag
+        result["userAccountCredentials"] = {"adminUserName": credentials["adminUserName"]}
+        secrets = {
+            name: credentials[name]
+            for name in ("adminUserSshPublicKey", "adminUserPassword")
+            if credentials.get(name) is not None
+        }
     return result, secrets
 
 
-def _schedules(value: object, target: str) -> JsonObject | None:
-    schedules = optional_object(value, target)
+def _schedules(schedules: JsonObject | None, target: str) -> JsonObject | None:
     if schedules is None:
         return None
-    items = schedules.get("computeStartStop")
-    if items is None:
-        return {"computeStartStop": []}
-    if not isinstance(items, list):
-        raise bad_request(f"'{target}.computeStartStop' must be an array.", target=f"{target}.computeStartStop")
     result = []
-    for index, item in enumerate(items):
+    for index, item in enumerate(schedules.get("computeStartStop") or []):
         where = f"{target}.computeStartStop[{index}]"
         schedule = dict(expect_object(item, where))
         schedule.pop("id", None)
         schedule.pop("provisioningStatus", None)
-        schedule["action"] = enum_value(
-            require_field(schedule, "action", f"{where}.action"), POWER_ACTIONS, f"{where}.action"
-        )
-        trigger = enum_value(
-            require_field(schedule, "triggerType", f"{where}.triggerType"), TRIGGER_TYPES, f"{where}.triggerType"
-        )
-        schedule["triggerType"] = trigger
-        if schedule.get("status") is not None:
-            schedule["status"] = enum_value(schedule["status"], SCHEDULE_STATUSES, f"{where}.status")
-        if trigger == "Cron":
-            cron = expect_object(require_field(schedule, "cron", f"{where}.cron"), f"{where}.cron")
-            expect_string(
-                require_field(cron, "expression", f"{where}.cron.expression"), f"{where}.cron.expression", min_length=1
-            )
+        for name in ("action", "triggerType"):
+            require_field(schedule, name, f"{where}.{name}")
+        # The trigger named by triggerType must be there (ComputeStartStopSchedule: recurrence or cron).
+        if schedule["triggerType"] == "Cron":
+            cron = require_field(schedule, "cron", f"{where}.cron")
+            expression = require_field(cron, "expression", f"{where}.cron.expression")
+            expect_string(expression, f"{where}.cron.expression", min_length=1)
         else:
-            _recurrence(require_field(schedule, "recurrence", f"{where}.recurrence"), f"{where}.recurrence")
+            recurrence = require_field(schedule, "recurrence", f"{where}.recurrence")
+            for name in ("frequency", "interval", "schedule"):
+                require_field(recurrence, name, f"{where}.recurrence.{name}")
+            if recurrence["interval"] < 1:
+                raise bad_request(
+                    f"'{where}.recurrence.interval' must be greater than or equal to 1.",
+                    target=f"{where}.recurrence.interval",
+                )
+            for name in ("hours", "minutes"):
+                for position, entry in enumerate(recurrence["schedule"][name]):
+                    if entry < 0:
+                        path = f"{where}.recurrence.schedule.{name}[{position}]"
+                        raise bad_request(f"'{path}' must be greater than or equal to 0.", target=path)
         result.append(schedule)
     return {"computeStartStop": result}
 
 
-def _recurrence(value: object, target: str) -> None:
-    recurrence = expect_object(value, target)
-    recurrence["frequency"] = enum_value(
-        require_field(recurrence, "frequency", f"{target}.frequency"), FREQUENCIES, f"{target}.frequency"
-    )
-    expect_int(require_field(recurrence, "interval", f"{target}.interval"), f"{target}.interval", minimum=1)
-    schedule = expect_object(require_field(recurrence, "schedule", f"{target}.schedule"), f"{target}.schedule")
-    # ComputeRecurrenceSchedule is additionalProperties: false with hours and minutes required.
-    reject_unknown_keys(schedule, ("hours", "minutes", "monthDays", "weekDays"), f"{target}.schedule")
-    for name in ("hours", "minutes"):
-        entries = require_field(schedule, name, f"{target}.schedule.{name}")
-        if not isinstance(entries, list):
-            raise bad_request(f"'{target}.schedule.{name}' must be an array.", target=f"{target}.schedule.{name}")
-        for position, entry in enumerate(entries):
-            expect_int(entry, f"{target}.schedule.{name}[{position}]", minimum=0)
-    days = schedule.get("weekDays")
-    if days is not None:
-        if not isinstance(days, list):
-            raise bad_request(f"'{target}.schedule.weekDays' must be an array.", target=f"{target}.schedule.weekDays")
-        schedule["weekDays"] = [
-            enum_value(day, WEEK_DAYS, f"{target}.schedule.weekDays[{position}]") for position, day in enumerate(days)
-        ]
-
-
-def _compute_instance_properties(value: object, target: str) -> tuple[JsonObject, JsonObject]:
+def _compute_instance_properties(given: JsonObject, target: str) -> tuple[JsonObject, JsonObject]:
     """``ComputeInstanceProperties`` (REST contract §2.4, plus the 2026-03-01 additions)."""
-    given = optional_object(value, target) or {}
-    result: JsonObject = {}
-    if given.get("vmSize") is not None:
-        result["vmSize"] = expect_string(given["vmSize"], f"{target}.vmSize", min_length=1)
-    subnet = _resource_reference(given.get("subnet"), f"{target}.subnet")
-    if subnet is not None:
-        result["subnet"] = subnet
-    if given.get("applicationSharingPolicy") is not None:
-        result["applicationSharingPolicy"] = enum_value(
-            given["applicationSharingPolicy"], SHARING_POLICIES, f"{target}.applicationSharingPolicy"
+    result: JsonObject = {
+        name: given[name]
+        for name in (
+            "vmSize",
+            "applicationSharingPolicy",
+            "customServices",
+            "computeInstanceAuthorizationType",
+            "setupScripts",
+            "enableNodePublicIp",
+            "enableSSO",
         )
-    ssh = optional_object(given.get("sshSettings"), f"{target}.sshSettings")
+        if given.get(name) is not None
+    }
+    if given.get("vmSize") is not None and not given["vmSize"]:
+        raise bad_request(f"'{target}.vmSize' must be at least 1 character(s) long.", target=f"{target}.vmSize")
+    if given.get("subnet") is not None:
+        result["subnet"] = {"id": given["subnet"]["id"]}
+    ssh = given.get("sshSettings")
     if ssh is not None:
-        settings: JsonObject = {}
-        access = optional_enum(ssh.get("sshPublicAccess"), SSH_ACCESS, f"{target}.sshSettings.sshPublicAccess")
-        if access is not None:
-            settings["sshPublicAccess"] = access
-        key = optional_string(ssh.get("adminPublicKey"), f"{target}.sshSettings.adminPublicKey")
-        if key is not None:
-            # Not x-ms-secret in the spec, so it is echoed like any other setting.
-            settings["adminPublicKey"] = key
-        result["sshSettings"] = settings
-    services = given.get("customServices")
-    if services is not None:
-        if not isinstance(services, list):
-            raise bad_request(f"'{target}.customServices' must be an array.", target=f"{target}.customServices")
-        for index, service in enumerate(services):
-            expect_object(service, f"{target}.customServices[{index}]")
-        result["customServices"] = services
-    if given.get("computeInstanceAuthorizationType") is not None:
-        result["computeInstanceAuthorizationType"] = enum_value(
-            given["computeInstanceAuthorizationType"], AUTHORIZATION_TYPES, f"{target}.computeInstanceAuthorizationType"
-        )
-    personal = optional_object(
-        given.get("personalComputeInstanceSettings"), f"{target}.personalComputeInstanceSettings"
-    )
+        # adminPublicKey is not x-ms-secret in the spec, so it is echoed like any other setting.
+        result["sshSettings"] = {name: ssh[name] for name in ("sshPublicAccess", "adminPublicKey") if ssh.get(name)}
+    for index, service in enumerate(result.get("customServices") or []):
+        expect_object(service, f"{target}.customServices[{index}]")
+    personal = given.get("personalComputeInstanceSettings")
     if personal is not None:
         where = f"{target}.personalComputeInstanceSettings.assignedUser"
-        user = expect_object(require_field(personal, "assignedUser", where), where)
+        user = require_field(personal, "assignedUser", where)
         for name in ("objectId", "tenantId"):
-            expect_string(require_field(user, name, f"{where}.{name}"), f"{where}.{name}", min_length=1)
+            expect_string(user[name], f"{where}.{name}", min_length=1)
         result["personalComputeInstanceSettings"] = {
             "assignedUser": {"objectId": user["objectId"], "tenantId": user["tenantId"]}
         }
-    scripts = optional_object(given.get("setupScripts"), f"{target}.setupScripts")
-    if scripts is not None:
-        result["setupScripts"] = scripts
     schedules = _schedules(given.get("schedules"), f"{target}.schedules")
     if schedules is not None:
         result["schedules"] = schedules
-    for name in ("enableNodePublicIp", "enableSSO"):
-        flag = optional_bool(given.get(name), f"{target}.{name}")
-        if flag is not None:
-            result[name] = flag
     idle = given.get("idleTimeBeforeShutdown")
     if idle is not None:
         seconds = duration_seconds(idle, f"{target}.idleTimeBeforeShutdown")
@@ -338,42 +275,34 @@ def _attached_properties(compute_type: str, value: object, target: str) -> tuple
 
 
 def _validate_put(body: JsonObject) -> _ComputeRequest:
-    location = optional_string(body.get("location"), "location")
+    """A PUT body already conformed to ``schemas.COMPUTE``."""
+    properties = body["properties"]
+    compute_type = properties["computeType"]
+    top: JsonObject = {
+        name: properties[name]
+        for name in ("description", "computeLocation", "disableLocalAuth")
+        if properties.get(name) is not None
+    }
+    resource_id = properties.get("resourceId")
+    if compute_type in ATTACHED_TYPES and not resource_id:
+        raise bad_request(
+            f"'properties.resourceId' is required to attach a compute of type '{compute_type}'.",
+            target="properties.resourceId",
+        )
+    if resource_id is not None:
+        top["resourceId"] = resource_id
+    inner: JsonObject | None
+    given = properties.get("properties")
+    if compute_type == "AmlCompute":
+        inner, secrets = _aml_compute_properties(given or {}, "properties.properties")
+    elif compute_type == "ComputeInstance":
+        inner, secrets = _compute_instance_properties(given or {}, "properties.properties")
+    else:
+        inner, secrets = _attached_properties(compute_type, given, "properties.properties")
     tags = common.validate_tags(body.get("tags"), "tags") if body.get("tags") is not None else None
     sku = common.validate_sku(body.get("sku"), "sku")
     identity = common.validate_identity(body.get("identity"), "identity")
-    properties = expect_object(require_field(body, "properties", "properties"), "properties")
-    compute_type = enum_value(
-        require_field(properties, "computeType", "properties.computeType"), COMPUTE_TYPES, "properties.computeType"
-    )
-    top: JsonObject = {}
-    description = properties.get("description")
-    if description is not None:
-        top["description"] = expect_string(description, "properties.description")
-    compute_location = optional_string(properties.get("computeLocation"), "properties.computeLocation")
-    if compute_location is not None:
-        top["computeLocation"] = compute_location
-    disable_local_auth = optional_bool(properties.get("disableLocalAuth"), "properties.disableLocalAuth")
-    if disable_local_auth is not None:
-        top["disableLocalAuth"] = disable_local_auth
-    resource_id = optional_string(properties.get("resourceId"), "properties.resourceId")
-    if compute_type in ATTACHED_TYPES:
-        if not resource_id:
-            raise bad_request(
-                f"'properties.resourceId' is required to attach a compute of type '{compute_type}'.",
-                target="properties.resourceId",
-            )
-        top["resourceId"] = resource_id
-    elif resource_id is not None:
-        top["resourceId"] = resource_id
-    inner: JsonObject | None
-    if compute_type == "AmlCompute":
-        inner, secrets = _aml_compute_properties(properties.get("properties"), "properties.properties")
-    elif compute_type == "ComputeInstance":
-        inner, secrets = _compute_instance_properties(properties.get("properties"), "properties.properties")
-    else:
-        inner, secrets = _attached_properties(compute_type, properties.get("properties"), "properties.properties")
-    return _ComputeRequest(location, tags, sku, identity, compute_type, top, inner, secrets)
+    return _ComputeRequest(body.get("location"), tags, sku, identity, compute_type, top, inner, secrets)
 
 
 # ---------------------------------------------------------------------------------------------- bodies
