@@ -83,6 +83,33 @@ MFE_RUNNING_STATUS = "Updating"
 """An ``mfeOperationsStatus`` operation reports ``Updating`` while it runs (not ``InProgress``), then
 ``Succeeded`` (test_batch_endpoint.py recordings, test_batch_deployment.yaml)."""
 
+RECORDED_STATUS_FAMILIES = frozenset({"compute", "mfe", "workspace"})
+
+
+def operation_status(
+    *, family: str, status: str, running: bool, status_id: str, name: str, error: JsonObject | None
+) -> JsonObject:
+    """The body of an Azure ML operation-status poll, as recorded, not ARM's full ``OperationStatusResult``:
+
+    * ``computeOperationsStatus``: ``{"status": "InProgress"}`` while running, then
+      ``{"status": "Succeeded", "percentComplete": 100.0}`` — percentComplete only on the terminal answer
+      (test_compute.py, test_compute_aml.yaml recordings);
+    * ``mfeOperationsStatus``: ``{"id", "name", "status"}`` with ``Updating`` while running (test_batch_endpoint.py
+      recordings, api 2023-10-01);
+    * ``workspaceOperationsStatus``: ``{"status": "InProgress"}`` (test_workspace.py recording).
+
+    A failed or canceled operation also carries its ``error`` (no recording shows one; ARM requires it)."""
+    body: JsonObject
+    if family == "mfe":
+        body = {"id": status_id, "name": name, "status": MFE_RUNNING_STATUS if running else status}
+    else:
+        body = {"status": status}
+        if family == "compute" and not running:
+            body["percentComplete"] = 100.0
+    if not running and error is not None:
+        body["error"] = error
+    return body
+
 
 # ------------------------------------------------------------------------------------------ not found
 

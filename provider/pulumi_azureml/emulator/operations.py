@@ -269,14 +269,21 @@ def result_url(base_url: str, operation: Operation) -> str:
 
 
 def status_body(operation: Operation) -> JsonObject:
-    """The ``OperationStatusResult`` a status URL answers with 200 (common-types v3, REST contract §7.1)."""
-    status = operation.status
-    if operation.running and operation.family == "mfe":
-        status = answers.MFE_RUNNING_STATUS
+    """What a status URL answers with 200: Azure ML's recorded shapes per family (``answers.operation_status``);
+    ARM's full ``OperationStatusResult`` (common-types v3) for resource-group operations."""
+    if operation.family in answers.RECORDED_STATUS_FAMILIES:
+        return answers.operation_status(
+            family=operation.family,
+            status=operation.status,
+            running=operation.running,
+            status_id=status_path(operation),
+            name=operation.id,
+            error=operation.error,
+        )
     body: JsonObject = {
         "id": status_path(operation),
         "name": operation.id,
-        "status": status,
+        "status": operation.status,
         "startTime": dotnet_utc(operation.started_at),
     }
     if operation.running:
