@@ -523,6 +523,19 @@ def test_delete_answers_202_then_the_compute_is_gone(
     assert arm.poll_status(status)["status"] == "Succeeded"
 
 
+def test_put_echo_is_not_the_get(arm: Arm, workspace: dict[str, Any]) -> None:
+    """Recorded (az ml test_compute_aml.yaml): vmSize upper-cased and omitted defaults null in the 201 echo only."""
+    body = aml_compute_body()
+    body["properties"]["properties"]["vmSize"] = "Standard_DS2_v2"
+    del body["properties"]["properties"]["scaleSettings"]["nodeIdleTimeBeforeScaleDown"]
+    echo = arm.put(compute_path("cpu-echo"), body).json()["properties"]["properties"]
+    assert echo["vmSize"] == "STANDARD_DS2_V2"
+    assert echo["vmPriority"] is None and echo["scaleSettings"]["nodeIdleTimeBeforeScaleDown"] is None
+    got = arm.wait(compute_path("cpu-echo"))["properties"]["properties"]
+    assert got["vmSize"] == "Standard_DS2_v2"
+    assert got["vmPriority"] == "Dedicated" and got["scaleSettings"]["nodeIdleTimeBeforeScaleDown"] == "PT2M"
+
+
 def test_retry_after_is_sent_only_when_configured(
     arm: Arm, emulator: EmulatorServer, workspace: dict[str, Any]
 ) -> None:

@@ -148,11 +148,13 @@ COMPUTE_DEFAULT_VM_PRIORITY = "Dedicated"
 (test_compute_aml.yaml)."""
 
 
-def compute_put_echo(body: JsonObject) -> JsonObject:
-    """The 201 body of a compute PUT differs from the later GET: ``vmSize`` upper-cased, server-filled values
-    (``vmPriority``, idle time, node counts, allocation state) still null, no tags yet (test_compute.py and
-    test_compute_aml.yaml recordings). The GET shows ``vmSize`` exactly as sent. A client must therefore take its
-    view of the resource from the GET after the operation, never from this echo."""
+def compute_put_echo(body: JsonObject, sent: JsonObject | None) -> JsonObject:
+    """The 201 body of a compute PUT differs from the later GET: ``vmSize`` upper-cased, values the service fills
+    (``vmPriority`` and the idle time when ``sent`` left them out, node counts, allocation state) still null, no tags
+    yet (test_compute.py and test_compute_aml.yaml recordings). The GET shows ``vmSize`` exactly as sent. A client
+    must therefore take its view of the resource from the GET after the operation, never from this echo.
+    ``sent`` is the request's ``properties.properties``."""
+    given = sent or {}
     echo = copy.deepcopy(body)
     echo["tags"] = None
     properties = echo.get("properties")
@@ -164,9 +166,12 @@ def compute_put_echo(body: JsonObject) -> JsonObject:
             if name in inner:
                 inner[name] = None
         if properties is not None and properties.get("computeType") == "AmlCompute":
-            inner["vmPriority"] = (
-                None if inner.get("vmPriority") == COMPUTE_DEFAULT_VM_PRIORITY else inner.get("vmPriority")
-            )
+            if given.get("vmPriority") is None:
+                inner["vmPriority"] = None
+            scale = inner.get("scaleSettings")
+            sent_scale = given.get("scaleSettings") or {}
+            if isinstance(scale, dict) and sent_scale.get("nodeIdleTimeBeforeScaleDown") is None:
+                inner["scaleSettings"] = {**scale, "nodeIdleTimeBeforeScaleDown": None}
         if properties is not None and properties.get("computeType") == "ComputeInstance":
             for name in ("state", "applicationSharingPolicy", "connectivityEndpoints", "applications", "schedules"):
                 if name in inner:

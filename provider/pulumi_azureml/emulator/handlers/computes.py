@@ -104,6 +104,8 @@ class _ComputeRequest:
     inner: JsonObject | None
     """Validated type-specific ``properties.properties`` without write-only values."""
     secrets: JsonObject = field(default_factory=dict)
+    sent_inner: JsonObject | None = None
+    """``properties.properties`` exactly as sent (what the PUT echo leaves null depends on it)."""
 
 
 # ---------------------------------------------------------------------------------------------- validation
@@ -302,7 +304,9 @@ def _validate_put(body: JsonObject) -> _ComputeRequest:
     tags = common.validate_tags(body.get("tags"), "tags") if body.get("tags") is not None else None
     sku = common.validate_sku(body.get("sku"), "sku")
     identity = common.validate_identity(body.get("identity"), "identity")
-    return _ComputeRequest(body.get("location"), tags, sku, identity, compute_type, top, inner, secrets)
+    return _ComputeRequest(
+        body.get("location"), tags, sku, identity, compute_type, top, inner, secrets, sent_inner=given
+    )
 
 
 # ---------------------------------------------------------------------------------------------- bodies
@@ -608,7 +612,7 @@ def _create(
     )
     return Response(
         answers.COMPUTE_PUT_STATUS,
-        answers.compute_put_echo(render(record, context)),
+        answers.compute_put_echo(render(record, context), request.sent_inner),
         _async_headers(context, operation, location=False),
     )
 
@@ -714,7 +718,7 @@ def _update(
     )
     return Response(
         answers.COMPUTE_PUT_STATUS,
-        answers.compute_put_echo(render(record, context)),
+        answers.compute_put_echo(render(record, context), request.sent_inner),
         _async_headers(context, operation, location=False),
     )
 
