@@ -4,7 +4,8 @@ Rules (documented per field in the specs, summarised in the README):
 
 - only declared input fields are compared; ``__provider`` and read-only outputs never cause a diff;
 - an input left unset is not a change when the service fills it (``server_default``), nor ``location`` when it
-  defaults to the workspace's;
+  defaults to the workspace's; an empty object or list is the same as an unset one (``schema.is_empty``);
+- values compare by meaning, as each field declares (``schema.same_value``);
 - a value unknown during preview counts as changed, so a create-only field that depends on another resource's
   output previews as a replace rather than hiding one;
 - any changed ``replace`` field ⇒ replace; ``delete_before_replace`` whenever the ARM id stays the same, because
@@ -20,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pulumi_azureml.schema import ResourceSpec, UpdateRule, is_unknown, same_value
+from pulumi_azureml.schema import ResourceSpec, UpdateRule, is_empty, is_unknown, same_value
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,8 @@ def plan_diff(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, An
     for field_ in spec.all_fields():
         new = news.get(field_.name)
         old = olds.get(field_.name)
-        if new is None:
-            if old is None or field_.server_default:
+        if is_empty(new):
+            if is_empty(old) or (new is None and field_.server_default):
                 continue
             if field_.name == "location" and spec.location_from_workspace:
                 continue

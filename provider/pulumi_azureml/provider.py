@@ -595,7 +595,10 @@ class AzureMLProvider(ResourceProvider):
                 outputs["location"] = body["location"]
         for output in self.spec.outputs:
             if output.wire:
-                outputs[output.name] = _normalize_output(output.type, get_path(body, output.wire))
+                value = _normalize_output(output.type, get_path(body, output.wire))
+                if output.only_keys and isinstance(value, dict):
+                    value = {key: item for key, item in value.items() if key in output.only_keys}
+                outputs[output.name] = value
         outputs.update(extra or {})
         outputs["arm_id"] = body.get("id")
         return outputs

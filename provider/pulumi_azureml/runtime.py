@@ -73,8 +73,9 @@ def _build_client(settings: Settings) -> ArmClient:
         return ArmClient(
             endpoint=str(server.url),
             token_source=StaticTokenSource(EMULATOR_TOKEN),
-            # The embedded emulator finishes operations after one poll; a short interval keeps `up` snappy.
-            poll_interval=min(settings.poll_interval(), 0.2),
+            # The configured interval, as for Azure: a stack that wants quick polls of the emulator says so in its
+            # config (azureml:pollIntervalSeconds, as the `local` stack does); nothing here treats it specially.
+            poll_interval=settings.poll_interval(),
         )
     endpoint = settings.get("endpoint")
     cloud = custom_cloud(endpoint) if endpoint else cloud_by_name(settings.get("cloud") or "AzureCloud")

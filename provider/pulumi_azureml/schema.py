@@ -88,6 +88,9 @@ class Field:
     server_adds_keys: bool = False
     """A ``map`` the service adds its own entries to (e.g. ``BatchEndpointCreationApiVersion``): ``read`` only
     compares the keys this program manages, so service-added entries are neither drift nor a removal."""
+    unordered: bool = False
+    """A ``list`` whose order the service does not keep (compute-instance schedules come back re-ordered): two
+    lists with the same items in another order mean the same."""
     encode: Callable[[Any], Any] | None = None
     """Custom input-to-wire conversion when the shapes differ (e.g. a list of ids to an id-keyed object)."""
     decode: Callable[[Any], Any] | None = None
@@ -104,6 +107,8 @@ class Output:
     type: FieldType = "string"
     description: str = ""
     secret: bool = False
+    only_keys: tuple[str, ...] = ()
+    """For an object output: keep only these keys (the rest is changed by others, e.g. another resource's write)."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,10 @@ class ResourceSpec:
     deleted in Azure."""
     extra_outputs: Callable[[HookContext, dict[str, Any]], dict[str, Any]] | None = None
     """Runs after create, update and read; returns outputs that need another call (e.g. listkeys)."""
+    expand: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None
+    """Runs in ``check`` after defaults and normalisation, before validation: rewrites short forms the service
+    never receives into the form it does (e.g. ``azureml:<name>:<version>`` into an ARM id), in place; returns
+    ``(property, reason)`` for the forms it cannot rewrite. No I/O."""
 
     def all_fields(self) -> tuple[Field, ...]:
         return self.placement + self.fields
@@ -242,9 +251,15 @@ def whole_number(value: Any) -> int | None:
 
 
 def normalize(field_: Field, value: Any) -> Any:
-    """Bring a value into its canonical form: integers as ``int``, objects and lists recursively."""
+    """Bring a value into its canonical form: integers as ``int``, enum values in their declared casing, objects
+    and lists recursively."""
     if value is None or is_unknown(value):
         return value
+    if field_.type == "string" and field_.choices and not field_.choices_case_sensitive and isinstance(value, str):
+        # Azure ML parses its (modelAsString) enums case-insensitively and stores the canonical spelling (a sent
+        # ``aadToken`` reads back ``AADToken`` in the service's own SDK recordings), so the canonical form is the
+        # meaning: ``check`` stores it, and a comparison sees ``dedicated`` and ``Dedicated`` as one value.
+        return next((choice for choice in field_.choices if choice.lower() == value.lower()), value)
     if field_.type == "integer":
         number = whole_number(value)
         return number if number is not None else value
@@ -282,11 +297,28 @@ def _normalize_any(value: Any) -> Any:
 
 
 def to_wire(field_: Field, value: Any) -> Any:
-    """Convert an input value (snake_case keys) to its ARM body form (camelCase keys)."""
+    """Convert an input value (snake_case keys) to its ARM body form (camelCase keys), typed by the declaration.
+
+    Every number reaches ``create``/``update`` as a float (the engine's protobuf ``Struct`` has one number type,
+    and ``check``'s integers do not survive the trip), but Azure's .NET JSON readers refuse a decimal token such as
+    ``2.0`` for an ``int32``/``int64`` property ("Input string '2.0' is not a valid integer", Newtonsoft.Json's
+    ``JsonTextReader``). So the wire form is built from the declared type, never from the arriving Python type:
+    ``integer`` fields go out as JSON integers, and whole numbers inside untyped values (``map``/``any``) too.
+    """
     if value is None:
         return None
+    if isinstance(value, str) and value == UNKNOWN:
+        return value
     if field_.encode is not None:
-        return field_.encode(value)
+        return field_.encode(typed(field_, value))
+    if field_.type == "integer":
+        number = whole_number(value)
+        return number if number is not None else value
+    if field_.type == "number" and isinstance(value, float):
+        number = whole_number(value)
+        return number if number is not None else value
+    if field_.type in ("map", "any") or (field_.type == "object" and not field_.fields):
+        return _normalize_any(value)
     if field_.type == "object" and field_.fields and isinstance(value, Mapping):
         body: dict[str, Any] = {}
         for sub in field_.fields:
@@ -296,7 +328,14 @@ def to_wire(field_: Field, value: Any) -> Any:
         return body
     if field_.type == "list" and field_.item is not None and isinstance(value, list | tuple):
         return [to_wire(field_.item, item) for item in value]
+    if field_.type == "list" and isinstance(value, list | tuple):
+        return [_normalize_any(item) for item in value]
     return value
+
+
+def typed(field_: Field, value: Any) -> Any:
+    """``value`` with every declared integer (at any depth) as an ``int``: what a custom ``encode`` receives."""
+    return normalize(field_, value)
 
 
 def from_wire(field_: Field, value: Any) -> Any:
@@ -335,10 +374,24 @@ def build_body(spec: ResourceSpec, inputs: Mapping[str, Any], only: set[str] | N
 # -- comparison ------------------------------------------------------------------------------------------------------
 
 
+def is_empty(value: Any) -> bool:
+    """``None``, ``{}`` or ``[]``: the service answers each of them for the others (a batch deployment's sent
+    ``resources.properties: {}`` reads back ``null``), so they all mean "nothing"."""
+    return value is None or (isinstance(value, Mapping | list | tuple) and not value)
+
+
 def same_value(field_: Field, desired: Any, actual: Any) -> bool:
-    """Whether ``desired`` (an input) and ``actual`` (state or server) mean the same thing for ``field_``."""
+    """Whether ``desired`` (an input) and ``actual`` (state or server) mean the same thing for ``field_``.
+
+    The one comparison ``diff``, ``read`` (refresh) and adoption share, declared per field in the specs: enums by
+    canonical casing (``normalize``), ``equivalent`` for spellings of one value (durations, locations, ARM ids,
+    VM sizes), empty the same as absent, ``unordered`` lists as multisets, and in objects only the declared
+    members (the service adds its own, e.g. a schedule's ``id`` and ``provisioningStatus``).
+    """
     desired = normalize(field_, desired)
     actual = normalize(field_, actual)
+    if is_empty(desired) and is_empty(actual):
+        return True
     if field_.equivalent is not None and desired is not None and actual is not None:
         return field_.equivalent(desired, actual)
     if field_.type == "object" and field_.fields and isinstance(desired, Mapping) and isinstance(actual, Mapping):
@@ -351,14 +404,49 @@ def same_value(field_: Field, desired: Any, actual: Any) -> bool:
                 return False
         return True
     if field_.type == "list" and field_.item is not None and isinstance(desired, list) and isinstance(actual, list):
-        return len(desired) == len(actual) and all(
-            same_value(field_.item, d, a) for d, a in zip(desired, actual, strict=True)
-        )
+        if len(desired) != len(actual):
+            return False
+        if field_.unordered:
+            return _same_multiset(field_.item, desired, actual)
+        return all(same_value(field_.item, d, a) for d, a in zip(desired, actual, strict=True))
     if field_.type == "map" and desired in (None, {}) and actual in (None, {}):
         return True
     if isinstance(desired, str) and isinstance(actual, str) and field_.choices and not field_.choices_case_sensitive:
         return desired.lower() == actual.lower()
     return bool(desired == actual)
+
+
+def _same_multiset(item: Field, desired: list[Any], actual: list[Any]) -> bool:
+    remaining = list(actual)
+    for wanted in desired:
+        match = next((index for index, candidate in enumerate(remaining) if same_value(item, wanted, candidate)), None)
+        if match is None:
+            return False
+        remaining.pop(match)
+    return True
+
+
+def duration_equivalent(desired: Any, actual: Any) -> bool:
+    """ISO-8601 durations compare by length (``PT120S`` == ``PT2M``): the service fills ``PT2M`` for a cluster's
+    idle time and may spell any duration its own way."""
+    first, second = _duration_seconds(desired), _duration_seconds(actual)
+    if first is None or second is None:
+        return bool(desired == actual)
+    return abs(first - second) < 1e-6
+
+
+_DURATION = re.compile(
+    r"^P(?!$)(?:(?P<days>\d+(?:\.\d+)?)D)?(?:T(?=\d)(?:(?P<hours>\d+(?:\.\d+)?)H)?"
+    r"(?:(?P<minutes>\d+(?:\.\d+)?)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
+)
+
+
+def _duration_seconds(value: Any) -> float | None:
+    match = _DURATION.match(str(value).strip().upper())
+    if not match:
+        return None
+    units = {"days": 86400.0, "hours": 3600.0, "minutes": 60.0, "seconds": 1.0}
+    return sum(units[name] * float(amount) for name, amount in match.groupdict().items() if amount)
 
 
 def location_equivalent(desired: Any, actual: Any) -> bool:

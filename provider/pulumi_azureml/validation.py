@@ -122,6 +122,8 @@ def check_inputs(
         if field_.name in inputs:
             inputs[field_.name] = normalize(field_, inputs[field_.name])
 
+    if spec.expand is not None:
+        failures.extend(spec.expand(inputs))
     selector = str(inputs.get(spec.discriminator, "")) if spec.discriminator else ""
     for field_ in spec.all_fields():
         value = inputs.get(field_.name)
@@ -145,7 +147,12 @@ def check_inputs(
         failures.extend(spec.validate(inputs))
     if not failures:
         failures.extend(_body_size(spec, inputs))
-    return inputs, failures
+    # One reason per property: a value ``expand`` could not rewrite also fails its validator, which would only
+    # repeat the same problem less helpfully.
+    first: dict[str, Failure] = {}
+    for failure in failures:
+        first.setdefault(failure[0], failure)
+    return inputs, list(first.values())
 
 
 def _json_size(value: Any) -> int:

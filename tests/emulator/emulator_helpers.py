@@ -156,7 +156,7 @@ def deployment_body(**properties: Any) -> dict[str, Any]:
     return {
         "location": LOCATION,
         "properties": {
-            "model": {"referenceType": "Id", "assetId": "azureml:model:1"},
+            "model": {"referenceType": "Id", "assetId": f"{workspace_path()}/models/model/versions/1"},
             "codeConfiguration": {"scoringScript": "score.py"},
             **properties,
         },

@@ -43,9 +43,38 @@ def test_endpoint_put_answers_201_with_async_operation_and_timeout(
     assert response.json()["properties"]["provisioningState"] == "Creating"
     assert "/mfeOperationsStatus/" in response.headers["Azure-AsyncOperation"]
     assert response.headers["Azure-AsyncOperation"].startswith(emulator.url)
-    assert response.headers["x-ms-async-operation-timeout"] == "PT1H"
-    assert "Retry-After" in response.headers
+    assert response.headers["x-ms-async-operation-timeout"] == "PT30M"
+    # Recorded: Location is the endpoint's own URL, and no Azure ML answer carries Retry-After.
+    assert response.headers["Location"].split("?")[0] == f"{emulator.url}{endpoint_path('ep1')}"
+    assert "Retry-After" not in response.headers
     assert arm.poll_status(response.headers["Azure-AsyncOperation"])["status"] == "Succeeded"
+
+
+def test_mfe_operations_report_updating_while_running(
+    arm: Arm, emulator: EmulatorServer, workspace: dict[str, Any]
+) -> None:
+    emulator.configure(polls_to_complete=3)
+    response = arm.put(endpoint_path("ep1"), endpoint_body())
+    url = response.headers["Azure-AsyncOperation"]
+    assert [arm.follow(url).json()["status"] for _ in range(3)] == ["Updating", "Updating", "Succeeded"]
+
+
+def test_deleted_endpoint_gets_the_services_404_and_a_never_created_one_the_gateways(
+    arm: Arm, workspace: dict[str, Any]
+) -> None:
+    never = arm.get(endpoint_path("never")).json()["error"]
+    assert never["code"] == "ResourceNotFound"
+    _endpoint(arm)
+    deleted = arm.delete(endpoint_path("ep1"))
+    assert deleted.status_code == 202
+    arm.follow(deleted.headers["Location"])
+    gone = arm.get(endpoint_path("ep1"))
+    assert gone.status_code == 404
+    error = gone.json()["error"]
+    assert error["code"] == "UserError"
+    assert "does not exist in the workspace" in error["message"]
+    inner = [item["info"] for item in error["additionalInfo"] if item["type"] == "InnerError"]
+    assert inner and inner[0]["code"] == "NotFound"
 
 
 def test_endpoint_outputs_are_filled(arm: Arm, workspace: dict[str, Any]) -> None:
@@ -121,10 +150,10 @@ def test_auth_mode_is_case_insensitive(arm: Arm, workspace: dict[str, Any]) -> N
     assert arm.get(endpoint_path("ep1")).json()["properties"]["authMode"] == "AADToken"
 
 
-def test_endpoint_put_update_answers_200_updating(arm: Arm, workspace: dict[str, Any]) -> None:
+def test_endpoint_put_update_answers_201_updating(arm: Arm, workspace: dict[str, Any]) -> None:
     _endpoint(arm, description="one", properties={"a": "1"})
     response = arm.put(endpoint_path("ep1"), endpoint_body(description="two", properties={"b": "2"}))
-    assert response.status_code == 200
+    assert response.status_code == 201
     assert response.json()["properties"]["provisioningState"] == "Updating"
     done = arm.wait(endpoint_path("ep1"))
     assert done["properties"]["description"] == "two"
@@ -152,7 +181,7 @@ def test_endpoint_patch_tags_and_identity_answers_202_with_location(
     assert response.status_code == 202
     assert response.headers["Retry-After"] == "10"
     assert "/mfeOperationResults/" in response.headers["Location"]
-    assert response.headers["x-ms-async-operation-timeout"] == "PT1H"
+    assert response.headers["x-ms-async-operation-timeout"] == "PT30M"
     result = arm.follow(response.headers["Location"])
     assert result.status_code == 200
     assert result.json()["tags"] == {"env": "prod"}
@@ -197,8 +226,8 @@ def test_endpoint_delete_answers_202_and_removes_deployments(
     emulator.configure(polls_to_complete=2)
     response = arm.delete(endpoint_path("ep1"))
     assert response.status_code == 202
-    assert {"Location", "Retry-After", "x-ms-async-operation-timeout"} <= set(response.headers)
-    assert "Azure-AsyncOperation" not in response.headers
+    assert {"Location", "x-ms-async-operation-timeout"} <= set(response.headers)
+    assert "Azure-AsyncOperation" not in response.headers and "Retry-After" not in response.headers
     assert arm.follow(response.headers["Location"]).status_code == 202
     assert arm.follow(response.headers["Location"]).status_code == 200
     assert arm.get(endpoint_path("ep1")).status_code == 404
@@ -231,7 +260,7 @@ def test_deployment_put_answers_201_and_fills_server_defaults(arm: Arm, workspac
     response = arm.put(deployment_path("ep1", "dep1"), deployment_body())
     assert response.status_code == 201
     assert "/mfeOperationsStatus/" in response.headers["Azure-AsyncOperation"]
-    assert response.headers["x-ms-async-operation-timeout"] == "PT1H"
+    assert response.headers["x-ms-async-operation-timeout"] == "PT30M"
     body = arm.wait(deployment_path("ep1", "dep1"))
     properties = body["properties"]
     assert properties["provisioningState"] == "Succeeded"
@@ -242,7 +271,14 @@ def test_deployment_put_answers_201_and_fills_server_defaults(arm: Arm, workspac
     assert properties["retrySettings"] == {"maxRetries": 3, "timeout": "PT30S"}
     assert properties["errorThreshold"] == -1
     assert properties["loggingLevel"] == "Info"
-    assert properties["resources"] == {"instanceCount": 1}
+    # Recorded: every member of resources comes back, unset ones (and an empty property bag) as null.
+    assert properties["resources"] == {
+        "instanceCount": 1,
+        "maxInstanceCount": None,
+        "instanceType": None,
+        "locations": None,
+        "properties": None,
+    }
     assert body["type"] == "Microsoft.MachineLearningServices/workspaces/batchEndpoints/deployments"
 
 
@@ -259,7 +295,13 @@ def test_deployment_values_given_are_kept(arm: Arm, workspace: dict[str, Any]) -
     assert properties["miniBatchSize"] == 5
     assert properties["retrySettings"] == {"maxRetries": 1, "timeout": "PT30S"}
     assert properties["loggingLevel"] == "Debug"
-    assert properties["resources"] == {"instanceCount": 2, "instanceType": "Standard_DS3_v2"}
+    assert properties["resources"] == {
+        "instanceCount": 2,
+        "maxInstanceCount": None,
+        "instanceType": "Standard_DS3_v2",
+        "locations": None,
+        "properties": None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -303,11 +345,11 @@ def test_deployment_name_pattern(arm: Arm, workspace: dict[str, Any]) -> None:
     assert response.json()["error"]["target"] == "deploymentName"
 
 
-def test_deployment_put_update_answers_200_updating(arm: Arm, workspace: dict[str, Any]) -> None:
+def test_deployment_put_update_answers_201_updating(arm: Arm, workspace: dict[str, Any]) -> None:
     _endpoint(arm)
     _deployment(arm)
     response = arm.put(deployment_path("ep1", "dep1"), deployment_body(miniBatchSize=20))
-    assert response.status_code == 200
+    assert response.status_code == 201
     assert response.json()["properties"]["provisioningState"] == "Updating"
     assert arm.wait(deployment_path("ep1", "dep1"))["properties"]["miniBatchSize"] == 20
 
@@ -317,7 +359,7 @@ def test_deployment_patch_description_and_tags_answers_202(arm: Arm, workspace: 
     _deployment(arm)
     response = arm.patch(deployment_path("ep1", "dep1"), {"properties": {"description": "patched"}, "tags": {"a": "b"}})
     assert response.status_code == 202
-    assert {"Location", "Retry-After"} <= set(response.headers)
+    assert "Location" in response.headers and "Retry-After" not in response.headers
     result = arm.follow(response.headers["Location"]).json()
     assert result["properties"]["description"] == "patched"
     assert result["tags"] == {"a": "b"}
@@ -359,5 +401,5 @@ def test_default_deployment_is_set_with_an_endpoint_put(arm: Arm, workspace: dic
     _endpoint(arm)
     _deployment(arm)
     updated = arm.put(endpoint_path("ep1"), endpoint_body(defaults={"deploymentName": "dep1"}))
-    assert updated.status_code == 200
+    assert updated.status_code == 201
     assert arm.wait(endpoint_path("ep1"))["properties"]["defaults"] == {"deploymentName": "dep1"}

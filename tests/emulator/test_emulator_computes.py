@@ -60,13 +60,9 @@ def test_async_status_reports_completion_and_the_resource_turns_succeeded(
     url = response.headers["Azure-AsyncOperation"]
     first = arm.follow(url)
     assert first.status_code == 200
-    assert first.json()["status"] == "InProgress"
-    assert "endTime" not in first.json()
-    second = arm.follow(url).json()
-    assert second["status"] == "Succeeded"
-    assert set(second) >= {"id", "name", "status", "startTime", "endTime", "percentComplete"}
-    assert second["percentComplete"] == 100.0
-    assert second["id"].endswith(second["name"])
+    # As recorded: only the status while running, percentComplete (a float) on the terminal answer alone.
+    assert first.json() == {"status": "InProgress"}
+    assert arm.follow(url).json() == {"status": "Succeeded", "percentComplete": 100.0}
     body = arm.get(compute_path("cpu-cluster")).json()
     assert body["properties"]["provisioningState"] == "Succeeded"
     inner = body["properties"]["properties"]
@@ -142,7 +138,9 @@ def test_compute_instance_is_creating_while_provisioning(
 ) -> None:
     emulator.configure(polls_to_complete=2)
     body = arm.put(compute_path("ci-slow"), compute_instance_body()).json()
-    assert body["properties"]["properties"]["state"] == "Creating"
+    # Recorded: the 201 echo has state null (and vmSize upper-cased); the GET says Creating, then Running.
+    assert body["properties"]["properties"]["state"] is None
+    assert body["properties"]["properties"]["vmSize"] == body["properties"]["properties"]["vmSize"].upper()
     assert arm.get(compute_path("ci-slow")).json()["properties"]["properties"]["state"] == "Creating"
     assert arm.get(compute_path("ci-slow")).json()["properties"]["properties"]["state"] == "Running"
 
@@ -510,30 +508,53 @@ def test_delete_requires_underlying_resource_action(arm: Arm, workspace: dict[st
 def test_delete_answers_202_then_the_compute_is_gone(
     arm: Arm, emulator: EmulatorServer, workspace: dict[str, Any]
 ) -> None:
-    emulator.configure(retry_after=1)
     _created(arm, "cpu-del", aml_compute_body())
     emulator.configure(polls_to_complete=2)
     response = arm.delete(compute_path("cpu-del"), params={"underlyingResourceAction": "Delete"})
     assert response.status_code == 202
     assert response.content == b""
-    assert "computeOperationsStatus" in response.headers["Azure-AsyncOperation"]
-    assert response.headers["Retry-After"] == "1"
-    location = response.headers["Location"]
-    assert location.startswith(emulator.url)
+    # Recorded: only Azure-AsyncOperation (no Location, no Retry-After).
+    status = response.headers["Azure-AsyncOperation"]
+    assert "computeOperationsStatus" in status and status.startswith(emulator.url)
+    assert "Location" not in response.headers and "Retry-After" not in response.headers
     assert arm.get(compute_path("cpu-del")).json()["properties"]["provisioningState"] == "Deleting"
-    assert arm.follow(location).status_code == 200
+    assert arm.poll_status(status)["status"] == "Succeeded"
     assert arm.get(compute_path("cpu-del")).status_code == 404
-    assert arm.follow(location).status_code == 200
+    assert arm.poll_status(status)["status"] == "Succeeded"
+
+
+def test_put_echo_is_not_the_get(arm: Arm, workspace: dict[str, Any]) -> None:
+    """Recorded (az ml test_compute_aml.yaml): vmSize upper-cased and omitted defaults null in the 201 echo only."""
+    body = aml_compute_body()
+    body["properties"]["properties"]["vmSize"] = "Standard_DS2_v2"
+    del body["properties"]["properties"]["scaleSettings"]["nodeIdleTimeBeforeScaleDown"]
+    echo = arm.put(compute_path("cpu-echo"), body).json()["properties"]["properties"]
+    assert echo["vmSize"] == "STANDARD_DS2_V2"
+    assert echo["vmPriority"] is None and echo["scaleSettings"]["nodeIdleTimeBeforeScaleDown"] is None
+    got = arm.wait(compute_path("cpu-echo"))["properties"]["properties"]
+    assert got["vmSize"] == "Standard_DS2_v2"
+    assert got["vmPriority"] == "Dedicated" and got["scaleSettings"]["nodeIdleTimeBeforeScaleDown"] == "PT2M"
+
+
+def test_retry_after_is_sent_only_when_configured(
+    arm: Arm, emulator: EmulatorServer, workspace: dict[str, Any]
+) -> None:
+    assert "Retry-After" not in arm.put(compute_path("cpu-ra"), aml_compute_body()).headers
+    emulator.configure(retry_after=1)
+    _created(arm, "cpu-rb", aml_compute_body())
+    response = arm.delete(compute_path("cpu-rb"), params={"underlyingResourceAction": "Delete"})
+    assert response.headers["Retry-After"] == "1"
 
 
 def test_location_url_answers_202_while_running(arm: Arm, emulator: EmulatorServer, workspace: dict[str, Any]) -> None:
     _created(arm, "cpu-loc", aml_compute_body())
     emulator.configure(polls_to_complete=3)
-    location = arm.delete(compute_path("cpu-loc"), params={"underlyingResourceAction": "Detach"}).headers["Location"]
+    patch = {"properties": {"properties": {"scaleSettings": {"maxNodeCount": 3}}}}
+    location = arm.patch(compute_path("cpu-loc"), patch).headers["Location"]
     first = arm.follow(location)
     assert first.status_code == 202
     assert first.headers["Location"] == location
-    assert "Retry-After" in first.headers
+    assert "Retry-After" not in first.headers
     assert arm.follow(location).status_code == 202
     assert arm.follow(location).status_code == 200
 
@@ -586,7 +607,8 @@ def test_stop_start_restart_a_compute_instance(arm: Arm, emulator: EmulatorServe
     emulator.configure(polls_to_complete=2)
     stop = arm.post(f"{compute_path('ci-power')}/stop")
     assert stop.status_code == 202
-    assert {"Azure-AsyncOperation", "Location", "Retry-After"} <= set(stop.headers)
+    assert "Azure-AsyncOperation" in stop.headers
+    assert "Location" not in stop.headers and "Retry-After" not in stop.headers
     assert arm.get(compute_path("ci-power")).json()["properties"]["properties"]["state"] == "Stopping"
     assert arm.poll_status(stop.headers["Azure-AsyncOperation"])["status"] == "Succeeded"
     inner = arm.get(compute_path("ci-power")).json()["properties"]["properties"]
@@ -596,8 +618,8 @@ def test_stop_start_restart_a_compute_instance(arm: Arm, emulator: EmulatorServe
     assert again.status_code == 409
     start = arm.post(f"{compute_path('ci-power')}/start")
     assert start.status_code == 202
-    assert arm.follow(start.headers["Location"]).status_code == 202
-    assert arm.follow(start.headers["Location"]).status_code == 200
+    assert arm.follow(start.headers["Azure-AsyncOperation"]).json()["status"] == "InProgress"
+    assert arm.follow(start.headers["Azure-AsyncOperation"]).json()["status"] == "Succeeded"
     assert arm.get(compute_path("ci-power")).json()["properties"]["properties"]["state"] == "Running"
     restart = arm.post(f"{compute_path('ci-power')}/restart")
     assert restart.status_code == 202

@@ -112,6 +112,14 @@ def test_compute_patch_example(arm: Arm, examples: Path, workspace: dict[str, An
     assert response.json()["properties"]["provisioningState"] == "Updating"
 
 
+def recorded_compute_headers(headers: Any) -> set[str]:
+    """The operation headers of a compute DELETE/action: the examples list Location too, but the service's recorded
+    traffic (azure-ai-ml and az ml test recordings) carries only Azure-AsyncOperation, and so does the emulator."""
+    lro = {name for name in ("Azure-AsyncOperation", "Location", "Retry-After") if name in headers}
+    assert lro == {"Azure-AsyncOperation"}, lro
+    return lro
+
+
 def test_compute_delete_example(arm: Arm, examples: Path, workspace: dict[str, Any]) -> None:
     arm.put(
         compute_path("compute123"),
@@ -124,7 +132,7 @@ def test_compute_delete_example(arm: Arm, examples: Path, workspace: dict[str, A
         params={"underlyingResourceAction": example["parameters"]["underlyingResourceAction"]},
     )
     assert response.status_code == 202
-    assert set(example["responses"]["202"]["headers"]) <= set(response.headers)
+    assert recorded_compute_headers(response.headers) <= set(example["responses"]["202"]["headers"])
 
 
 def test_compute_list_and_list_keys_examples(arm: Arm, examples: Path, workspace: dict[str, Any]) -> None:
@@ -166,13 +174,17 @@ def test_compute_stop_and_restart_examples(arm: Arm, examples: Path, workspace: 
     arm.wait(compute_path("compute123"))
     stop = arm.post(f"{compute_path('compute123')}/stop")
     assert stop.status_code == 202
-    assert set(load_example(examples, "Compute_stop.json")["responses"]["202"]["headers"]) <= set(stop.headers)
+    assert recorded_compute_headers(stop.headers) <= set(
+        load_example(examples, "Compute_stop.json")["responses"]["202"]["headers"]
+    )
     arm.poll_status(stop.headers["Azure-AsyncOperation"])
     start = arm.post(f"{compute_path('compute123')}/start")
     arm.poll_status(start.headers["Azure-AsyncOperation"])
     restart = arm.post(f"{compute_path('compute123')}/restart")
     assert restart.status_code == 202
+    # No recording of a restart: it answers as its official example documents (Location), and as stop/start do.
     assert set(load_example(examples, "Compute_restart.json")["responses"]["202"]["headers"]) <= set(restart.headers)
+    assert "Azure-AsyncOperation" in restart.headers and "Retry-After" not in restart.headers
 
 
 def test_batch_endpoint_examples(arm: Arm, examples: Path, workspace: dict[str, Any]) -> None:
@@ -210,7 +222,16 @@ def test_batch_deployment_examples(arm: Arm, examples: Path, workspace: dict[str
     deployment_name = create["parameters"]["deploymentName"]
     arm.put(endpoint_path(endpoint_name), endpoint["parameters"]["body"])
     arm.wait(endpoint_path(endpoint_name))
-    response = arm.put(deployment_path(endpoint_name, deployment_name), create["parameters"]["body"])
+    body = create["parameters"]["body"]
+    # The generated example fills ids with the placeholder "string"; the service takes full ARM ids there (its own
+    # clients' recorded PUTs), and so does the emulator: put real-looking ids in the placeholders' place.
+    assert arm.put(deployment_path(endpoint_name, deployment_name), body).status_code == 400
+    properties = body["properties"]
+    properties["codeConfiguration"]["codeId"] = f"{workspace_path()}/codes/code1/versions/1"
+    properties["environmentId"] = f"{workspace_path()}/environments/env1/versions/1"
+    properties["model"]["assetId"] = f"{workspace_path()}/models/model1/versions/1"
+    properties["compute"] = f"{workspace_path()}/computes/cluster1"
+    response = arm.put(deployment_path(endpoint_name, deployment_name), body)
     assert response.status_code == 201, response.text
     assert missing_fields(create["responses"]["201"]["body"], response.json()) == []
     done = arm.wait(deployment_path(endpoint_name, deployment_name))

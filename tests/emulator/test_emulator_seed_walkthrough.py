@@ -118,7 +118,7 @@ def test_the_seed_sequence_works_with_only_host_and_token_replaced(
             "DELETE", compute_path, api_version="2021-03-01-preview", params={"underlyingResourceAction": "Delete"}
         )
         assert deleted.status_code == 202
-        assert arm.follow(deleted.headers["Location"]).status_code == 200
+        assert arm.poll_status(deleted.headers["Azure-AsyncOperation"])["status"] == "Succeeded"
         assert arm.request("GET", put_compute, api_version=None).status_code == 404
 
         # 7. The workspace PUT: verbatim, its body is not valid JSON ('keyVault"' lacks a quote) ...

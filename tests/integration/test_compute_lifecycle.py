@@ -220,7 +220,11 @@ def test_compute_instance_with_schedules_idle_shutdown_and_stop_start(
     server = server_get(emulator, "ci-dev").json()["properties"]["properties"]
     assert server["idleTimeBeforeShutdown"] == "PT30M"
     schedules = server["schedules"]["computeStartStop"]
-    assert schedules[1]["recurrence"]["schedule"]["hours"] == [8]
+    # The service keeps neither the order nor the shape: each item gains id/status/provisioningStatus and an explicit
+    # null for the unused trigger.
+    recurring = next(item for item in schedules if item["triggerType"] == "Recurrence")
+    assert recurring["recurrence"]["schedule"]["hours"] == [8] and recurring["cron"] is None
+    assert [item["action"] for item in schedules] == ["Start", "Stop"]
     assert provider.diff(created.id, outs, checked(provider, INSTANCE)).changes is False
 
     stopped = checked(provider, {**INSTANCE, "power_state": "Stopped"})

@@ -355,9 +355,6 @@ def value_cases() -> list[BadInput]:
         BadInput("workspace", "key-vault-number", {"key_vault": 12}, "key_vault", "must be a string"),
         # -- enums ------------------------------------------------------------------------------------------------
         BadInput("cluster", "compute-type-unknown", {"compute_type": "GPU"}, "compute_type", "must be one of"),
-        BadInput(
-            "cluster", "compute-type-wrong-case", {"compute_type": "amlcompute"}, "compute_type", "must be one of"
-        ),
         BadInput("cluster", "vm-priority-spot", {"vm_priority": "Spot"}, "vm_priority", "must be one of"),
         BadInput("cluster", "os-type-mac", {"os_type": "Mac"}, "os_type", "must be one of"),
         BadInput(

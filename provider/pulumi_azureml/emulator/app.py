@@ -263,6 +263,9 @@ class Application:
                 "requestId": request_id,
                 "fault": fault.id if fault is not None else None,
                 "durationMs": round((time.perf_counter() - started) * 1000.0, 3),
+                # The request body exactly as received (text), so tests can assert what a client put on the wire
+                # (e.g. that an integer went out as `2`, not `2.0`). In-memory only, like the rest of this log.
+                "body": request.body.decode("utf-8", "replace") if request.body else None,
             }
         )
 

@@ -98,7 +98,10 @@ def handle(application: Application, request: Request) -> Response:
             return Response(204)
         if path == "/_emulator/requests":
             if method == "GET":
-                return Response(200, {"value": application.requests.entries()})
+                # Bodies stay in-process (EmulatorServer.requests_log): they may carry credentials, and this
+                # endpoint is reachable by anything that can reach the emulator.
+                entries = [{k: v for k, v in entry.items() if k != "body"} for entry in application.requests.entries()]
+                return Response(200, {"value": entries})
             if method == "DELETE":
                 application.requests.clear()
                 return Response(204)

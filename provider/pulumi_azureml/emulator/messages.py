@@ -49,10 +49,18 @@ class Response:
 
 
 def error_body(
-    code: str, message: str, *, target: str | None = None, details: list[JsonObject] | None = None
+    code: str,
+    message: str,
+    *,
+    target: str | None = None,
+    details: list[JsonObject] | None = None,
+    additional_info: list[JsonObject] | None = None,
 ) -> JsonObject:
     """Build the ARM error envelope (common-types v3 ``ErrorResponse``)."""
-    return {"error": {"code": code, "message": message, "target": target, "details": details or []}}
+    error: JsonObject = {"code": code, "message": message, "target": target, "details": details or []}
+    if additional_info is not None:
+        error["additionalInfo"] = additional_info
+    return {"error": error}
 
 
 class ArmError(Exception):
@@ -67,8 +75,10 @@ class ArmError(Exception):
         target: str | None = None,
         details: list[JsonObject] | None = None,
         headers: dict[str, str] | None = None,
+        additional_info: list[JsonObject] | None = None,
     ) -> None:
         super().__init__(f"{status} {code}: {message}")
+        self.additional_info = additional_info
         self.status = status
         self.code = code
         self.message = message
@@ -78,7 +88,9 @@ class ArmError(Exception):
 
     def to_response(self) -> Response:
         """Render the error as a response."""
-        body = error_body(self.code, self.message, target=self.target, details=self.details)
+        body = error_body(
+            self.code, self.message, target=self.target, details=self.details, additional_info=self.additional_info
+        )
         return Response(self.status, body, dict(self.headers))
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import answers
 from .context import HandlerContext, Outcome
 from .messages import JsonObject
 from .store import ResourceRecord, StoreTransaction
@@ -268,7 +269,17 @@ def result_url(base_url: str, operation: Operation) -> str:
 
 
 def status_body(operation: Operation) -> JsonObject:
-    """The ``OperationStatusResult`` a status URL answers with 200 (common-types v3, REST contract §7.1)."""
+    """What a status URL answers with 200: Azure ML's recorded shapes per family (``answers.operation_status``);
+    ARM's full ``OperationStatusResult`` (common-types v3) for resource-group operations."""
+    if operation.family in answers.RECORDED_STATUS_FAMILIES:
+        return answers.operation_status(
+            family=operation.family,
+            status=operation.status,
+            running=operation.running,
+            status_id=status_path(operation),
+            name=operation.id,
+            error=operation.error,
+        )
     body: JsonObject = {
         "id": status_path(operation),
         "name": operation.id,

@@ -324,7 +324,7 @@ class EmulatorServer:
         """Answered ARM requests, oldest first.
 
         Each entry: ``{method, path, query (raw string), params (dict), status (None if dropped), requestId,
-        fault (rule id or None), durationMs}``.
+        fault (rule id or None), durationMs, body (text as received, or None)}``.
         """
         return self._application.requests.entries()
 

@@ -80,8 +80,8 @@ class Settings:
     """How every long-running operation ends unless a fault rule overrides it."""
     operation_error_code: str | None = None
     operation_error_message: str | None = None
-    async_operation_timeout: str = "PT1H"
-    """Value of x-ms-async-operation-timeout on batch operations (REST contract §7.3)."""
+    async_operation_timeout: str = "PT30M"
+    """``x-ms-async-operation-timeout`` of batch operations: PT30M in every recording (``answers``)."""
     soft_delete_workspaces: bool = True
     """A workspace delete without forceToPurge keeps the name blocked (workspace contract §4)."""
     tenant_id: str = DEFAULT_TENANT_ID

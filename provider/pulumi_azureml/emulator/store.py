@@ -121,7 +121,9 @@ def _dump_records(records: list[ResourceRecord], operations: list[JsonObject], s
             for record in records
         ],
         "operations": operations,
-        "softDeletedWorkspaces": soft,
+        # The soft-deleted table also remembers deleted batch endpoints (answers.deleted_endpoint_not_found).
+        "softDeletedWorkspaces": [item for item in soft if "/batchendpoints/" not in item.lower()],
+        "deletedBatchEndpoints": [item for item in soft if "/batchendpoints/" in item.lower()],
     }
 
 

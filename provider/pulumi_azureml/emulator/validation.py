@@ -8,6 +8,7 @@ casing, because Azure's .NET services parse ``modelAsString`` enums that way (th
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import types
@@ -85,18 +86,37 @@ def optional_bool(value: object, target: str) -> bool | None:
 
 
 def expect_int(value: object, target: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
-    """Require an integer within the bounds (JSON numbers like 4.0 are accepted as 4)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise bad_request(f"'{target}' must be an integer.", target=target)
+    """Require a JSON integer token within the bounds.
+
+    A decimal token is refused even when it is whole (``4.0``): the service reads ``int32``/``int64`` properties
+    with Newtonsoft.Json, whose ``JsonTextReader`` throws "Input string '4.0' is not a valid integer" for any
+    number token with a fraction or exponent part, and a string or boolean is "Unexpected character" / "Error
+    converting value" (Newtonsoft.Json ``ReadAsInt32``). ``json.loads`` keeps that distinction: ``4.0`` and
+    ``4e0`` become ``float``, ``4`` becomes ``int``.
+    """
     if isinstance(value, float):
-        if not math.isfinite(value) or not value.is_integer():
-            raise bad_request(f"'{target}' must be an integer.", target=target)
-        value = int(value)
+        raise bad_request(
+            f"Input string '{_json_token(value)}' is not a valid integer. Path '{target}'.", target=target
+        )
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise bad_request(
+            f"Error converting value {_json_token(value)} to type 'System.Int32'. Path '{target}'.", target=target
+        )
     if minimum is not None and value < minimum:
         raise bad_request(f"'{target}' must be greater than or equal to {minimum}.", target=target)
     if maximum is not None and value > maximum:
         raise bad_request(f"'{target}' must be less than or equal to {maximum}.", target=target)
     return value
+
+
+def _json_token(value: object) -> str:
+    """How a value reads in the request's JSON (for messages that quote it, as .NET's do)."""
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
+    try:
+        return json.dumps(value)[:80]
+    except (TypeError, ValueError):
+        return repr(value)[:80]
 
 
 def optional_int(value: object, target: str, *, minimum: int | None = None, maximum: int | None = None) -> int | None:

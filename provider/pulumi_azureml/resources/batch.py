@@ -62,11 +62,10 @@ class BatchEndpoint(pulumi.dynamic.Resource, module="azureml", name="BatchEndpoi
     auth_mode: pulumi.Output[str]
     resource_type: pulumi.Output[str]
     scoring_uri: pulumi.Output[str]
-    routed_deployment_name: pulumi.Output[str | None]
-    """The deployment now receiving default traffic (set by BatchEndpointDefaultDeployment or anyone else)."""
     swagger_uri: pulumi.Output[str | None]
     provisioning_state: pulumi.Output[str]
     system_data: pulumi.Output[dict[str, Any] | None]
+    """Only createdAt/createdBy/createdByType: the routing resource's writes move the last-modified half."""
     identity_principal_id: pulumi.Output[str | None]
     identity_tenant_id: pulumi.Output[str | None]
     identity_user_assigned_identities: pulumi.Output[dict[str, Any] | None]

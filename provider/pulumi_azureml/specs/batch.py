@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pulumi_azureml import assets
 from pulumi_azureml.schema import (
     Field,
     HookContext,
@@ -37,6 +38,7 @@ from pulumi_azureml.schema import (
     Timeouts,
     UpdateRule,
     case_insensitive_equivalent,
+    duration_equivalent,
 )
 from pulumi_azureml.specs.common import (
     META_FIELDS,
@@ -116,7 +118,6 @@ BATCH_ENDPOINT = ResourceSpec(
             wire="properties.authMode",
             default="AADToken",
             choices=("AADToken", "AMLToken", "Key"),
-            choices_case_sensitive=True,
             description="AADToken (default; Microsoft Entra tokens), AMLToken or Key.",
             update_source="contract §3.2: treated as create-only (unverified; replace is the safe choice)",
         ),
@@ -166,15 +167,20 @@ BATCH_ENDPOINT = ResourceSpec(
         Output("scoring_uri", "properties.scoringUri"),
         Output("swagger_uri", "properties.swaggerUri"),
         Output("provisioning_state", "properties.provisioningState"),
-        Output("system_data", "systemData", type="any"),
+        # Only the creation half of systemData: a BatchEndpointDefaultDeployment of the same stack writes the
+        # endpoint (its defaults) after the endpoint's own create, which moves lastModifiedAt; reporting that as the
+        # endpoint's output would make every refresh after `up` show a change nobody made to the endpoint. For the
+        # same reason the endpoint has no output for defaults.deploymentName: the routing resource owns it (its
+        # `deployment_name`), and the get_batch_endpoint lookup reads the live value.
+        Output(
+            "system_data",
+            "systemData",
+            type="any",
+            only_keys=("createdAt", "createdBy", "createdByType"),
+        ),
         Output("identity_principal_id", "identity.principalId"),
         Output("identity_tenant_id", "identity.tenantId"),
         Output("identity_user_assigned_identities", "identity.userAssignedIdentities", type="any"),
-        Output(
-            "routed_deployment_name",
-            "properties.defaults.deploymentName",
-            description="The deployment now receiving the endpoint's default traffic, whoever set it.",
-        ),
         Output("primary_key", "", secret=True),
         Output("secondary_key", "", secret=True),
     ),
@@ -189,9 +195,23 @@ BATCH_ENDPOINT = ResourceSpec(
     ),
 )
 
+
+def asset_id(value: Any) -> str | None:
+    """Validator: what the service accepts for an asset, after ``check`` expanded short forms (``assets``)."""
+    if isinstance(value, str) and value.startswith(("/subscriptions/", assets.REGISTRY_PREFIX)):
+        return arm_id(value) if value.startswith("/") else None
+    return f"must be an ARM id or azureml://registries/... reference, got {value!r}"
+
+
 ASSET_REFERENCE = (
     Field("reference_type", wire="referenceType", required=True, choices=("Id", "DataPath", "OutputPath")),
-    Field("asset_id", wire="assetId", description="Id: e.g. azureml:/subscriptions/.../models/name/versions/1"),
+    Field(
+        "asset_id",
+        wire="assetId",
+        validate=asset_id,
+        equivalent=case_insensitive_equivalent,
+        description="Id: an ARM id, azureml://registries/..., or azureml:<name>:<version> (expanded at check)",
+    ),
     Field("datastore_id", wire="datastoreId", description="DataPath: datastore ARM id"),
     Field("path", wire="path", description="DataPath/OutputPath: path in the datastore or job output"),
     Field("job_id", wire="jobId", description="OutputPath: the job's ARM id"),
@@ -205,6 +225,32 @@ def _asset_reference_check(value: Any) -> str | None:
     if missing:
         return f"reference_type {kind} needs {' and '.join(missing)}"
     return None
+
+
+def expand_asset_references(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    """``check``: every asset reference of a deployment in the form the service receives (``assets.expand``)."""
+    failures: list[tuple[str, str]] = []
+
+    def visit(container: Any, key: str, collection: str, where: str) -> None:
+        if not isinstance(container, dict) or container.get(key) is None:
+            return
+        expanded, reason = assets.expand(container[key], collection, inputs)
+        if reason:
+            failures.append((where, reason))
+        else:
+            container[key] = expanded
+
+    model = inputs.get("model")
+    if isinstance(model, dict) and model.get("reference_type") == "Id":
+        visit(model, "asset_id", "models", "model.asset_id")
+    visit(inputs, "environment_id", "environments", "environment_id")
+    visit(inputs.get("code_configuration"), "code_id", "codes", "code_configuration.code_id")
+    visit(inputs, "compute", "computes", "compute")
+    configuration = inputs.get("deployment_configuration")
+    component = configuration.get("component_id") if isinstance(configuration, dict) else None
+    if isinstance(component, dict) and component.get("reference_type") == "Id":
+        visit(component, "asset_id", "components", "deployment_configuration.component_id.asset_id")
+    return failures
 
 
 _PUT = "PUT (PATCH accepts only description and tags)"
@@ -248,10 +294,18 @@ BATCH_DEPLOYMENT = ResourceSpec(
             update_source=_CREATE_ONLY,
             fields=(
                 Field("scoring_script", wire="scoringScript", required=True),
-                Field("code_id", wire="codeId", validate=arm_id, equivalent=case_insensitive_equivalent),
+                Field("code_id", wire="codeId", validate=asset_id, equivalent=case_insensitive_equivalent),
             ),
         ),
-        Field("environment_id", wire="properties.environmentId", update="put", update_source=_PUT),
+        Field(
+            "environment_id",
+            wire="properties.environmentId",
+            validate=asset_id,
+            equivalent=case_insensitive_equivalent,
+            update="put",
+            update_source=_PUT,
+            description="An ARM id, azureml://registries/..., or azureml:<name>:<version> (expanded at check).",
+        ),
         Field(
             "environment_variables",
             wire="properties.environmentVariables",
@@ -266,7 +320,7 @@ BATCH_DEPLOYMENT = ResourceSpec(
             equivalent=case_insensitive_equivalent,
             update="put",
             update_source=_PUT,
-            description="ARM id of the AmlCompute cluster (e.g. a Compute's arm_id).",
+            description="ARM id of the AmlCompute cluster (e.g. a Compute's arm_id), or azureml:<compute name>.",
         ),
         Field(
             "resources",
@@ -322,7 +376,13 @@ BATCH_DEPLOYMENT = ResourceSpec(
             update_source=_PUT,
             fields=(
                 Field("max_retries", wire="maxRetries", type="integer", minimum=0, server_default=True),
-                Field("timeout", wire="timeout", validate=iso_duration, server_default=True),
+                Field(
+                    "timeout",
+                    wire="timeout",
+                    validate=iso_duration,
+                    equivalent=duration_equivalent,
+                    server_default=True,
+                ),
             ),
         ),
         Field(
@@ -381,6 +441,7 @@ BATCH_DEPLOYMENT = ResourceSpec(
         Output("system_data", "systemData", type="any"),
     ),
     timeouts=Timeouts(create=3600, update=3600, delete=1800),
+    expand=expand_asset_references,
     location_from_workspace=True,
 )
 

@@ -33,6 +33,7 @@ from pulumi_azureml.schema import (
     Timeouts,
     UpdateRule,
     case_insensitive_equivalent,
+    duration_equivalent,
 )
 from pulumi_azureml.specs.common import (
     META_FIELDS,
@@ -125,6 +126,7 @@ SCHEDULE = Field(
                             "hours",
                             wire="hours",
                             type="list",
+                            unordered=True,
                             required=True,
                             item=Field("hour", type="integer", minimum=0, maximum=23),
                         ),
@@ -132,6 +134,7 @@ SCHEDULE = Field(
                             "minutes",
                             wire="minutes",
                             type="list",
+                            unordered=True,
                             required=True,
                             item=Field("minute", type="integer", minimum=0, maximum=59),
                         ),
@@ -139,12 +142,14 @@ SCHEDULE = Field(
                             "month_days",
                             wire="monthDays",
                             type="list",
+                            unordered=True,
                             item=Field("day", type="integer", minimum=1, maximum=31),
                         ),
                         Field(
                             "week_days",
                             wire="weekDays",
                             type="list",
+                            unordered=True,
                             item=Field(
                                 "week_day",
                                 choices=(
@@ -188,7 +193,6 @@ FIELDS: tuple[Field, ...] = (
         wire="properties.computeType",
         required=True,
         choices=COMPUTE_TYPES,
-        choices_case_sensitive=True,
         description="AmlCompute (cluster), ComputeInstance, or an attached type (AKS, Kubernetes, ...).",
         update_source="discriminator: a different type is a different resource",
     ),
@@ -270,6 +274,7 @@ FIELDS: tuple[Field, ...] = (
                 "node_idle_time_before_scale_down",
                 wire="nodeIdleTimeBeforeScaleDown",
                 validate=iso_duration,
+                equivalent=duration_equivalent,
                 server_default=True,
             ),
         ),
@@ -322,6 +327,7 @@ FIELDS: tuple[Field, ...] = (
         wire=f"{INNER}.virtualMachineImage.id",
         applies_to=AML,
         validate=arm_id,
+        equivalent=case_insensitive_equivalent,
         update_source=_REPLACE_SOURCE,
     ),
     Field("property_bag", wire=f"{INNER}.propertyBag", type="any", applies_to=AML, update_source=_REPLACE_SOURCE),
@@ -375,6 +381,9 @@ FIELDS: tuple[Field, ...] = (
         wire=f"{INNER}.schedules.computeStartStop",
         type="list",
         item=SCHEDULE,
+        # The service re-orders them and adds id/status/provisioningStatus to each (az ml recording
+        # test_compute_compute_instance_with_schedules.yaml): compared as a set of declared members.
+        unordered=True,
         applies_to=INSTANCE,
         description="Start/stop schedules (recurrence or cron).",
         update_source=_REPLACE_SOURCE,
@@ -384,6 +393,7 @@ FIELDS: tuple[Field, ...] = (
         wire=f"{INNER}.idleTimeBeforeShutdown",
         applies_to=INSTANCE,
         validate=duration_between(15 * 60, 3 * 86400),
+        equivalent=duration_equivalent,
         description="Stop the instance after this idle time: ISO-8601, 15 minutes to 3 days (e.g. 'PT30M').",
         update_source=_REPLACE_SOURCE,
     ),

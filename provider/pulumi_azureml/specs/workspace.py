@@ -570,7 +570,7 @@ WORKSPACE = ResourceSpec(
                     "additional_workspace_storage_accounts",
                     wire="additionalWorkspaceStorageAccounts",
                     type="list",
-                    item=Field("storage_account", validate=arm_id),
+                    item=Field("storage_account", validate=arm_id, equivalent=case_insensitive_equivalent),
                 ),
                 Field("default_workspace_resource_group", wire="defaultWorkspaceResourceGroup"),
             ),

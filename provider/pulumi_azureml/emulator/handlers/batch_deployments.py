@@ -1,7 +1,9 @@
 """Batch deployments (REST contract §4): put, get, patch, delete, list under a batch endpoint.
 
-* PUT → 201 ``Creating`` + ``Azure-AsyncOperation`` + ``x-ms-async-operation-timeout`` (+ ``Retry-After``);
-  an existing deployment answers 200 with ``Updating``. Server defaults are filled as the spec declares them:
+* PUT → 201 ``Creating`` (``Updating`` for an existing deployment, still 201) + ``Azure-AsyncOperation`` +
+  ``Location`` + ``x-ms-async-operation-timeout`` (``answers.mfe_put_headers``); ``resources`` come back with
+  every member and an empty ``properties`` bag as null (``answers.deployment_resources``). Server defaults are
+  filled as the spec declares them:
   miniBatchSize 10, maxConcurrencyPerInstance 1, outputAction AppendRow, outputFileName predictions.csv,
   retrySettings {maxRetries 3, timeout PT30S}, errorThreshold -1, loggingLevel Info, resources.instanceCount 1.
 * PATCH accepts only ``properties.description`` and ``tags`` → 202 + Location.
@@ -13,17 +15,13 @@ from __future__ import annotations
 import re
 import types
 
-from .. import operations
+from .. import answers, operations, schemas
 from ..context import HandlerContext, Outcome
 from ..messages import JsonObject, Response, bad_request, conflict
 from ..store import ResourceRecord, StoreTransaction
 from ..validation import (
     check_pattern,
-    duration_seconds,
-    enum_value,
-    expect_object,
     expect_string,
-    optional_int,
     optional_object,
     optional_string,
     reject_unknown_keys,
@@ -34,31 +32,6 @@ from . import batch_endpoints, common
 
 DEPLOYMENT_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$")
 DEPLOYMENT_RESOURCE_TYPE = f"{batch_endpoints.ENDPOINT_RESOURCE_TYPE}/deployments"
-LOGGING_LEVELS = ("Info", "Warning", "Debug")
-OUTPUT_ACTIONS = ("SummaryOnly", "AppendRow")
-REFERENCE_TYPES = ("Id", "DataPath", "OutputPath")
-CONFIGURATION_TYPES = ("Model", "PipelineComponent")
-PROPERTY_FIELDS = (
-    "codeConfiguration",
-    "description",
-    "environmentId",
-    "environmentVariables",
-    "properties",
-    "compute",
-    "deploymentConfiguration",
-    "errorThreshold",
-    "loggingLevel",
-    "maxConcurrencyPerInstance",
-    "miniBatchSize",
-    "model",
-    "outputAction",
-    "outputFileName",
-    "provisioningState",
-    "resources",
-    "retrySettings",
-)
-"""``BatchDeployment`` + ``EndpointDeploymentPropertiesBase`` members (``additionalProperties: false``)."""
-
 SERVER_DEFAULTS = types.MappingProxyType(
     {
         "miniBatchSize": 10,
@@ -69,7 +42,6 @@ SERVER_DEFAULTS = types.MappingProxyType(
         "loggingLevel": "Info",
     }
 )
-_SCORING_SCRIPT = re.compile(r"[a-zA-Z0-9_]")
 _ASSET_FIELDS = types.MappingProxyType(
     {
         "Id": ("referenceType", "assetId"),
@@ -115,109 +87,82 @@ def _load(
 
 
 # ---------------------------------------------------------------------------------------------- validation
+#
+# Per-value rules (types, integer formats, enums, required members, closed objects, the scoring-script pattern,
+# asset ids) are the declarative table ``schemas.BATCH_DEPLOYMENT``, applied before these run; what stays here
+# is what a table cannot say: the per-variant members of an asset reference, the service's ranges, and the
+# server defaults the GET shows.
 
 
-def _asset_reference(value: object, target: str) -> JsonObject | None:
-    reference = optional_object(value, target)
+def _asset_reference(reference: JsonObject | None, target: str) -> JsonObject | None:
     if reference is None:
         return None
-    kind = enum_value(
-        require_field(reference, "referenceType", f"{target}.referenceType"), REFERENCE_TYPES, f"{target}.referenceType"
-    )
+    kind = reference["referenceType"]
     reject_unknown_keys(reference, _ASSET_FIELDS[kind], target)
-    result: JsonObject = {**reference, "referenceType": kind}
     if kind == "Id":
         expect_string(require_field(reference, "assetId", f"{target}.assetId"), f"{target}.assetId", min_length=1)
-    return result
+    return dict(reference)
+
+
+def _at_least(value: int | None, minimum: int, target: str) -> int | None:
+    if value is not None and value < minimum:
+        raise bad_request(f"'{target}' must be greater than or equal to {minimum}.", target=target)
+    return value
 
 
 def _validate_properties(properties: JsonObject) -> JsonObject:
     target = "properties"
-    reject_unknown_keys(properties, PROPERTY_FIELDS, target, "BatchDeploymentProperties")
-    result: JsonObject = {}
-    code = optional_object(properties.get("codeConfiguration"), f"{target}.codeConfiguration")
-    if code is not None:
-        where = f"{target}.codeConfiguration"
-        reject_unknown_keys(code, ("codeId", "scoringScript"), where, "CodeConfiguration")
-        script = expect_string(
-            require_field(code, "scoringScript", f"{where}.scoringScript"), f"{where}.scoringScript", min_length=1
+    result: JsonObject = {
+        name: properties[name]
+        for name in (
+            "description",
+            "environmentId",
+            "compute",
+            "outputFileName",
+            "environmentVariables",
+            "properties",
+            "loggingLevel",
+            "outputAction",
+            "deploymentConfiguration",
         )
-        check_pattern(script, _SCORING_SCRIPT, f"{where}.scoringScript", "The scoring script")
-        result["codeConfiguration"] = {
-            "codeId": optional_string(code.get("codeId"), f"{where}.codeId"),
-            "scoringScript": script,
-        }
-    for name in ("description", "environmentId", "compute", "outputFileName"):
-        text = optional_string(properties.get(name), f"{target}.{name}")
-        if text is not None:
-            result[name] = text
-    for name in ("environmentVariables", "properties"):
-        if properties.get(name) is not None:
-            result[name] = string_map(properties[name], f"{target}.{name}", allow_null_values=True)
-    error_threshold = optional_int(properties.get("errorThreshold"), f"{target}.errorThreshold", minimum=-1)
-    if error_threshold is not None:
-        result["errorThreshold"] = error_threshold
-    for name in ("miniBatchSize", "maxConcurrencyPerInstance"):
-        number = optional_int(properties.get(name), f"{target}.{name}", minimum=1)
+        if properties.get(name) is not None
+    }
+    code = properties.get("codeConfiguration")
+    if code is not None:
+        result["codeConfiguration"] = {"codeId": code.get("codeId"), "scoringScript": code["scoringScript"]}
+    limits = (("errorThreshold", -1), ("miniBatchSize", 1), ("maxConcurrencyPerInstance", 1))
+    for name, minimum in limits:
+        number = _at_least(properties.get(name), minimum, f"{target}.{name}")
         if number is not None:
             result[name] = number
-    if properties.get("loggingLevel") is not None:
-        result["loggingLevel"] = enum_value(properties["loggingLevel"], LOGGING_LEVELS, f"{target}.loggingLevel")
-    if properties.get("outputAction") is not None:
-        result["outputAction"] = enum_value(properties["outputAction"], OUTPUT_ACTIONS, f"{target}.outputAction")
     model = _asset_reference(properties.get("model"), f"{target}.model")
     if model is not None:
         result["model"] = model
-    configuration = optional_object(properties.get("deploymentConfiguration"), f"{target}.deploymentConfiguration")
-    if configuration is not None:
-        where = f"{target}.deploymentConfiguration.deploymentConfigurationType"
-        kind = enum_value(
-            require_field(configuration, "deploymentConfigurationType", where), CONFIGURATION_TYPES, where
-        )
-        result["deploymentConfiguration"] = {**configuration, "deploymentConfigurationType": kind}
-    retry = optional_object(properties.get("retrySettings"), f"{target}.retrySettings")
-    retry_settings: JsonObject = {"maxRetries": 3, "timeout": "PT30S"}
-    if retry is not None:
-        reject_unknown_keys(retry, ("maxRetries", "timeout"), f"{target}.retrySettings", "BatchRetrySettings")
-        retries = optional_int(retry.get("maxRetries"), f"{target}.retrySettings.maxRetries", minimum=0)
-        if retries is not None:
-            retry_settings["maxRetries"] = retries
-        if retry.get("timeout") is not None:
-            duration_seconds(retry["timeout"], f"{target}.retrySettings.timeout")
-            retry_settings["timeout"] = retry["timeout"]
-    result["retrySettings"] = retry_settings
-    resources = optional_object(properties.get("resources"), f"{target}.resources")
-    resource_configuration: JsonObject = {"instanceCount": 1}
-    if resources is not None:
-        reject_unknown_keys(
-            resources,
-            ("instanceCount", "instanceType", "properties"),
-            f"{target}.resources",
-            "DeploymentResourceConfiguration",
-        )
-        count = optional_int(resources.get("instanceCount"), f"{target}.resources.instanceCount", minimum=1)
-        if count is not None:
-            resource_configuration["instanceCount"] = count
-        instance_type = optional_string(resources.get("instanceType"), f"{target}.resources.instanceType")
-        if instance_type is not None:
-            resource_configuration["instanceType"] = instance_type
-        bag = optional_object(resources.get("properties"), f"{target}.resources.properties")
-        if bag is not None:
-            resource_configuration["properties"] = bag
-    result["resources"] = resource_configuration
+    retry = properties.get("retrySettings") or {}
+    retries = _at_least(retry.get("maxRetries"), 0, f"{target}.retrySettings.maxRetries")
+    result["retrySettings"] = {
+        "maxRetries": 3 if retries is None else retries,
+        "timeout": retry.get("timeout") or "PT30S",
+    }
+    resources = properties.get("resources") or {}
+    count = _at_least(resources.get("instanceCount"), 1, f"{target}.resources.instanceCount")
+    resource_configuration: JsonObject = {"instanceCount": 1 if count is None else count}
+    for name in ("instanceType", "properties"):
+        if resources.get(name) is not None:
+            resource_configuration[name] = resources[name]
+    result["resources"] = answers.deployment_resources(resource_configuration)
     return {**SERVER_DEFAULTS, **result}
 
 
 def _validate_put(body: JsonObject) -> JsonObject:
-    reject_unknown_keys(body, batch_endpoints.ENVELOPE_FIELDS, "", "BatchDeploymentTrackedResource")
-    properties = expect_object(require_field(body, "properties", "properties"), "properties")
+    """A PUT body already conformed to ``schemas.BATCH_DEPLOYMENT``."""
     return {
-        "location": expect_string(require_field(body, "location", "location"), "location", min_length=1),
+        "location": body["location"],
         "tags": common.validate_tags(body.get("tags"), "tags"),
-        "kind": optional_string(body.get("kind"), "kind"),
+        "kind": body.get("kind"),
         "sku": common.validate_sku(body.get("sku"), "sku"),
         "identity": common.validate_identity(body.get("identity"), "identity"),
-        "properties": _validate_properties(properties),
+        "properties": _validate_properties(body["properties"]),
     }
 
 
@@ -253,7 +198,7 @@ def put_deployment(context: HandlerContext) -> Response:
         _require_endpoint(transaction, context, writing=True)
         batch_endpoints.validate_endpoint_name(context)
         name = check_pattern(context.params["deploymentName"], DEPLOYMENT_NAME, "deploymentName", "The deployment name")
-        request = _validate_put(common.json_body(context))
+        request = _validate_put(schemas.conform(schemas.BATCH_DEPLOYMENT, common.json_body(context)))
         existing = _load(transaction, context, writing=True)
         if existing is not None:
             existing = common.refuse_while_running(transaction, context, existing, _type_and_name(context))
@@ -279,7 +224,9 @@ def put_deployment(context: HandlerContext) -> Response:
             location=request["location"],
             changes=_final_state,
         )
-        return Response(201, render(record, context), batch_endpoints.async_headers(context, operation, location=False))
+        return Response(
+            answers.MFE_PUT_STATUS, render(record, context), answers.mfe_put_headers(context, operation, resource_id)
+        )
 
 
 def _update(
@@ -295,7 +242,9 @@ def _update(
     operation = operations.start(
         transaction, context, record, family="mfe", action="update", location=body["location"], changes=_final_state
     )
-    return Response(200, render(record, context), batch_endpoints.async_headers(context, operation, location=False))
+    return Response(
+        answers.MFE_PUT_STATUS, render(record, context), answers.mfe_put_headers(context, operation, record.id)
+    )
 
 
 def patch_deployment(context: HandlerContext) -> Response:
@@ -306,7 +255,7 @@ def patch_deployment(context: HandlerContext) -> Response:
             raise common.resource_not_found(context, _type_and_name(context))
         batch_endpoints.validate_endpoint_name(context)
         check_pattern(context.params["deploymentName"], DEPLOYMENT_NAME, "deploymentName", "The deployment name")
-        body = common.json_body(context)
+        body = schemas.conform(schemas.BATCH_DEPLOYMENT_PATCH, common.json_body(context))
         reject_unknown_keys(
             body, ("properties", "tags"), "", "PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties"
         )

@@ -1,10 +1,12 @@
 """Batch endpoints (REST contract §3): put, get, patch, delete, list, listkeys.
 
-* PUT → 201 ``Creating`` + ``Azure-AsyncOperation`` (mfeOperationsStatus) + ``x-ms-async-operation-timeout``
-  + ``Retry-After``; an existing endpoint answers 200 with ``Updating``. The body is
-  ``additionalProperties: false`` at both levels, ``authMode`` is a required enum, tag values must not be empty.
+* PUT → 201 ``Creating`` (``Updating`` for an existing endpoint, still 201) + ``Azure-AsyncOperation``
+  (mfeOperationsStatus) + ``Location`` (the endpoint's URL) + ``x-ms-async-operation-timeout`` (``answers``).
+  The body is ``additionalProperties: false`` at both levels, ``authMode`` is a required enum, tag values must
+  not be empty.
 * PATCH accepts only ``tags`` and ``identity`` (``PartialMinimalTrackedResourceWithIdentity``) → 202 + Location.
-* DELETE → 202 + Location (+ Retry-After, timeout), or 204; deployments go with their endpoint.
+* DELETE → 202 + Location (+ timeout), or 204; deployments go with their endpoint. A GET afterwards answers the
+  service's own 404, a never-created endpoint the gateway's (``answers.deleted_endpoint_not_found``).
 * Keys are generated on create unless given, and only ``POST .../listkeys`` returns them.
 """
 
@@ -13,19 +15,13 @@ from __future__ import annotations
 import re
 import secrets
 
-from .. import operations
+from .. import answers, operations, schemas
 from ..context import HandlerContext, Outcome
 from ..messages import JsonObject, Response, bad_request
 from ..store import ResourceRecord, StoreTransaction
 from ..validation import (
     check_pattern,
-    enum_value,
-    expect_object,
-    expect_string,
-    optional_object,
-    optional_string,
     reject_unknown_keys,
-    require_field,
     string_map,
 )
 from . import common
@@ -34,20 +30,6 @@ ENDPOINT_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$")
 """endpointName on PUT/PATCH of endpoints and deployments (REST contract §5)."""
 
 ENDPOINT_RESOURCE_TYPE = f"{common.WORKSPACE_TYPE}/batchEndpoints"
-AUTH_MODES = ("AMLToken", "Key", "AADToken")
-ENVELOPE_FIELDS = ("location", "properties", "tags", "kind", "identity", "sku", "id", "name", "type", "systemData")
-"""TrackedResource + BatchEndpointTrackedResource members; id/name/type/systemData are read-only and ignored."""
-PROPERTY_FIELDS = (
-    "authMode",
-    "description",
-    "keys",
-    "properties",
-    "scoringUri",
-    "swaggerUri",
-    "defaults",
-    "provisioningState",
-)
-READ_ONLY_PROPERTIES = ("scoringUri", "swaggerUri", "provisioningState")
 
 
 def validate_endpoint_name(context: HandlerContext) -> str:
@@ -81,12 +63,21 @@ def load(
 def _require(transaction: StoreTransaction, context: HandlerContext, *, writing: bool) -> ResourceRecord:
     record = load(transaction, context, writing=writing)
     if record is None:
-        raise common.resource_not_found(context, _type_and_name(context))
+        raise not_found(transaction, context)
     return record
 
 
+def not_found(transaction: StoreTransaction, context: HandlerContext) -> Exception:
+    """The service's own 404 for an endpoint it deleted, the gateway's for one that never existed
+    (:func:`answers.deleted_endpoint_not_found`); the delete leaves the name remembered (soft-deleted)."""
+    if transaction.soft_deleted(endpoint_key(context)):
+        return answers.deleted_endpoint_not_found(context.params["endpointName"], context.params["workspaceName"])
+    return common.resource_not_found(context, _type_and_name(context))
+
+
 def async_headers(context: HandlerContext, operation: operations.Operation, *, location: bool) -> dict[str, str]:
-    """Headers of an accepted batch operation (REST contract §3.1, §4, §7.3)."""
+    """Headers of an accepted batch PATCH or DELETE (REST contract §3.1, §4, §7.3); a PUT answers
+    :func:`answers.mfe_put_headers`."""
     headers = {"x-ms-async-operation-timeout": context.settings.async_operation_timeout, **common.retry_after(context)}
     if location:
         headers["Location"] = operations.result_url(context.base_url, operation)
@@ -99,7 +90,7 @@ def get_endpoint(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
         record = load(transaction, context, writing=False, count_poll=True)
         if record is None:
-            raise common.resource_not_found(context, _type_and_name(context))
+            raise not_found(transaction, context)
         return Response(200, render(record, context))
 
 
@@ -116,42 +107,30 @@ def list_endpoints(context: HandlerContext) -> Response:
 
 
 def _validate_put(body: JsonObject) -> tuple[JsonObject, JsonObject | None]:
-    """Validate a ``BatchEndpointTrackedResource``; return (validated parts, keys given)."""
-    reject_unknown_keys(body, ENVELOPE_FIELDS, "", "BatchEndpointTrackedResource")
-    location = expect_string(require_field(body, "location", "location"), "location", min_length=1)
-    properties = expect_object(require_field(body, "properties", "properties"), "properties")
-    reject_unknown_keys(properties, PROPERTY_FIELDS, "properties", "BatchEndpointProperties")
+    """A ``BatchEndpointTrackedResource`` already conformed to ``schemas.BATCH_ENDPOINT`` (types, enums, closed
+    objects); what stays here is the service's rule on tag values. Returns (validated parts, keys given)."""
+    properties = body["properties"]
     result: JsonObject = {
-        "location": location,
+        "location": body["location"],
         "tags": common.validate_tags(body.get("tags"), "tags", non_empty_values=True),
-        "kind": optional_string(body.get("kind"), "kind"),
+        "kind": body.get("kind"),
         "sku": common.validate_sku(body.get("sku"), "sku"),
         "identity": common.validate_identity(body.get("identity"), "identity"),
-        "authMode": enum_value(
-            require_field(properties, "authMode", "properties.authMode"), AUTH_MODES, "properties.authMode"
-        ),
-        "description": optional_string(properties.get("description"), "properties.description"),
-        "properties": string_map(properties.get("properties") or {}, "properties.properties", allow_null_values=True),
+        "authMode": properties["authMode"],
+        "description": properties.get("description"),
+        "properties": dict(properties.get("properties") or {}),
     }
-    defaults = optional_object(properties.get("defaults"), "properties.defaults")
+    defaults = properties.get("defaults")
     if defaults is not None:
-        reject_unknown_keys(defaults, ("deploymentName",), "properties.defaults", "BatchEndpointDefaults")
-        result["defaults"] = {
-            "deploymentName": optional_string(defaults.get("deploymentName"), "properties.defaults.deploymentName")
-        }
-    keys = optional_object(properties.get("keys"), "properties.keys")
-    if keys is not None:
-        reject_unknown_keys(keys, ("primaryKey", "secondaryKey"), "properties.keys", "EndpointAuthKeys")
-        for name in ("primaryKey", "secondaryKey"):
-            optional_string(keys.get(name), f"properties.keys.{name}")
-    return result, keys
+        result["defaults"] = {"deploymentName": defaults.get("deploymentName")}
+    return result, properties.get("keys")
 
 
 def put_endpoint(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
         common.require_workspace(transaction, context, writing=True, as_parent=True)
         name = validate_endpoint_name(context)
-        request, keys = _validate_put(common.json_body(context))
+        request, keys = _validate_put(schemas.conform(schemas.BATCH_ENDPOINT, common.json_body(context)))
         existing = load(transaction, context, writing=True)
         if existing is not None:
             existing = common.refuse_while_running(transaction, context, existing, _type_and_name(context))
@@ -198,7 +177,9 @@ def put_endpoint(context: HandlerContext) -> Response:
             location=request["location"],
             changes=_final_state,
         )
-        return Response(201, render(record, context), async_headers(context, operation, location=False))
+        return Response(
+            answers.MFE_PUT_STATUS, render(record, context), answers.mfe_put_headers(context, operation, resource_id)
+        )
 
 
 def _final_state(outcome: Outcome) -> list[operations.Change]:
@@ -237,7 +218,9 @@ def _update(
     operation = operations.start(
         transaction, context, record, family="mfe", action="update", location=body["location"], changes=_final_state
     )
-    return Response(200, render(record, context), async_headers(context, operation, location=False))
+    return Response(
+        answers.MFE_PUT_STATUS, render(record, context), answers.mfe_put_headers(context, operation, record.id)
+    )
 
 
 def patch_endpoint(context: HandlerContext) -> Response:
@@ -245,7 +228,7 @@ def patch_endpoint(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
         record = _require(transaction, context, writing=True)
         validate_endpoint_name(context)
-        body = common.json_body(context)
+        body = schemas.conform(schemas.BATCH_ENDPOINT_PATCH, common.json_body(context))
         reject_unknown_keys(body, ("tags", "identity"), "", "PartialMinimalTrackedResourceWithIdentity")
         tags = None
         if "tags" in body:
@@ -282,11 +265,16 @@ def delete_endpoint(context: HandlerContext) -> Response:
         record = load(transaction, context, writing=True)
         if record is None:
             return Response(204)
-        return start_delete(transaction, context, record, _type_and_name(context))
+        return start_delete(transaction, context, record, _type_and_name(context), remember=True)
 
 
 def start_delete(
-    transaction: StoreTransaction, context: HandlerContext, record: ResourceRecord, type_and_name: str
+    transaction: StoreTransaction,
+    context: HandlerContext,
+    record: ResourceRecord,
+    type_and_name: str,
+    *,
+    remember: bool = False,
 ) -> Response:
     """Batch endpoints and deployments alike: 202 + Location (+ Azure-AsyncOperation), ``Deleting`` until done."""
     record = common.refuse_while_running(transaction, context, record, type_and_name)
@@ -300,6 +288,7 @@ def start_delete(
         location=record.body["location"],
         changes=lambda outcome: [(["properties", "provisioningState"], "Failed")],
         delete_resource=True,
+        soft_delete=remember,
         returns_resource=False,
     )
     return Response(202, None, async_headers(context, operation, location=True))

@@ -11,7 +11,7 @@ import urllib.parse
 import uuid
 from typing import Any
 
-from .. import operations
+from .. import answers, operations
 from ..context import HandlerContext
 from ..messages import ArmError, JsonObject, bad_request, conflict
 from ..store import ResourceRecord, StoreTransaction
@@ -287,7 +287,8 @@ def system_data_at(moment: float, who: str, previous: Any) -> JsonObject:
 
 
 def retry_after(context: HandlerContext) -> dict[str, str]:
-    return {"Retry-After": str(context.settings.retry_after)}
+    """See :func:`answers.retry_after` (Azure ML sends none)."""
+    return answers.retry_after(context)
 
 
 def page(

@@ -2,12 +2,13 @@
 
 Status codes and headers (REST contract §1.1, §1.3, §7.3):
 
-* PUT → 201 with ``Creating`` (``Updating`` for an existing compute) + ``Azure-AsyncOperation`` + ``Retry-After``;
+* PUT → 201 with ``Creating`` (``Updating`` for an existing compute) + only ``Azure-AsyncOperation`` (status URL
+  under the workspace's region); the 201 body is the service's echo, not the later GET (``answers``);
 * PATCH → 200 with ``Updating`` + ``Azure-AsyncOperation`` + ``Location``; the body must be exactly
   ``{"properties": {"properties": {"scaleSettings": {...}}}}``;
-* DELETE → ``underlyingResourceAction`` required; 202 + both headers + ``Retry-After``, or 204 when missing;
-* start/stop/restart (ComputeInstance only) → 202 + both headers + ``Retry-After``; ``state`` changes when the
-  operation completes.
+* DELETE → ``underlyingResourceAction`` required; 202 + only ``Azure-AsyncOperation``, or 204 when missing;
+* start/stop/restart (ComputeInstance only) → 202 + only ``Azure-AsyncOperation``; ``state`` changes when the
+  operation completes. No answer carries ``Retry-After`` (``answers.retry_after``).
 
 GET never returns write-only values: ``userAccountCredentials`` keeps only ``adminUserName``
 (``Compute_get_AmlCompute.json`` shows no credentials), and attached-compute passwords and tokens are kept
@@ -24,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import operations
+from .. import answers, operations, schemas
 from ..context import HandlerContext, Outcome
 from ..messages import JsonObject, Response, bad_request, conflict
 from ..store import ResourceRecord, StoreTransaction
@@ -33,14 +34,9 @@ from ..validation import (
     check_pattern,
     duration_seconds,
     enum_value,
-    expect_int,
     expect_object,
     expect_string,
-    optional_bool,
-    optional_enum,
-    optional_int,
     optional_object,
-    optional_string,
     reject_unknown_keys,
     require_field,
 )
@@ -81,10 +77,10 @@ UNDERLYING_RESOURCE_ACTIONS = ("Delete", "Detach")
 DEFAULT_VM_SIZE = "STANDARD_DS3_V2"
 """Used when a create names no vmSize (azure-ai-ml's default; the REST default is unverified)."""
 DEFAULT_SCALE_SETTINGS = types.MappingProxyType(
-    {"maxNodeCount": 4, "minNodeCount": 0, "nodeIdleTimeBeforeScaleDown": "PT120S"}
+    {"maxNodeCount": 4, "minNodeCount": 0, "nodeIdleTimeBeforeScaleDown": answers.COMPUTE_DEFAULT_IDLE_TIME}
 )
 """Used when an AmlCompute create names no scaleSettings (azure-ai-ml's defaults; unverified for REST)."""
-DEFAULT_IDLE_TIME = "PT120S"
+DEFAULT_IDLE_TIME = answers.COMPUTE_DEFAULT_IDLE_TIME
 IDLE_SHUTDOWN_SECONDS = (15 * 60.0, 3 * 86400.0)
 """``idleTimeBeforeShutdown``: "Minimum is 15 min, maximum is 3 days" (REST contract §1.3)."""
 
@@ -108,194 +104,138 @@ class _ComputeRequest:
     inner: JsonObject | None
     """Validated type-specific ``properties.properties`` without write-only values."""
     secrets: JsonObject = field(default_factory=dict)
+    sent_inner: JsonObject | None = None
+    """``properties.properties`` exactly as sent (what the PUT echo leaves null depends on it)."""
 
 
 # ---------------------------------------------------------------------------------------------- validation
+#
+# Every per-value rule (types, integer formats, enums, required members, closed objects) is in the declarative
+# table ``schemas.COMPUTE``, applied before these functions run: values here are already typed and canonical.
+# What stays here is what a table cannot say: rules across fields, the service's own limits, and which values
+# are write-only (kept for listKeys, never echoed).
 
 
-def _resource_reference(value: object, target: str) -> JsonObject | None:
-    reference = optional_object(value, target)
-    if reference is None:
-        return None
-    return {"id": expect_string(require_field(reference, "id", f"{target}.id"), f"{target}.id", min_length=1)}
-
-
-def _scale_settings(value: object, target: str) -> JsonObject:
-    settings = expect_object(value, target)
-    maximum = expect_int(
-        require_field(settings, "maxNodeCount", f"{target}.maxNodeCount"), f"{target}.maxNodeCount", minimum=0
-    )
-    minimum = optional_int(settings.get("minNodeCount"), f"{target}.minNodeCount", minimum=0)
-    minimum = 0 if minimum is None else minimum
+def _scale_settings(settings: JsonObject, target: str) -> JsonObject:
+    maximum = settings["maxNodeCount"]
+    minimum = settings.get("minNodeCount") or 0
+    for name, value in (("maxNodeCount", maximum), ("minNodeCount", minimum)):
+        if value < 0:
+            raise bad_request(f"'{target}.{name}' must be greater than or equal to 0.", target=f"{target}.{name}")
     if minimum > maximum:
         raise bad_request(
             f"'{target}.minNodeCount' ({minimum}) must not be greater than '{target}.maxNodeCount' ({maximum}).",
             target=f"{target}.minNodeCount",
         )
     idle = settings.get("nodeIdleTimeBeforeScaleDown")
-    if idle is not None:
-        duration_seconds(idle, f"{target}.nodeIdleTimeBeforeScaleDown")
     return {"maxNodeCount": maximum, "minNodeCount": minimum, "nodeIdleTimeBeforeScaleDown": idle or DEFAULT_IDLE_TIME}
 
 
-def _aml_compute_properties(value: object, target: str) -> tuple[JsonObject, JsonObject]:
+def _aml_compute_properties(given: JsonObject, target: str) -> tuple[JsonObject, JsonObject]:
     """``AmlComputeProperties`` (REST contract §2.3). Returns (fields given, write-only values)."""
-    given = optional_object(value, target) or {}
-    result: JsonObject = {}
-    secrets: JsonObject = {}
-    for name, allowed in (
-        ("osType", OS_TYPES),
-        ("vmPriority", VM_PRIORITIES),
-        ("remoteLoginPortPublicAccess", REMOTE_LOGIN_ACCESS),
-    ):
+    result: JsonObject = {
+        name: given[name]
+        for name in (
+            "osType",
+            "vmPriority",
+            "remoteLoginPortPublicAccess",
+            "vmSize",
+            "isolatedNetwork",
+            "enableNodePublicIp",
+            "propertyBag",
+        )
+        if given.get(name) is not None
+    }
+    if given.get("vmSize") is not None and not given["vmSize"]:
+        raise bad_request(f"'{target}.vmSize' must be at least 1 character(s) long.", target=f"{target}.vmSize")
+    for name in ("virtualMachineImage", "subnet"):
         if given.get(name) is not None:
-            result[name] = enum_value(given[name], allowed, f"{target}.{name}")
-    if given.get("vmSize") is not None:
-        result["vmSize"] = expect_string(given["vmSize"], f"{target}.vmSize", min_length=1)
-    for name in ("isolatedNetwork", "enableNodePublicIp"):
-        flag = optional_bool(given.get(name), f"{target}.{name}")
-        if flag is not None:
-            result[name] = flag
-    image = _resource_reference(given.get("virtualMachineImage"), f"{target}.virtualMachineImage")
-    if image is not None:
-        result["virtualMachineImage"] = image
-    subnet = _resource_reference(given.get("subnet"), f"{target}.subnet")
-    if subnet is not None:
-        result["subnet"] = subnet
+            result[name] = {"id": given[name]["id"]}
     if given.get("scaleSettings") is not None:
         result["scaleSettings"] = _scale_settings(given["scaleSettings"], f"{target}.scaleSettings")
-    credentials = optional_object(given.get("userAccountCredentials"), f"{target}.userAccountCredentials")
+    secrets: JsonObject = {}
+    credentials = given.get("userAccountCredentials")
     if credentials is not None:
-        where = f"{target}.userAccountCredentials"
-        user = expect_string(
-            require_field(credentials, "adminUserName", f"{where}.adminUserName"), f"{where}.adminUserName"
-        )
-        result["userAccountCredentials"] = {"adminUserName": user}
-        for secret in ("adminUserSshPublicKey", "adminUserPassword"):
-            text = optional_string(credentials.get(secret), f"{where}.{secret}")
-            if text is not None:
-                secrets[secret] = text
-    bag = optional_object(given.get("propertyBag"), f"{target}.propertyBag")
-    if bag is not None:
-        result["propertyBag"] = bag
+        result["userAccountCredentials"] = {"adminUserName": credentials["adminUserName"]}
+        secrets = {
+            name: credentials[name]
+            for name in ("adminUserSshPublicKey", "adminUserPassword")
+            if credentials.get(name) is not None
+        }
     return result, secrets
 
 
-def _schedules(value: object, target: str) -> JsonObject | None:
-    schedules = optional_object(value, target)
+def _schedules(schedules: JsonObject | None, target: str) -> JsonObject | None:
     if schedules is None:
         return None
-    items = schedules.get("computeStartStop")
-    if items is None:
-        return {"computeStartStop": []}
-    if not isinstance(items, list):
-        raise bad_request(f"'{target}.computeStartStop' must be an array.", target=f"{target}.computeStartStop")
     result = []
-    for index, item in enumerate(items):
+    for index, item in enumerate(schedules.get("computeStartStop") or []):
         where = f"{target}.computeStartStop[{index}]"
         schedule = dict(expect_object(item, where))
         schedule.pop("id", None)
         schedule.pop("provisioningStatus", None)
-        schedule["action"] = enum_value(
-            require_field(schedule, "action", f"{where}.action"), POWER_ACTIONS, f"{where}.action"
-        )
-        trigger = enum_value(
-            require_field(schedule, "triggerType", f"{where}.triggerType"), TRIGGER_TYPES, f"{where}.triggerType"
-        )
-        schedule["triggerType"] = trigger
-        if schedule.get("status") is not None:
-            schedule["status"] = enum_value(schedule["status"], SCHEDULE_STATUSES, f"{where}.status")
-        if trigger == "Cron":
-            cron = expect_object(require_field(schedule, "cron", f"{where}.cron"), f"{where}.cron")
-            expect_string(
-                require_field(cron, "expression", f"{where}.cron.expression"), f"{where}.cron.expression", min_length=1
-            )
+        for name in ("action", "triggerType"):
+            require_field(schedule, name, f"{where}.{name}")
+        # The trigger named by triggerType must be there (ComputeStartStopSchedule: recurrence or cron).
+        if schedule["triggerType"] == "Cron":
+            cron = require_field(schedule, "cron", f"{where}.cron")
+            expression = require_field(cron, "expression", f"{where}.cron.expression")
+            expect_string(expression, f"{where}.cron.expression", min_length=1)
         else:
-            _recurrence(require_field(schedule, "recurrence", f"{where}.recurrence"), f"{where}.recurrence")
+            recurrence = require_field(schedule, "recurrence", f"{where}.recurrence")
+            for name in ("frequency", "interval", "schedule"):
+                require_field(recurrence, name, f"{where}.recurrence.{name}")
+            if recurrence["interval"] < 1:
+                raise bad_request(
+                    f"'{where}.recurrence.interval' must be greater than or equal to 1.",
+                    target=f"{where}.recurrence.interval",
+                )
+            for name in ("hours", "minutes"):
+                for position, entry in enumerate(recurrence["schedule"][name]):
+                    if entry < 0:
+                        path = f"{where}.recurrence.schedule.{name}[{position}]"
+                        raise bad_request(f"'{path}' must be greater than or equal to 0.", target=path)
         result.append(schedule)
     return {"computeStartStop": result}
 
 
-def _recurrence(value: object, target: str) -> None:
-    recurrence = expect_object(value, target)
-    recurrence["frequency"] = enum_value(
-        require_field(recurrence, "frequency", f"{target}.frequency"), FREQUENCIES, f"{target}.frequency"
-    )
-    expect_int(require_field(recurrence, "interval", f"{target}.interval"), f"{target}.interval", minimum=1)
-    schedule = expect_object(require_field(recurrence, "schedule", f"{target}.schedule"), f"{target}.schedule")
-    # ComputeRecurrenceSchedule is additionalProperties: false with hours and minutes required.
-    reject_unknown_keys(schedule, ("hours", "minutes", "monthDays", "weekDays"), f"{target}.schedule")
-    for name in ("hours", "minutes"):
-        entries = require_field(schedule, name, f"{target}.schedule.{name}")
-        if not isinstance(entries, list):
-            raise bad_request(f"'{target}.schedule.{name}' must be an array.", target=f"{target}.schedule.{name}")
-        for position, entry in enumerate(entries):
-            expect_int(entry, f"{target}.schedule.{name}[{position}]", minimum=0)
-    days = schedule.get("weekDays")
-    if days is not None:
-        if not isinstance(days, list):
-            raise bad_request(f"'{target}.schedule.weekDays' must be an array.", target=f"{target}.schedule.weekDays")
-        schedule["weekDays"] = [
-            enum_value(day, WEEK_DAYS, f"{target}.schedule.weekDays[{position}]") for position, day in enumerate(days)
-        ]
-
-
-def _compute_instance_properties(value: object, target: str) -> tuple[JsonObject, JsonObject]:
+def _compute_instance_properties(given: JsonObject, target: str) -> tuple[JsonObject, JsonObject]:
     """``ComputeInstanceProperties`` (REST contract §2.4, plus the 2026-03-01 additions)."""
-    given = optional_object(value, target) or {}
-    result: JsonObject = {}
-    if given.get("vmSize") is not None:
-        result["vmSize"] = expect_string(given["vmSize"], f"{target}.vmSize", min_length=1)
-    subnet = _resource_reference(given.get("subnet"), f"{target}.subnet")
-    if subnet is not None:
-        result["subnet"] = subnet
-    if given.get("applicationSharingPolicy") is not None:
-        result["applicationSharingPolicy"] = enum_value(
-            given["applicationSharingPolicy"], SHARING_POLICIES, f"{target}.applicationSharingPolicy"
+    result: JsonObject = {
+        name: given[name]
+        for name in (
+            "vmSize",
+            "applicationSharingPolicy",
+            "customServices",
+            "computeInstanceAuthorizationType",
+            "setupScripts",
+            "enableNodePublicIp",
+            "enableSSO",
         )
-    ssh = optional_object(given.get("sshSettings"), f"{target}.sshSettings")
+        if given.get(name) is not None
+    }
+    if given.get("vmSize") is not None and not given["vmSize"]:
+        raise bad_request(f"'{target}.vmSize' must be at least 1 character(s) long.", target=f"{target}.vmSize")
+    if given.get("subnet") is not None:
+        result["subnet"] = {"id": given["subnet"]["id"]}
+    ssh = given.get("sshSettings")
     if ssh is not None:
-        settings: JsonObject = {}
-        access = optional_enum(ssh.get("sshPublicAccess"), SSH_ACCESS, f"{target}.sshSettings.sshPublicAccess")
-        if access is not None:
-            settings["sshPublicAccess"] = access
-        key = optional_string(ssh.get("adminPublicKey"), f"{target}.sshSettings.adminPublicKey")
-        if key is not None:
-            # Not x-ms-secret in the spec, so it is echoed like any other setting.
-            settings["adminPublicKey"] = key
-        result["sshSettings"] = settings
-    services = given.get("customServices")
-    if services is not None:
-        if not isinstance(services, list):
-            raise bad_request(f"'{target}.customServices' must be an array.", target=f"{target}.customServices")
-        for index, service in enumerate(services):
-            expect_object(service, f"{target}.customServices[{index}]")
-        result["customServices"] = services
-    if given.get("computeInstanceAuthorizationType") is not None:
-        result["computeInstanceAuthorizationType"] = enum_value(
-            given["computeInstanceAuthorizationType"], AUTHORIZATION_TYPES, f"{target}.computeInstanceAuthorizationType"
-        )
-    personal = optional_object(
-        given.get("personalComputeInstanceSettings"), f"{target}.personalComputeInstanceSettings"
-    )
+        # adminPublicKey is not x-ms-secret in the spec, so it is echoed like any other setting.
+        result["sshSettings"] = {name: ssh[name] for name in ("sshPublicAccess", "adminPublicKey") if ssh.get(name)}
+    for index, service in enumerate(result.get("customServices") or []):
+        expect_object(service, f"{target}.customServices[{index}]")
+    personal = given.get("personalComputeInstanceSettings")
     if personal is not None:
         where = f"{target}.personalComputeInstanceSettings.assignedUser"
-        user = expect_object(require_field(personal, "assignedUser", where), where)
+        user = require_field(personal, "assignedUser", where)
         for name in ("objectId", "tenantId"):
-            expect_string(require_field(user, name, f"{where}.{name}"), f"{where}.{name}", min_length=1)
+            expect_string(user[name], f"{where}.{name}", min_length=1)
         result["personalComputeInstanceSettings"] = {
             "assignedUser": {"objectId": user["objectId"], "tenantId": user["tenantId"]}
         }
-    scripts = optional_object(given.get("setupScripts"), f"{target}.setupScripts")
-    if scripts is not None:
-        result["setupScripts"] = scripts
     schedules = _schedules(given.get("schedules"), f"{target}.schedules")
     if schedules is not None:
         result["schedules"] = schedules
-    for name in ("enableNodePublicIp", "enableSSO"):
-        flag = optional_bool(given.get(name), f"{target}.{name}")
-        if flag is not None:
-            result[name] = flag
     idle = given.get("idleTimeBeforeShutdown")
     if idle is not None:
         seconds = duration_seconds(idle, f"{target}.idleTimeBeforeShutdown")
@@ -337,42 +277,36 @@ def _attached_properties(compute_type: str, value: object, target: str) -> tuple
 
 
 def _validate_put(body: JsonObject) -> _ComputeRequest:
-    location = optional_string(body.get("location"), "location")
+    """A PUT body already conformed to ``schemas.COMPUTE``."""
+    properties = body["properties"]
+    compute_type = properties["computeType"]
+    top: JsonObject = {
+        name: properties[name]
+        for name in ("description", "computeLocation", "disableLocalAuth")
+        if properties.get(name) is not None
+    }
+    resource_id = properties.get("resourceId")
+    if compute_type in ATTACHED_TYPES and not resource_id:
+        raise bad_request(
+            f"'properties.resourceId' is required to attach a compute of type '{compute_type}'.",
+            target="properties.resourceId",
+        )
+    if resource_id is not None:
+        top["resourceId"] = resource_id
+    inner: JsonObject | None
+    given = properties.get("properties")
+    if compute_type == "AmlCompute":
+        inner, secrets = _aml_compute_properties(given or {}, "properties.properties")
+    elif compute_type == "ComputeInstance":
+        inner, secrets = _compute_instance_properties(given or {}, "properties.properties")
+    else:
+        inner, secrets = _attached_properties(compute_type, given, "properties.properties")
     tags = common.validate_tags(body.get("tags"), "tags") if body.get("tags") is not None else None
     sku = common.validate_sku(body.get("sku"), "sku")
     identity = common.validate_identity(body.get("identity"), "identity")
-    properties = expect_object(require_field(body, "properties", "properties"), "properties")
-    compute_type = enum_value(
-        require_field(properties, "computeType", "properties.computeType"), COMPUTE_TYPES, "properties.computeType"
+    return _ComputeRequest(
+        body.get("location"), tags, sku, identity, compute_type, top, inner, secrets, sent_inner=given
     )
-    top: JsonObject = {}
-    description = properties.get("description")
-    if description is not None:
-        top["description"] = expect_string(description, "properties.description")
-    compute_location = optional_string(properties.get("computeLocation"), "properties.computeLocation")
-    if compute_location is not None:
-        top["computeLocation"] = compute_location
-    disable_local_auth = optional_bool(properties.get("disableLocalAuth"), "properties.disableLocalAuth")
-    if disable_local_auth is not None:
-        top["disableLocalAuth"] = disable_local_auth
-    resource_id = optional_string(properties.get("resourceId"), "properties.resourceId")
-    if compute_type in ATTACHED_TYPES:
-        if not resource_id:
-            raise bad_request(
-                f"'properties.resourceId' is required to attach a compute of type '{compute_type}'.",
-                target="properties.resourceId",
-            )
-        top["resourceId"] = resource_id
-    elif resource_id is not None:
-        top["resourceId"] = resource_id
-    inner: JsonObject | None
-    if compute_type == "AmlCompute":
-        inner, secrets = _aml_compute_properties(properties.get("properties"), "properties.properties")
-    elif compute_type == "ComputeInstance":
-        inner, secrets = _compute_instance_properties(properties.get("properties"), "properties.properties")
-    else:
-        inner, secrets = _attached_properties(compute_type, properties.get("properties"), "properties.properties")
-    return _ComputeRequest(location, tags, sku, identity, compute_type, top, inner, secrets)
 
 
 # ---------------------------------------------------------------------------------------------- bodies
@@ -401,7 +335,7 @@ def _aml_compute_body(given: JsonObject, moment: float) -> JsonObject:
     scale = given.get("scaleSettings") or dict(DEFAULT_SCALE_SETTINGS)
     body: JsonObject = {
         "vmSize": given.get("vmSize", DEFAULT_VM_SIZE),
-        "vmPriority": given.get("vmPriority", "Dedicated"),
+        "vmPriority": given.get("vmPriority", answers.COMPUTE_DEFAULT_VM_PRIORITY),
         "osType": given.get("osType", "Linux"),
         "virtualMachineImage": given.get("virtualMachineImage"),
         "isolatedNetwork": given.get("isolatedNetwork", False),
@@ -483,13 +417,13 @@ def _ssh_settings(given: JsonObject | None) -> JsonObject:
     return settings
 
 
-def _rendered_schedules(schedules: JsonObject) -> JsonObject:
-    """Schedules with their read-only ``id`` and ``provisioningStatus`` filled."""
+def _rendered_schedules(schedules: JsonObject, previous: object = None) -> JsonObject:
+    """Schedules as the service stores them (:func:`answers.canonical_schedules`)."""
+    before = previous.get("computeStartStop") if isinstance(previous, dict) else None
     return {
-        "computeStartStop": [
-            {"id": str(uuid.uuid4()), "provisioningStatus": "Completed", **item}
-            for item in schedules.get("computeStartStop", [])
-        ]
+        "computeStartStop": answers.canonical_schedules(
+            list(schedules.get("computeStartStop", [])), list(before or []), uuid.uuid4
+        )
     }
 
 
@@ -557,13 +491,17 @@ def _type_and_name(context: HandlerContext) -> str:
 
 
 def _async_headers(context: HandlerContext, operation: operations.Operation, *, location: bool) -> dict[str, str]:
-    headers = {
-        "Azure-AsyncOperation": operations.status_url(context.base_url, operation),
-        **common.retry_after(context),
-    }
+    """``answers.compute_operation_headers``; ``location`` adds a result URL (PATCH only: no recording shows one)."""
+    headers = answers.compute_operation_headers(context, operation)
     if location:
         headers["Location"] = operations.result_url(context.base_url, operation)
     return headers
+
+
+def _operation_region(transaction: StoreTransaction, context: HandlerContext) -> str:
+    """The region in a compute operation's status URL (:func:`answers.compute_operation_region`)."""
+    workspace = common.require_workspace(transaction, context, writing=False, as_parent=True)
+    return answers.compute_operation_region(workspace.body)
 
 
 def _load(
@@ -607,11 +545,11 @@ def put_compute(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
         workspace = common.require_workspace(transaction, context, writing=True, as_parent=True)
         check_pattern(name, COMPUTE_NAME, "computeName", "The compute name")
-        request = _validate_put(common.json_body(context))
+        request = _validate_put(schemas.conform(schemas.COMPUTE, common.json_body(context)))
         existing = _load(transaction, context, writing=True)
         if existing is not None:
             existing = common.refuse_while_running(transaction, context, existing, _type_and_name(context))
-            return _update(transaction, context, existing, request)
+            return _update(transaction, context, existing, request, workspace)
         return _create(transaction, context, workspace, request)
 
 
@@ -664,9 +602,19 @@ def _create(
         return _failure_changes(compute_type, outcome, "CreateFailed")
 
     operation = operations.start(
-        transaction, context, record, family="compute", action="create", location=location, changes=changes
+        transaction,
+        context,
+        record,
+        family="compute",
+        action="create",
+        location=answers.compute_operation_region(workspace.body),
+        changes=changes,
     )
-    return Response(201, render(record, context), _async_headers(context, operation, location=False))
+    return Response(
+        answers.COMPUTE_PUT_STATUS,
+        answers.compute_put_echo(render(record, context), request.sent_inner),
+        _async_headers(context, operation, location=False),
+    )
 
 
 def _apply_envelope(body: JsonObject, context: HandlerContext, request: _ComputeRequest, *, previous: Any) -> None:
@@ -717,7 +665,11 @@ def _normalised(value: object) -> object:
 
 
 def _update(
-    transaction: StoreTransaction, context: HandlerContext, record: ResourceRecord, request: _ComputeRequest
+    transaction: StoreTransaction,
+    context: HandlerContext,
+    record: ResourceRecord,
+    request: _ComputeRequest,
+    workspace: ResourceRecord,
 ) -> Response:
     """PUT on an existing compute "overwrites" it (REST contract §1.1): the given fields replace the stored ones."""
     body = record.body
@@ -729,7 +681,7 @@ def _update(
     if isinstance(inner, dict) and request.inner:
         if request.compute_type == "ComputeInstance":
             if "schedules" in request.inner:
-                request.inner["schedules"] = _rendered_schedules(request.inner["schedules"])
+                request.inner["schedules"] = _rendered_schedules(request.inner["schedules"], inner.get("schedules"))
             if "sshSettings" in request.inner:
                 request.inner["sshSettings"] = _ssh_settings(request.inner["sshSettings"])
         if request.compute_type == "AmlCompute" and "remoteLoginPortPublicAccess" in request.inner:
@@ -756,10 +708,19 @@ def _update(
         return _failure_changes(compute_type, outcome, None)
 
     operation = operations.start(
-        transaction, context, record, family="compute", action="update", location=body["location"], changes=changes
+        transaction,
+        context,
+        record,
+        family="compute",
+        action="update",
+        location=answers.compute_operation_region(workspace.body),
+        changes=changes,
     )
-    # The official "Update a AML Compute" example answers 201 with Updating and Azure-AsyncOperation.
-    return Response(201, render(record, context), _async_headers(context, operation, location=False))
+    return Response(
+        answers.COMPUTE_PUT_STATUS,
+        answers.compute_put_echo(render(record, context), request.sent_inner),
+        _async_headers(context, operation, location=False),
+    )
 
 
 def _begin_resize(inner: JsonObject, moment: float) -> None:
@@ -774,7 +735,7 @@ def patch_compute(context: HandlerContext) -> Response:
     """ClusterUpdateParameters: only AmlCompute scaleSettings can change (REST contract §1.4)."""
     with context.store.transaction() as transaction:
         record = _require(transaction, context, writing=True)
-        body = common.json_body(context)
+        body = schemas.conform(schemas.COMPUTE_PATCH, common.json_body(context))
         reject_unknown_keys(body, ("properties",), "", "ClusterUpdateParameters")
         outer = expect_object(require_field(body, "properties", "properties"), "properties")
         reject_unknown_keys(outer, ("properties",), "properties", "ClusterUpdateProperties")
@@ -805,7 +766,7 @@ def patch_compute(context: HandlerContext) -> Response:
             record,
             family="compute",
             action="update",
-            location=record.body["location"],
+            location=_operation_region(transaction, context),
             changes=lambda outcome: (
                 _success_changes("AmlCompute", inner)
                 if outcome.status == "Succeeded"
@@ -848,12 +809,12 @@ def delete_compute(context: HandlerContext) -> Response:
             record,
             family="compute",
             action="delete",
-            location=record.body["location"],
+            location=_operation_region(transaction, context),
             changes=changes,
             delete_resource=True,
             returns_resource=False,
         )
-        return Response(202, None, _async_headers(context, operation, location=True))
+        return Response(202, None, _async_headers(context, operation, location=False))
 
 
 def list_keys(context: HandlerContext) -> Response:
@@ -953,11 +914,13 @@ def _power_action(action: str) -> Callable[[HandlerContext], Response]:
                 record,
                 family="compute",
                 action=action,
-                location=record.body["location"],
+                location=_operation_region(transaction, context),
                 changes=changes,
                 returns_resource=False,
             )
-            return Response(202, None, _async_headers(context, operation, location=True))
+            # Stop/start are recorded with only Azure-AsyncOperation; restart is not recorded, and its official
+            # example documents a Location, so it carries both.
+            return Response(202, None, _async_headers(context, operation, location=action == "restart"))
 
     handle.__name__ = f"{action}_compute"
     handle.__doc__ = f"POST .../computes/{{computeName}}/{action} on a ComputeInstance."

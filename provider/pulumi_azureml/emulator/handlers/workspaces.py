@@ -1,10 +1,11 @@
 """Workspaces (workspace contract §1–§4, §6): put, get, patch, delete, list, and the discovery document.
 
-* PUT of a new workspace answers **202 + Location + Retry-After** with no body, as the live service and the
+* PUT of a new workspace answers **202 + Location** with no body, as the live service and the
   seed do (workspace contract §1.1, issues #8028/#8029); the workspace is visible as ``Creating`` meanwhile and
   the Location URL answers 202, then 200 with the workspace. PUT of an existing workspace is a synchronous 200.
 * PATCH accepts only ``WorkspaceUpdateParameters`` fields (anything else is a 400) and answers 200.
-* DELETE answers 202 + Location, or 204 when there is nothing to delete. Without ``forceToPurge=true`` the
+* DELETE answers 202 + Azure-AsyncOperation + Location (``answers.workspace_delete_headers``), or 204 when there
+  is nothing to delete. Without ``forceToPurge=true`` the
   name stays blocked like a soft-deleted workspace (workspace contract §4, emulator defaults).
 * ``properties.discoveryUrl`` points at this emulator; GET of it returns the regional service map of the seed.
 """
@@ -14,21 +15,17 @@ from __future__ import annotations
 import re
 import types
 import uuid
-from collections.abc import Callable, Mapping
 from typing import Any
 
-from .. import operations
+from .. import answers, operations, schemas
 from ..context import HandlerContext
 from ..messages import ArmError, JsonObject, Response, bad_request, conflict
 from ..settings import Settings
 from ..store import ResourceRecord, StoreTransaction
 from ..validation import (
     check_pattern,
-    enum_value,
     expect_object,
     expect_string,
-    optional_bool,
-    optional_enum,
     optional_object,
     optional_string,
     reject_unknown_keys,
@@ -37,14 +34,6 @@ from ..validation import (
 from . import common, resource_groups
 
 WORKSPACE_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$")
-PUBLIC_NETWORK_ACCESS = ("Enabled", "Disabled")
-SYSTEM_DATASTORES_AUTH_MODES = ("AccessKey", "Identity", "UserDelegationSAS")
-ISOLATION_MODES = ("Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound")
-FIREWALL_SKUS = ("Standard", "Basic")
-MANAGED_NETWORK_KINDS = ("V1", "V2")
-OUTBOUND_RULE_TYPES = ("FQDN", "PrivateEndpoint", "ServiceTag")
-OUTBOUND_RULE_CATEGORIES = ("Required", "Recommended", "UserDefined", "Dependency")
-ENCRYPTION_STATUSES = ("Enabled", "Disabled")
 
 DISCOVERY_SERVICES = (
     "api",
@@ -96,122 +85,56 @@ SERVER_DEFAULTS = types.MappingProxyType(
 
 
 # ---------------------------------------------------------------------------------------------- validation
+#
+# Types, enums and required members are the declarative tables ``schemas.WORKSPACE``/``WORKSPACE_PATCH``, applied
+# before these run; here: which properties a write may set, and the read-only members a client may echo back.
 
-
-def _string(value: object, target: str) -> str | None:
-    return optional_string(value, target)
-
-
-def _boolean(value: object, target: str) -> bool | None:
-    return optional_bool(value, target)
-
-
-def _loose_object(value: object, target: str) -> JsonObject | None:
-    return optional_object(value, target)
-
-
-def _loose_list(value: object, target: str) -> list[Any] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list):
-        raise bad_request(f"'{target}' must be an array.", target=target)
-    return value
-
-
-def _enum(allowed: tuple[str, ...]) -> Callable[[object, str], str | None]:
-    def check(value: object, target: str) -> str | None:
-        return optional_enum(value, allowed, target)
-
-    return check
-
-
-def _encryption(value: object, target: str) -> JsonObject | None:
-    encryption = optional_object(value, target)
-    if encryption is None:
-        return None
-    result = dict(encryption)
-    result["status"] = enum_value(
-        require_field(encryption, "status", f"{target}.status"), ENCRYPTION_STATUSES, f"{target}.status"
-    )
-    vault = expect_object(
-        require_field(encryption, "keyVaultProperties", f"{target}.keyVaultProperties"), f"{target}.keyVaultProperties"
-    )
-    for name in ("keyVaultArmId", "keyIdentifier"):
-        where = f"{target}.keyVaultProperties.{name}"
-        expect_string(require_field(vault, name, where), where, min_length=1)
-    return result
-
-
-def _managed_network(value: object, target: str) -> JsonObject | None:
-    network = optional_object(value, target)
-    if network is None:
-        return None
-    result = {
-        name: item for name, item in network.items() if name not in ("networkId", "status", "firewallPublicIpAddress")
-    }
-    for name, allowed in (
-        ("isolationMode", ISOLATION_MODES),
-        ("firewallSku", FIREWALL_SKUS),
-        ("managedNetworkKind", MANAGED_NETWORK_KINDS),
-    ):
-        if network.get(name) is not None:
-            result[name] = enum_value(network[name], allowed, f"{target}.{name}")
-    for name in ("enableNetworkMonitor", "enableFirewallLog"):
-        optional_bool(network.get(name), f"{target}.{name}")
-    rules = optional_object(network.get("outboundRules"), f"{target}.outboundRules")
-    for rule_name, rule in (rules or {}).items():
-        where = f"{target}.outboundRules.{rule_name}"
-        rule_object = expect_object(rule, where)
-        rule_object["type"] = enum_value(
-            require_field(rule_object, "type", f"{where}.type"), OUTBOUND_RULE_TYPES, f"{where}.type"
-        )
-        if rule_object.get("category") is not None:
-            rule_object["category"] = enum_value(rule_object["category"], OUTBOUND_RULE_CATEGORIES, f"{where}.category")
-    return result
-
-
-_PROPERTY_CHECKS: Mapping[str, Callable[[object, str], Any]] = types.MappingProxyType(
-    {
-        "description": _string,
-        "friendlyName": _string,
-        "keyVault": _string,
-        "storageAccount": _string,
-        "applicationInsights": _string,
-        "containerRegistry": _string,
-        "imageBuildCompute": _string,
-        "primaryUserAssignedIdentity": _string,
-        "hubResourceId": _string,
-        "hbiWorkspace": _boolean,
-        "allowPublicAccessWhenBehindVnet": _boolean,
-        "v1LegacyMode": _boolean,
-        "provisionNetworkNow": _boolean,
-        "enableDataIsolation": _boolean,
-        "enableServiceSideCMKEncryption": _boolean,
-        "publicNetworkAccess": _enum(PUBLIC_NETWORK_ACCESS),
-        "systemDatastoresAuthMode": _enum(SYSTEM_DATASTORES_AUTH_MODES),
-        "encryption": _encryption,
-        "managedNetwork": _managed_network,
-        "serverlessComputeSettings": _loose_object,
-        "serviceManagedResourcesSettings": _loose_object,
-        "featureStoreSettings": _loose_object,
-        "workspaceHubConfig": _loose_object,
-        "sharedPrivateLinkResources": _loose_list,
-        "associatedWorkspaces": _loose_list,
-    }
+WRITABLE_PROPERTIES = (
+    "description",
+    "friendlyName",
+    "keyVault",
+    "storageAccount",
+    "applicationInsights",
+    "containerRegistry",
+    "imageBuildCompute",
+    "primaryUserAssignedIdentity",
+    "hubResourceId",
+    "hbiWorkspace",
+    "allowPublicAccessWhenBehindVnet",
+    "v1LegacyMode",
+    "provisionNetworkNow",
+    "enableDataIsolation",
+    "enableServiceSideCMKEncryption",
+    "publicNetworkAccess",
+    "systemDatastoresAuthMode",
+    "encryption",
+    "managedNetwork",
+    "serverlessComputeSettings",
+    "serviceManagedResourcesSettings",
+    "featureStoreSettings",
+    "workspaceHubConfig",
+    "sharedPrivateLinkResources",
+    "associatedWorkspaces",
 )
 """Writable ``WorkspaceProperties`` (union of the hand-written and TypeSpec forms, workspace contract §1.4).
 Read-only and unknown properties sent by a client are dropped, as the service ignores them."""
 
+_READ_ONLY_NETWORK = ("networkId", "status", "firewallPublicIpAddress")
+
+
+def _writable(name: str, value: Any) -> Any:
+    """A conformed property value as stored: a managed network without the members only the service sets."""
+    if name == "managedNetwork" and isinstance(value, dict):
+        return {key: item for key, item in value.items() if key not in _READ_ONLY_NETWORK}
+    return value
+
 
 def _validate_properties(properties: JsonObject) -> JsonObject:
     result: JsonObject = {}
-    for name, value in properties.items():
-        check = _PROPERTY_CHECKS.get(name)
-        if check is None:
-            continue
-        checked = check(value, f"properties.{name}")
-        if checked is not None or name == "containerRegistry":
-            result[name] = checked
+    for name in WRITABLE_PROPERTIES:
+        value = properties.get(name)
+        if value is not None or (name == "containerRegistry" and name in properties):
+            result[name] = _writable(name, value)
     return result
 
 
@@ -310,7 +233,7 @@ def put_workspace(context: HandlerContext) -> Response:
         # ARM resolves the resource group before the resource provider validates anything.
         common.require_resource_group(transaction, context, writing=True)
         name = _validate_name(context)
-        body = common.json_body(context)
+        body = schemas.conform(schemas.WORKSPACE, common.json_body(context))
         location = expect_string(require_field(body, "location", "location"), "location", min_length=1)
         properties = _validate_properties(expect_object(require_field(body, "properties", "properties"), "properties"))
         tags = common.validate_tags(body.get("tags"), "tags")
@@ -429,7 +352,7 @@ def patch_workspace(context: HandlerContext) -> Response:
         if record is None:
             raise common.resource_not_found(context, f"{common.WORKSPACE_TYPE}/{name}")
         record = common.refuse_while_running(transaction, context, record, f"{common.WORKSPACE_TYPE}/{name}")
-        _patch(context, record, common.json_body(context))
+        _patch(context, record, schemas.conform(schemas.WORKSPACE_PATCH, common.json_body(context)))
         transaction.put(record)
         return Response(200, render(record, context))
 
@@ -444,7 +367,7 @@ def _patch(context: HandlerContext, record: ResourceRecord, body: JsonObject) ->
         if property_name == "encryption":
             changes[property_name] = _encryption_update(value)
         else:
-            changes[property_name] = _PROPERTY_CHECKS[property_name](value, f"properties.{property_name}")
+            changes[property_name] = _writable(property_name, value)
     tags = common.validate_tags(body.get("tags"), "tags") if "tags" in body else None
     sku = common.validate_sku(body.get("sku"), "sku")
     identity = common.validate_identity(body.get("identity"), "identity")
@@ -513,8 +436,7 @@ def delete_workspace(context: HandlerContext) -> Response:
             soft_delete=context.settings.soft_delete_workspaces and not force,
             returns_resource=False,
         )
-        headers = {"Location": operations.result_url(context.base_url, operation), **common.retry_after(context)}
-        return Response(202, None, headers)
+        return Response(202, None, answers.workspace_delete_headers(context, operation))
 
 
 def _force_to_purge(context: HandlerContext) -> bool:

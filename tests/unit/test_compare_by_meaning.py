@@ -1,0 +1,133 @@
+"""Values compare by meaning, as each field declares it; diff, read and adoption share that one comparison."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pulumi_azureml.diffing import plan_diff
+from pulumi_azureml.schema import Field, build_body, normalize, same_value, to_wire
+from pulumi_azureml.specs import SPECS
+
+COMPUTE = SPECS["Compute"]
+ENDPOINT = SPECS["BatchEndpoint"]
+DEPLOYMENT = SPECS["BatchDeployment"]
+WORKSPACE = SPECS["Workspace"]
+
+
+def field(spec_kind: str, dotted: str) -> Field:
+    """A field by dotted input path, e.g. ``scale_settings.node_idle_time_before_scale_down``."""
+    first, *rest = dotted.split(".")
+    current = SPECS[spec_kind].field(first)
+    for name in rest:
+        current = next(sub for sub in current.fields if sub.name == name)
+    return current
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "desired", "actual"),
+    [
+        # Enums: any casing the service accepts, canonical on read.
+        ("BatchEndpoint", "auth_mode", "aadToken", "AADToken"),
+        ("Compute", "vm_priority", "dedicated", "Dedicated"),
+        ("BatchDeployment", "logging_level", "info", "Info"),
+        # Durations by length.
+        ("Compute", "scale_settings.node_idle_time_before_scale_down", "PT120S", "PT2M"),
+        ("Compute", "idle_time_before_shutdown", "PT1H", "PT60M"),
+        ("BatchDeployment", "retry_settings.timeout", "PT30S", "PT0.5M"),
+        # Empty is absent.
+        ("BatchDeployment", "resources", {"instance_count": 1, "properties": {}}, {"instance_count": 1}),
+        ("BatchDeployment", "environment_variables", {}, None),
+        # Locations by short form, ARM ids and VM sizes without case.
+        ("Workspace", "location", "West Europe", "westeurope"),
+        ("Compute", "subnet_id", "/subscriptions/A/resourceGroups/RG/x", "/subscriptions/a/resourcegroups/rg/X"),
+        ("Compute", "vm_size", "Standard_DS3_v2", "STANDARD_DS3_V2"),
+    ],
+)
+def test_same_meaning_different_spelling(kind: str, path: str, desired: Any, actual: Any) -> None:
+    assert same_value(field(kind, path), desired, actual)
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "desired", "actual"),
+    [
+        ("BatchEndpoint", "auth_mode", "Key", "AADToken"),
+        ("Compute", "scale_settings.node_idle_time_before_scale_down", "PT121S", "PT2M"),
+        ("BatchDeployment", "environment_variables", {"A": "1"}, None),
+        ("Workspace", "location", "West Europe", "westus"),
+    ],
+)
+def test_different_meaning_is_a_difference(kind: str, path: str, desired: Any, actual: Any) -> None:
+    assert not same_value(field(kind, path), desired, actual)
+
+
+def schedule(action: str, hour: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "action": action,
+        "trigger_type": "Recurrence",
+        "recurrence": {"frequency": "Week", "interval": 1, "schedule": {"hours": [hour], "minutes": [0]}},
+        **extra,
+    }
+
+
+def test_schedules_compare_as_a_set_ignoring_server_members() -> None:
+    schedules = field("Compute", "schedules")
+    desired = [schedule("stop", 18), schedule("start", 8)]
+    # As the service returns them: another order, canonical casing, its own members on each item.
+    actual = [
+        schedule("Start", 8, id="g1", status="Enabled", provisioning_status="Completed", cron=None),
+        schedule("Stop", 18, id="g2", status="Enabled", provisioning_status="Completed", cron=None),
+    ]
+    assert same_value(schedules, desired, actual)
+    assert not same_value(schedules, desired, [actual[0], schedule("Stop", 19)])
+    assert not same_value(schedules, desired, actual[:1])
+
+
+def test_check_stores_the_canonical_enum_spelling() -> None:
+    assert normalize(field("BatchEndpoint", "auth_mode"), "aadtoken") == "AADToken"
+    assert normalize(field("Compute", "compute_type"), "amlcompute") == "AmlCompute"
+    assert normalize(field("Compute", "schedules"), [schedule("stop", 1)])[0]["action"] == "Stop"
+    # An unknown value is left for validation to refuse, not guessed.
+    assert normalize(field("BatchEndpoint", "auth_mode"), "token") == "token"
+
+
+def test_diff_sees_no_change_between_spellings_of_one_value() -> None:
+    olds = {
+        "name": "cluster",
+        "compute_type": "AmlCompute",
+        "vm_size": "STANDARD_DS3_V2",
+        "vm_priority": "Dedicated",
+        "scale_settings": {"max_node_count": 2, "node_idle_time_before_scale_down": "PT2M"},
+    }
+    news = {
+        "name": "cluster",
+        "compute_type": "AmlCompute",
+        "vm_size": "Standard_DS3_v2",
+        "vm_priority": "dedicated",
+        "scale_settings": {"max_node_count": 2.0, "node_idle_time_before_scale_down": "PT120S"},
+    }
+    assert plan_diff(COMPUTE, olds, news).changed == []
+
+
+def test_an_empty_input_is_no_change_from_an_absent_one_but_clearing_is() -> None:
+    assert plan_diff(DEPLOYMENT, {"name": "d"}, {"name": "d", "environment_variables": {}}).changed == []
+    cleared = plan_diff(DEPLOYMENT, {"name": "d", "environment_variables": {"A": "1"}}, {"name": "d"})
+    assert cleared.changed == ["environment_variables"]
+
+
+@pytest.mark.parametrize("number", [2.0, 2])
+def test_integers_are_integers_on_the_wire_whatever_arrives(number: float) -> None:
+    body = build_body(
+        COMPUTE,
+        {
+            "compute_type": "AmlCompute",
+            "scale_settings": {"max_node_count": number, "min_node_count": 0.0},
+            "property_bag": {"nested": {"count": 3.0, "ratio": 0.5}},
+        },
+    )
+    scale = body["properties"]["properties"]["scaleSettings"]
+    assert type(scale["maxNodeCount"]) is int and type(scale["minNodeCount"]) is int
+    # Untyped values: whole numbers become integers, real fractions stay.
+    assert body["properties"]["properties"]["propertyBag"] == {"nested": {"count": 3, "ratio": 0.5}}
+    assert type(to_wire(field("BatchDeployment", "mini_batch_size"), 10.0)) is int
