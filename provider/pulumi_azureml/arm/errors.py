@@ -24,7 +24,6 @@ or a request body, so they are safe to print.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -171,7 +170,7 @@ def response_error_code(response: requests.Response) -> str:
     """The ``error.code`` of an error response, or ``""``."""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return ""
     return parse_error_body(body)[0]
 
@@ -180,7 +179,8 @@ def error_from_response(response: requests.Response, *, action: str, resource_id
     """Build the exception for an error response (the only place that maps statuses to classes)."""
     try:
         body: Any = response.json()
-    except (ValueError, json.JSONDecodeError):
+    except (ValueError, RecursionError):
+        # RecursionError: a body nested thousands of levels deep is not an error envelope either.
         body = None
     code, service_message = parse_error_body(body)
     if not service_message:
