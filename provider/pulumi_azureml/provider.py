@@ -19,6 +19,7 @@ Lifecycle rules (README "Design and traps"):
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -122,7 +123,9 @@ class AzureMLProvider(ResourceProvider):
         return CheckResult(
             inputs,
             [
-                CheckFailure(prop[:MAX_PROPERTY_CHARS], _redact(reason, secrets)[:MAX_REASON_CHARS])
+                CheckFailure(
+                    _printable(prop)[:MAX_PROPERTY_CHARS], _printable(_redact(reason, secrets))[:MAX_REASON_CHARS]
+                )
                 for prop, reason in failures
             ],
         )
@@ -714,6 +717,15 @@ def _collect_strings(value: Any, into: list[str]) -> None:
     elif isinstance(value, list | tuple):
         for item in value:
             _collect_strings(item, into)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    """``text`` on one line: control characters (a key holding CR/LF, say) escaped, so a failure cannot split or
+    forge lines of the engine's output."""
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _redact(message: str, secrets: list[str]) -> str:
