@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -622,6 +623,7 @@ class AzureMLProvider(ResourceProvider):
                 outputs[output.name] = _normalize_output(output.type, get_path(body, output.wire))
         outputs.update(extra or {})
         outputs["arm_id"] = body.get("id")
+        self._secret_values(outputs)  # remembered, so another resource's error that echoes them is redacted too
         return outputs
 
     def _describe(self, inputs: Mapping[str, Any]) -> str:
@@ -675,7 +677,18 @@ class AzureMLProvider(ResourceProvider):
                 value = self._settings.get(setting.key)
                 if value:
                     values.append(value)
-        return values
+        # Also every secret another resource of this process showed us: a service error may echo those too.
+        with _SEEN_SECRETS_LOCK:
+            for value in values:
+                if len(_SEEN_SECRETS) < _MAX_SEEN_SECRETS:
+                    _SEEN_SECRETS.add(value)
+            return sorted(_SEEN_SECRETS | set(values))
+
+
+_SEEN_SECRETS: set[str] = set()
+_SEEN_SECRETS_LOCK = threading.Lock()
+_MAX_SEEN_SECRETS = 10_000
+"""Bounded: a provider host serves one stack operation; this is far more secrets than any stack holds."""
 
 
 def _with_unknown_markers(value: Any) -> Any:
