@@ -675,12 +675,13 @@ class AzureMLProvider(ResourceProvider):
         for setting in SETTINGS:
             if setting.secret:
                 value = self._settings.get(setting.key)
-                if value:
+                if value and len(value) >= 4:
                     values.append(value)
-        # Also every secret another resource of this process showed us: a service error may echo those too.
+        # Also every secret another resource of this process showed us: a service error may echo those too. Only
+        # long values are remembered: a short one would blank out ordinary words of every later message.
         with _SEEN_SECRETS_LOCK:
             for value in values:
-                if len(_SEEN_SECRETS) < _MAX_SEEN_SECRETS:
+                if len(value) >= _MIN_REMEMBERED_SECRET and len(_SEEN_SECRETS) < _MAX_SEEN_SECRETS:
                     _SEEN_SECRETS.add(value)
             return sorted(_SEEN_SECRETS | set(values))
 
@@ -688,6 +689,7 @@ class AzureMLProvider(ResourceProvider):
 _SEEN_SECRETS: set[str] = set()
 _SEEN_SECRETS_LOCK = threading.Lock()
 _MAX_SEEN_SECRETS = 10_000
+_MIN_REMEMBERED_SECRET = 8
 """Bounded: a provider host serves one stack operation; this is far more secrets than any stack holds."""
 
 
