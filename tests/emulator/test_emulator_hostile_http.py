@@ -396,6 +396,7 @@ def test_http_fuzzer_finds_nothing(server: EmulatorServer) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_http_fuzzer_slow_profile_finds_nothing(server: EmulatorServer) -> None:
     figures = fuzz(server, 12_000, seed=1414)
     print(f"emulator HTTP fuzz: {figures}")

@@ -192,6 +192,7 @@ def test_lifecycle_sequences() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_lifecycle_sequences_slow() -> None:
     REQUESTS[0] = 0
     run_state_machine_as_test(LifecycleMachine, settings=settings(profiles.slow(300), stateful_step_count=25))
