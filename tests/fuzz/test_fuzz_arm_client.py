@@ -220,7 +220,7 @@ def test_arm_client_contract(case: tuple[str, str, dict[str, Any], list[tuple[in
 
 @pytest.mark.slow
 @pytest.mark.timeout(1800)
-@profiles.slow(15_000)
+@profiles.slow(20_000)
 @given(client_cases())
 def test_arm_client_contract_slow(
     case: tuple[str, str, dict[str, Any], list[tuple[int, dict[str, str], bytes]]],

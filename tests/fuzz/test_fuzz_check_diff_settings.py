@@ -154,7 +154,7 @@ def test_check_contract(case: tuple[str, dict[str, Any], list[Any]]) -> None:
 
 @pytest.mark.slow
 @pytest.mark.timeout(1800)
-@profiles.slow(60_000)
+@profiles.slow(40_000)
 @given(check_cases())
 def test_check_contract_slow(case: tuple[str, dict[str, Any], list[Any]]) -> None:
     check_contract(*case)
@@ -221,7 +221,7 @@ def test_diff_contract(case: tuple[str, dict[str, Any], dict[str, Any]]) -> None
 
 @pytest.mark.slow
 @pytest.mark.timeout(1800)
-@profiles.slow(15_000)
+@profiles.slow(20_000)
 @given(diff_cases())
 def test_diff_contract_slow(case: tuple[str, dict[str, Any], dict[str, Any]]) -> None:
     diff_contract(*case)
@@ -335,7 +335,7 @@ def test_settings_contract(case: tuple[dict[str, Any], dict[str, str]]) -> None:
 
 @pytest.mark.slow
 @pytest.mark.timeout(1800)
-@profiles.slow(20_000)
+@profiles.slow(25_000)
 @given(settings_cases())
 def test_settings_contract_slow(case: tuple[dict[str, Any], dict[str, str]]) -> None:
     settings_contract(*case)
