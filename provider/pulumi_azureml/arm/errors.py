@@ -3,7 +3,8 @@
 ::
 
     ArmError                         base: every error this layer raises; ``str()`` is the user-facing message
-    ├── ArmRequestError              no usable answer: connection refused/dropped, read timeout (after retries)
+    ├── ArmRequestError              no usable answer: connection refused/dropped, read timeout (after retries), or
+    │                                the request could not be built or sent (bad token, body not JSON, TLS...)
     ├── ArmResponseError             the service answered with an error status (after retries)
     │   ├── BadRequestError          400: the service refused the request body or parameters
     │   ├── AuthenticationError      401/403: token missing, expired, or no permission
@@ -53,7 +54,8 @@ class ArmError(Exception):
 
 
 class ArmRequestError(ArmError):
-    """No usable response arrived (connection error, read timeout) even after retries."""
+    """No usable response arrived (connection error, read timeout) even after retries, or the request could not be
+    built or sent at all; its message never repeats a header or the token."""
 
 
 class UnsafeUrlError(ArmError):
