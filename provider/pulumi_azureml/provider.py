@@ -19,6 +19,8 @@ Lifecycle rules (README "Design and traps"):
 from __future__ import annotations
 
 import contextlib
+import re
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -36,6 +38,7 @@ from pulumi.output import Unknown
 
 from pulumi_azureml.arm.errors import ArmError, ClientInputError, ConflictError, NotFoundError, OperationFailedError
 from pulumi_azureml.arm.ids import render_path
+from pulumi_azureml.console import say
 from pulumi_azureml.diffing import DiffPlan, plan_diff
 from pulumi_azureml.host_tuning import widen_host_workers
 from pulumi_azureml.runtime import client_for, embedded_emulator
@@ -51,7 +54,7 @@ from pulumi_azureml.schema import (
     set_path,
     to_wire,
 )
-from pulumi_azureml.settings import CONFIG_NAMESPACE, DEFAULT_API_VERSION, SETTINGS, Settings
+from pulumi_azureml.settings import CONFIG_NAMESPACE, DEFAULT_API_VERSION, DEFAULT_HOST_WORKERS, SETTINGS, Settings
 from pulumi_azureml.specs import SPECS
 from pulumi_azureml.specs.common import OWNERSHIP_TAG, WORKSPACE_PATH
 from pulumi_azureml.validation import check_inputs, timeout_seconds
@@ -62,6 +65,8 @@ if TYPE_CHECKING:
 _Result = TypeVar("_Result")
 
 PROVIDER_KEY = "__provider"
+MAX_REASON_CHARS = 2000
+MAX_PROPERTY_CHARS = 300
 LOCATION_DEFAULTED = "location_defaulted"
 """Output flag: the location came from the workspace, not from the program."""
 
@@ -98,22 +103,42 @@ class AzureMLProvider(ResourceProvider):
     # -- Pulumi protocol ----------------------------------------------------------------------------------------
 
     def configure(self, req: ConfigureRequest) -> None:
+        """Take the stack config. Never raises: an invalid setting is reported by ``check`` (as a failure naming the
+        setting and the rule) and by every operation, not as a traceback from the host."""
         config = {f"{CONFIG_NAMESPACE}:{s.key}": req.config.get(f"{CONFIG_NAMESPACE}:{s.key}") for s in SETTINGS}
         self._settings = Settings(config)
-        report = widen_host_workers(self._settings.host_workers())
+        try:
+            workers = self._settings.host_workers()
+        except ClientInputError:
+            workers = DEFAULT_HOST_WORKERS  # reported by check and every operation (see _problems)
+        report = widen_host_workers(workers)
         if report:
-            print(report, flush=True)
+            say(report)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         news = _with_unknown_markers(news)
         inputs, failures = check_inputs(self.spec, news, self._settings, ignored_keys=frozenset({PROVIDER_KEY}))
-        return CheckResult(inputs, [CheckFailure(prop, reason) for prop, reason in failures])
+        failures = [*self._problems(), *failures]
+        # Defence in depth: no failure may show a secret (inputs or settings) or run to megabytes.
+        secrets = self._secret_values(inputs)
+        return CheckResult(
+            inputs,
+            [
+                CheckFailure(
+                    _printable(prop)[:MAX_PROPERTY_CHARS], _printable(_redact(reason, secrets))[:MAX_REASON_CHARS]
+                )
+                for prop, reason in failures
+            ],
+        )
+
+    def _problems(self) -> list[tuple[str, str]]:
+        return self._settings.problems()
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         news = _with_unknown_markers(news)
         plan = plan_diff(self.spec, _with_unknown_markers(olds), news)
         if plan.has_changes:
-            print(f"azureml: {self._describe(news)}: {self._explain(plan)}", flush=True)
+            say(f"azureml: {self._describe(news)}: {self._explain(plan)}")
         return DiffResult(
             changes=plan.has_changes,
             replaces=plan.replaces,
@@ -135,10 +160,7 @@ class AzureMLProvider(ResourceProvider):
             if existing is not None and self._is_own_failed_leftover(existing, inputs):
                 # An earlier run of this stack created it and the operation ended Failed after that run was
                 # interrupted: it holds nothing worth keeping, so delete it and create afresh.
-                print(
-                    f"azureml: creating {self._describe(inputs)}: replacing the failed leftover of an earlier run",
-                    flush=True,
-                )
+                say(f"azureml: creating {self._describe(inputs)}: replacing the failed leftover of an earlier run")
                 params = spec.delete_params(inputs, True) if spec.delete_params else None
                 client.delete(
                     path,
@@ -260,6 +282,9 @@ class AzureMLProvider(ResourceProvider):
     # -- helpers ------------------------------------------------------------------------------------------------
 
     def _client(self, inputs: Mapping[str, Any]) -> ArmClient:
+        problems = self._problems()
+        if problems:
+            raise ClientInputError("; ".join(f"{source} {reason}" for source, reason in problems))
         emulator_db = self._settings.get("emulator")
         if emulator_db:
             # The local stack has no resource-group resource: the embedded emulator provides the group.
@@ -351,7 +376,7 @@ class AzureMLProvider(ResourceProvider):
             # Already over (the GET itself may be what saw it end): the write is simply sent again.
             return True
         name = path.rsplit("/", 1)[-1]
-        print(f"azureml: {action} {name}: waiting for its running operation ({state}) to end first", flush=True)
+        say(f"azureml: {action} {name}: waiting for its running operation ({state}) to end first")
         try:
             client.wait_until_terminal(path, api_version=api_version, action=action, timeout=timeout)
         except NotFoundError:
@@ -389,7 +414,7 @@ class AzureMLProvider(ResourceProvider):
         state = str(get_path(existing, "properties.provisioningState") or "Succeeded").lower()
         if state not in ("succeeded", "failed", "canceled"):
             # ``action`` already names the noun ("adopting compute").
-            print(f"azureml: {action} {path.rsplit('/', 1)[-1]}: waiting for its {state} to end", flush=True)
+            say(f"azureml: {action} {path.rsplit('/', 1)[-1]}: waiting for its {state} to end")
             existing = client.wait_until_terminal(path, api_version=api_version, action=action, timeout=timeout)
         desired = dict(inputs)
         if not desired.get("location") and existing.get("location"):
@@ -601,6 +626,7 @@ class AzureMLProvider(ResourceProvider):
                 outputs[output.name] = value
         outputs.update(extra or {})
         outputs["arm_id"] = body.get("id")
+        self._secret_values(outputs)  # remembered, so another resource's error that echoes them is redacted too
         return outputs
 
     def _describe(self, inputs: Mapping[str, Any]) -> str:
@@ -639,6 +665,9 @@ class AzureMLProvider(ResourceProvider):
             if isinstance(error, ClientInputError):
                 message = f"{action} {self._describe(inputs)}: {message}"
             raise AzureMLError(_redact(message, self._secret_values(inputs))) from None
+        except Exception as error:  # noqa: BLE001 - whatever it is, its text may hold a secret: redact, never leak
+            message = f"{action} {self._describe(inputs)}: unexpected {type(error).__name__}: {error}"
+            raise AzureMLError(_redact(message, self._secret_values(inputs))[:MAX_REASON_CHARS]) from None
 
     def _secret_values(self, inputs: Mapping[str, Any]) -> list[str]:
         """Every secret value an error message must not show: secret inputs, secret outputs (e.g. keys the service
@@ -649,9 +678,22 @@ class AzureMLProvider(ResourceProvider):
         for setting in SETTINGS:
             if setting.secret:
                 value = self._settings.get(setting.key)
-                if value:
+                if value and len(value) >= 4:
                     values.append(value)
-        return values
+        # Also every secret another resource of this process showed us: a service error may echo those too. Only
+        # long values are remembered: a short one would blank out ordinary words of every later message.
+        with _SEEN_SECRETS_LOCK:
+            for value in values:
+                if len(value) >= _MIN_REMEMBERED_SECRET and len(_SEEN_SECRETS) < _MAX_SEEN_SECRETS:
+                    _SEEN_SECRETS.add(value)
+            return sorted(_SEEN_SECRETS | set(values))
+
+
+_SEEN_SECRETS: set[str] = set()
+_SEEN_SECRETS_LOCK = threading.Lock()
+_MAX_SEEN_SECRETS = 10_000
+_MIN_REMEMBERED_SECRET = 8
+"""Bounded: a provider host serves one stack operation; this is far more secrets than any stack holds."""
 
 
 def _with_unknown_markers(value: Any) -> Any:
@@ -693,6 +735,15 @@ def _collect_strings(value: Any, into: list[str]) -> None:
     elif isinstance(value, list | tuple):
         for item in value:
             _collect_strings(item, into)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    """``text`` on one line: control characters (a key holding CR/LF, say) escaped, so a failure cannot split or
+    forge lines of the engine's output."""
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _redact(message: str, secrets: list[str]) -> str:

@@ -67,7 +67,7 @@ def embedded_emulator(db_path: str) -> Any:
 def _build_client(settings: Settings) -> ArmClient:
     from pulumi_azureml.arm.client import ArmClient
 
-    emulator_db = settings.get("emulator")
+    emulator_db = settings.checked("emulator")
     if emulator_db:
         server = embedded_emulator(emulator_db)
         return ArmClient(
@@ -77,8 +77,8 @@ def _build_client(settings: Settings) -> ArmClient:
             # config (azureml:pollIntervalSeconds, as the `local` stack does); nothing here treats it specially.
             poll_interval=settings.poll_interval(),
         )
-    endpoint = settings.get("endpoint")
-    cloud = custom_cloud(endpoint) if endpoint else cloud_by_name(settings.get("cloud") or "AzureCloud")
+    endpoint = settings.checked("endpoint")
+    cloud = custom_cloud(endpoint) if endpoint else cloud_by_name(settings.checked("cloud") or "AzureCloud")
     return ArmClient(
         endpoint=cloud.management_endpoint,
         token_source=_token_source(settings, cloud.token_scope, cloud.authority_host),
@@ -87,12 +87,12 @@ def _build_client(settings: Settings) -> ArmClient:
 
 
 def _token_source(settings: Settings, scope: str, authority_host: str) -> TokenSource:
-    static = settings.get("accessToken")
+    static = settings.access_token()
     if static:
         return StaticTokenSource(static)
-    client_id = settings.get("clientId")
-    client_secret = settings.get("clientSecret")
-    tenant_id = settings.get("tenantId")
+    client_id = settings.checked("clientId")
+    client_secret = settings.checked("clientSecret")
+    tenant_id = settings.checked("tenantId")
     if client_secret:
         if not client_id or not tenant_id:
             raise ClientInputError(

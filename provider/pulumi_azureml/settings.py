@@ -1,16 +1,24 @@
-"""Provider settings resolved in one place: resource input > stack config (``azureml:``) > environment > default.
+"""Provider settings resolved, normalised and validated in one place: resource input > stack config (``azureml:``)
+> environment > default.
 
 This module knows the setting names, their environment fallbacks and defaults; it reads a plain mapping of stack
-config (as Pulumi hands it to the provider's ``configure``) and ``os.environ``. It knows nothing about HTTP.
+config (as Pulumi hands it to the provider's ``configure``) and ``os.environ``. Every value is normalised here
+(surrounding whitespace, such as the newline a token read from a file ends with, is stripped) and checked before
+anything uses it: no control characters, bearer tokens in the RFC 6750 character set, numbers finite and in range.
+Its messages never quote a secret setting's value. It knows nothing about HTTP.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pulumi_azureml.arm.auth import bearer_token_problem
 from pulumi_azureml.arm.errors import ClientInputError
+from pulumi_azureml.quoting import quote
 
 CONFIG_NAMESPACE = "azureml"
 DEFAULT_API_VERSION = "2025-12-01"
@@ -86,22 +94,57 @@ class Settings:
         self._environ = dict(os.environ if environ is None else environ)
 
     def get(self, key: str) -> str | None:
-        """The setting's value by precedence stack config > environment > default, or ``None``."""
+        """The setting's value by precedence stack config > environment > default, or ``None``.
+
+        Surrounding whitespace is stripped (a value read from a file usually ends with a newline); an invalid
+        value is returned as it is, and :meth:`problems` (or :meth:`checked`) says what is wrong with it.
+        """
+        return self._source(key)[1]
+
+    def _source(self, key: str) -> tuple[str, str | None]:
+        """(where the value came from, the stripped value) by precedence."""
         setting = SETTINGS_BY_KEY[key]
         value = self._config.get(key)
-        if value not in (None, ""):
-            return value
+        if value is not None and value.strip():
+            return f"{CONFIG_NAMESPACE}:{key}", value.strip()
         for name in setting.environment:
             value = self._environ.get(name)
-            if value not in (None, ""):
-                return value
-        return setting.default
+            if value is not None and value.strip():
+                return name, value.strip()
+        return f"{CONFIG_NAMESPACE}:{key}", setting.default
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Every invalid setting as ``(source, reason)``; the reason never quotes a secret's value."""
+        found: list[tuple[str, str]] = []
+        for setting in SETTINGS:
+            source, value = self._source(setting.key)
+            if value is None:
+                continue
+            reason = _problem(setting, value)
+            if reason is None and setting.key == "pollIntervalSeconds":
+                reason = _poll_interval_problem(value)
+            if reason is None and setting.key == "hostWorkers":
+                reason = _host_workers_problem(value)
+            if reason is not None:
+                found.append((source, reason))
+        return found
+
+    def checked(self, key: str) -> str | None:
+        """:meth:`get`, raising :class:`ClientInputError` (naming the source and the rule) for an invalid value."""
+        source, value = self._source(key)
+        if value is None:
+            return None
+        setting = SETTINGS_BY_KEY[key]
+        reason = _problem(setting, value)
+        if reason is not None:
+            raise ClientInputError(f"{source} {reason}")
+        return value
 
     def resolve(self, key: str, resource_value: object, *, field: str) -> str:
         """A required value: the resource input if given, else the setting; error naming all three sources."""
         if resource_value not in (None, ""):
             return str(resource_value)
-        value = self.get(key)
+        value = self.checked(key)
         if value in (None, ""):
             setting = SETTINGS_BY_KEY[key]
             environment = " or ".join(setting.environment)
@@ -113,28 +156,24 @@ class Settings:
         return value
 
     def poll_interval(self) -> float:
-        raw = self.get("pollIntervalSeconds")
-        try:
-            value = float(raw or DEFAULT_POLL_INTERVAL_SECONDS)
-        except ValueError:
-            raise ClientInputError(
-                f"{CONFIG_NAMESPACE}:pollIntervalSeconds must be a number of seconds, got {raw!r}"
-            ) from None
-        if value < 0 or value > 600:
-            raise ClientInputError(f"{CONFIG_NAMESPACE}:pollIntervalSeconds must be between 0 and 600, got {raw!r}")
-        return value
+        source, raw = self._source("pollIntervalSeconds")
+        reason = _poll_interval_problem(raw or "")
+        if reason is not None:
+            raise ClientInputError(f"{source} {reason}")
+        return float(raw or DEFAULT_POLL_INTERVAL_SECONDS)
 
     def host_workers(self) -> int:
-        raw = self.get("hostWorkers")
-        if raw in (None, ""):
+        source, raw = self._source("hostWorkers")
+        if raw is None:
             return DEFAULT_HOST_WORKERS
-        try:
-            value = int(str(raw))
-        except ValueError:
-            raise ClientInputError(f"{CONFIG_NAMESPACE}:hostWorkers must be a whole number, got {raw!r}") from None
-        if value < 0 or value > 64:
-            raise ClientInputError(f"{CONFIG_NAMESPACE}:hostWorkers must be between 0 and 64, got {raw!r}")
-        return value
+        reason = _host_workers_problem(raw)
+        if reason is not None:
+            raise ClientInputError(f"{source} {reason}")
+        return int(raw)
+
+    def access_token(self) -> str | None:
+        """The static bearer token, stripped and checked (RFC 6750 ``b64token``), or ``None``."""
+        return self.checked("accessToken")
 
     def fingerprint(self) -> tuple[tuple[str, str | None], ...]:
         """What identifies the connection (endpoint, cloud, credentials): used to cache one client per process."""
@@ -146,3 +185,46 @@ class Settings:
             k: ("***" if SETTINGS_BY_KEY[k].secret else v) for k, v in self._config.items() if k in SETTINGS_BY_KEY
         }
         return f"Settings({shown!r})"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MAX_SETTING_LENGTH = 16384
+"""Longer than any id, URL, token or secret these settings hold; a longer value is a mistake (a file pasted in)."""
+
+
+def _problem(setting: Setting, value: str) -> str | None:
+    """Why a (stripped) setting value cannot be used, or ``None``; never quotes a secret."""
+    if len(value) > _MAX_SETTING_LENGTH:
+        return f"must be at most {_MAX_SETTING_LENGTH} characters, got {len(value)}"
+    if setting.key == "accessToken":
+        return bearer_token_problem(value)
+    control = _CONTROL.search(value)
+    if control is not None:
+        shown = "" if setting.secret else f" ({quote(value)})"
+        return f"must not contain control characters such as line breaks (one at position {control.start()}){shown}"
+    surrogate = _SURROGATE.search(value)
+    if surrogate is not None:
+        return f"must be valid Unicode text (a lone surrogate at position {surrogate.start()})"
+    return None
+
+
+def _poll_interval_problem(raw: str) -> str | None:
+    try:
+        value = float(raw or DEFAULT_POLL_INTERVAL_SECONDS)
+    except ValueError:
+        return f"must be a number of seconds, got {quote(raw)}"
+    # Written so that NaN fails too (every comparison with NaN is false): a NaN interval would poll in a tight loop.
+    if not (math.isfinite(value) and 0 <= value <= 600):
+        return f"must be a finite number of seconds between 0 and 600, got {quote(raw)}"
+    return None
+
+
+def _host_workers_problem(raw: str) -> str | None:
+    try:
+        value = int(raw)
+    except ValueError:
+        return f"must be a whole number between 0 and 64, got {quote(raw)}"
+    if not 0 <= value <= 64:
+        return f"must be a whole number between 0 and 64, got {quote(raw)}"
+    return None

@@ -7,12 +7,14 @@ it broke, so a user can fix it from the message alone. Values unknown during pre
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from pulumi_azureml.arm.errors import ClientInputError
 from pulumi_azureml.arm.ids import validate_name
+from pulumi_azureml.quoting import quote
 from pulumi_azureml.schema import Field, ResourceSpec, build_body, is_unknown, normalize, to_wire, whole_number
 from pulumi_azureml.settings import SETTINGS_BY_KEY, Settings
 
@@ -24,6 +26,13 @@ _ISO_DURATION = re.compile(
 )
 _SHORT_DURATION = re.compile(r"^(?P<amount>\d+(?:\.\d+)?)(?P<unit>s|m|h|d)$")
 _SHORT_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+MAX_NESTING = 32
+"""Deepest nesting of an input value. Json.NET, which Azure services parse JSON with, refuses documents nested
+deeper than 64 levels by default (JsonSerializerSettings.MaxDepth, since 13.0.1); an input's value sits a few
+levels down in the request body, so half of that is left for it."""
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_REGION = re.compile(r"[A-Za-z][A-Za-z0-9]*(?: [A-Za-z0-9]+)*")
+MAX_REGION_LENGTH = 50
 MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024
 """Azure Resource Manager refuses request bodies over 4 MB; saying so at check time names the field responsible."""
 
@@ -60,9 +69,9 @@ def duration_between(minimum: float, maximum: float) -> Any:
     def check(value: Any) -> str | None:
         seconds = iso8601_seconds(value) if isinstance(value, str) else None
         if seconds is None:
-            return f"must be an ISO-8601 duration such as 'PT15M' or 'P1D', got {value!r}"
+            return f"must be an ISO-8601 duration such as 'PT15M' or 'P1D', got {quote(value)}"
         if not minimum <= seconds <= maximum:
-            return f"must be between {_human(minimum)} and {_human(maximum)}, got {value!r}"
+            return f"must be between {_human(minimum)} and {_human(maximum)}, got {quote(value)}"
         return None
 
     return check
@@ -71,14 +80,54 @@ def duration_between(minimum: float, maximum: float) -> Any:
 def iso_duration(value: Any) -> str | None:
     """Validator: any ISO-8601 duration."""
     if not isinstance(value, str) or iso8601_seconds(value) is None:
-        return f"must be an ISO-8601 duration such as 'PT5M' or 'PT30S', got {value!r}"
+        return f"must be an ISO-8601 duration such as 'PT5M' or 'PT30S', got {quote(value)}"
+    return None
+
+
+def azure_region(value: Any) -> str | None:
+    """Validator: an Azure region name, as ``az account list-locations`` gives it (``westus2``) or its display
+    name (``West US 2``): letters and digits, single spaces between words. It is checked for shape only (no I/O):
+    the service refuses a region that does not exist, and this value ends up in URLs and headers."""
+    if not isinstance(value, str) or len(value) > MAX_REGION_LENGTH or not _REGION.fullmatch(value):
+        return (
+            f"must be an Azure region name such as 'westus2' or 'West US 2' (letters and digits, single spaces "
+            f"between words, at most {MAX_REGION_LENGTH} characters), got {quote(value)}"
+        )
+    return None
+
+
+def json_value_problem(value: Any, where: str) -> Failure | None:
+    """The first part of ``value`` the engine or ARM cannot carry: a non-finite number (JSON has no NaN or
+    Infinity, RFC 8259 §6), a string that is not valid Unicode (a lone surrogate), or nesting deeper than
+    :data:`MAX_NESTING`. Walks iteratively, so even a value nested thousands of levels deep is answered."""
+    pending: list[tuple[str, Any, int]] = [(where, value, 0)]
+    while pending:
+        path, item, depth = pending.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return (path, f"must be a finite number (JSON has no NaN or Infinity), got {item!r}")
+        if isinstance(item, str):
+            surrogate = _LONE_SURROGATE.search(item)
+            if surrogate is not None:
+                return (path, f"must be valid Unicode text (a lone surrogate at position {surrogate.start()})")
+        elif isinstance(item, Mapping | list | tuple):
+            if depth >= MAX_NESTING:
+                return (path, f"must not nest deeper than {MAX_NESTING} levels (objects and lists)")
+            if isinstance(item, Mapping):
+                for key, sub in item.items():
+                    key_text = str(key)
+                    surrogate = _LONE_SURROGATE.search(key_text)
+                    if surrogate is not None:
+                        return (path, f"keys must be valid Unicode text (a lone surrogate in {quote(key_text)})")
+                    pending.append((f"{path}.{key_text}", sub, depth + 1))
+            else:
+                pending.extend((f"{path}[{index}]", sub, depth + 1) for index, sub in enumerate(item))
     return None
 
 
 def arm_id(value: Any) -> str | None:
     """Validator: an absolute ARM resource id."""
     if not isinstance(value, str) or not value.startswith("/subscriptions/") or len(value.split("/")) < 5:
-        return f"must be an ARM resource id starting with /subscriptions/, got {value!r}"
+        return f"must be an ARM resource id starting with /subscriptions/, got {quote(value)}"
     return None
 
 
@@ -108,6 +157,10 @@ def check_inputs(
             failures.append((key, f"is not a property of {spec.kind}; check the spelling (inputs are snake_case)"))
             continue
         if value is not None:
+            problem = json_value_problem(value, key)
+            if problem is not None:
+                failures.append(problem)
+                continue
             inputs[key] = value
 
     for field_ in spec.all_fields():
@@ -115,6 +168,10 @@ def check_inputs(
             if field_.setting:
                 value = settings.get(field_.setting)
                 if value not in (None, ""):
+                    problem = json_value_problem(value, field_.name)
+                    if problem is not None:
+                        failures.append(problem)
+                        continue
                     inputs[field_.name] = value
                     continue
             if field_.default is not None:
@@ -141,7 +198,7 @@ def check_inputs(
             except ClientInputError as error:
                 failures.append((field_.name, str(error).removeprefix(f"{field_.name} ")))
                 continue
-        failures.extend(validate_value(field_, value, field_.name))
+        failures.extend(validate_value(field_, value, field_.name, secret=field_.secret))
 
     if not failures and spec.validate is not None:
         failures.extend(spec.validate(inputs))
@@ -194,48 +251,68 @@ def _missing_reason(field_: Field) -> str:
     return "is required"
 
 
-def validate_value(field_: Field, value: Any, where: str) -> list[Failure]:
-    """Validate one (normalised) value against its field declaration; nested failures carry dotted paths."""
+def validate_value(field_: Field, value: Any, where: str, *, secret: bool = False) -> list[Failure]:
+    """Validate one (normalised) value against its field declaration; nested failures carry dotted paths.
+
+    ``secret``: the value belongs to a secret field, so a failure names its type and the rule, never the value.
+    """
+    if is_unknown(value):
+        return []
+    if secret:
+        return [(where, _hide(reason)) for where, reason in _validate_value(field_, value, where, True)]
+    return _validate_value(field_, value, where, False)
+
+
+def _hide(reason: str) -> str:
+    """A secret field's failure without the value: everything from "got ..." on is dropped."""
+    for marker in ("; got ", ", got "):
+        if marker in reason:
+            return reason.split(marker, 1)[0] + " (the value is secret, so it is not shown)"
+    return reason
+
+
+def _validate_value(field_: Field, value: Any, where: str, secret: bool) -> list[Failure]:
     if is_unknown(value):
         return []
     failures: list[Failure] = []
+    type_name = _secret_type_name if secret else _type_name
     kind = field_.type
     if kind == "string":
         if not isinstance(value, str):
-            return [(where, f"must be a string, got {_type_name(value)}")]
+            return [(where, f"must be a string, got {type_name(value)}")]
         if field_.choices:
             allowed = field_.choices if field_.choices_case_sensitive else tuple(c.lower() for c in field_.choices)
             probe = value if field_.choices_case_sensitive else value.lower()
             if probe not in allowed:
-                failures.append((where, f"must be one of {', '.join(field_.choices)}; got {value!r}"))
+                failures.append((where, f"must be one of {', '.join(field_.choices)}; got {quote(value)}"))
         if field_.max_length is not None and len(value) > field_.max_length:
             failures.append((where, f"must be at most {field_.max_length} characters, got {len(value)}"))
         if field_.pattern and not re.fullmatch(field_.pattern, value):
             rule = field_.pattern_rule or f"must match {field_.pattern}"
-            failures.append((where, f"{rule}; got {value!r}"))
+            failures.append((where, f"{rule}; got {quote(value)}"))
     elif kind == "integer":
         number = whole_number(value)
         if number is None:
-            return [(where, f"must be a whole number, got {value!r}")]
+            return [(where, f"must be a whole number, got {quote(value)}")]
         failures.extend(_range(field_, number, where))
     elif kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return [(where, f"must be a number, got {_type_name(value)}")]
+            return [(where, f"must be a number, got {type_name(value)}")]
         failures.extend(_range(field_, value, where))
     elif kind == "boolean":
         if not isinstance(value, bool):
-            return [(where, f"must be true or false, got {value!r}")]
+            return [(where, f"must be true or false, got {quote(value)}")]
     elif kind == "map":
         if not isinstance(value, Mapping):
-            return [(where, f"must be a mapping of strings to strings, got {_type_name(value)}")]
+            return [(where, f"must be a mapping of strings to strings, got {type_name(value)}")]
         for key, item in value.items():
             if is_unknown(item):
                 continue
             if not isinstance(item, str):
-                failures.append((f"{where}.{key}", f"must be a string, got {_type_name(item)}"))
+                failures.append((f"{where}.{key}", f"must be a string, got {type_name(item)}"))
     elif kind == "object":
         if not isinstance(value, Mapping):
-            return [(where, f"must be an object, got {_type_name(value)}")]
+            return [(where, f"must be an object, got {type_name(value)}")]
         if field_.fields:
             known = {sub.name: sub for sub in field_.fields}
             for key in value:
@@ -248,15 +325,15 @@ def validate_value(field_: Field, value: Any, where: str) -> list[Failure]:
                     if sub.required:
                         failures.append((f"{where}.{sub.name}", "is required"))
                     continue
-                failures.extend(validate_value(sub, sub_value, f"{where}.{sub.name}"))
+                failures.extend(_validate_value(sub, sub_value, f"{where}.{sub.name}", secret))
     elif kind == "list":
         if not isinstance(value, list | tuple):
-            return [(where, f"must be a list, got {_type_name(value)}")]
+            return [(where, f"must be a list, got {type_name(value)}")]
         if field_.max_length is not None and len(value) > field_.max_length:
             failures.append((where, f"must have at most {field_.max_length} items, got {len(value)}"))
         if field_.item is not None:
             for index, item in enumerate(value):
-                failures.extend(validate_value(field_.item, item, f"{where}[{index}]"))
+                failures.extend(_validate_value(field_.item, item, f"{where}[{index}]", secret))
     if not failures and field_.validate is not None:
         reason = field_.validate(value)
         if reason:
@@ -272,13 +349,24 @@ def _range(field_: Field, number: float, where: str) -> list[Failure]:
     return []
 
 
+def _secret_type_name(value: Any) -> str:
+    """A secret value's type only: "a number", never "the number 73194628.0"."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return _type_name(value)
+
+
 def _type_name(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int | float):
-        return f"the number {value!r}"
+        return f"the number {quote(value)}"
     if isinstance(value, str):
-        return f"the string {value!r}"
+        return f"the string {quote(value)}"
     if isinstance(value, Mapping):
         return "an object"
     if isinstance(value, list | tuple):

@@ -6,12 +6,45 @@ makes no request and must not pay for that import (hundreds of milliseconds) or 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pulumi_azureml.arm.clock import SYSTEM_CLOCK, Clock
+from pulumi_azureml.arm.errors import ClientInputError
+
+_B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+"""RFC 6750 §2.1: ``b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="``."""
+
+
+def bearer_token_problem(token: str) -> str | None:
+    """Why ``token`` cannot go into an ``Authorization: Bearer`` header, or ``None``; never quotes the token.
+
+    A token with a line break, a NUL or a non-ASCII character would otherwise make ``requests`` raise an error
+    that repeats the whole header (token included), or be sent as it is.
+    """
+    if not token:
+        return "is empty"
+    if _B64TOKEN.fullmatch(token):
+        return None
+    for position, character in enumerate(token):
+        if not _B64TOKEN.fullmatch(character):
+            kind = (
+                "a whitespace or control character"
+                if character.isspace() or ord(character) < 32 or ord(character) == 127
+                else "a character outside ASCII"
+                if ord(character) > 127
+                else "a character"
+            )
+            return (
+                f"is not a valid bearer token: {kind} at position {position} (a bearer token is letters, digits "
+                "and -._~+/ with trailing '=' only, RFC 6750 section 2.1); surrounding whitespace is removed, "
+                "so check the value for a stray character"
+            )
+    return "is not a valid bearer token ('=' only at the end, RFC 6750 section 2.1)"
+
 
 # Refresh this long before expiry, so a token never expires between being read and being used by a slow poll.
 REFRESH_MARGIN_SECONDS = 300.0
@@ -68,6 +101,10 @@ class StaticTokenSource:
     """A fixed token, for the emulator or a token obtained elsewhere."""
 
     def __init__(self, token: str) -> None:
+        token = token.strip()
+        problem = bearer_token_problem(token)
+        if problem is not None:
+            raise ClientInputError(f"the static access token {problem}")
         self._token = SecretString(token)
 
     def token(self) -> str:

@@ -8,7 +8,9 @@ by :mod:`pulumi_azureml.arm.polling`. The client knows nothing about Pulumi.
 
 from __future__ import annotations
 
+import json
 import platform
+import re
 import ssl
 import threading
 import uuid
@@ -20,7 +22,7 @@ import requests
 import requests.adapters
 
 from pulumi_azureml._version import __version__
-from pulumi_azureml.arm.auth import TokenSource
+from pulumi_azureml.arm.auth import TokenSource, bearer_token_problem
 from pulumi_azureml.arm.clock import SYSTEM_CLOCK, Clock
 from pulumi_azureml.arm.clouds import check_endpoint, is_loopback
 from pulumi_azureml.arm.errors import (
@@ -31,6 +33,8 @@ from pulumi_azureml.arm.errors import (
 )
 from pulumi_azureml.arm.polling import OperationWaiter, PollRequest, response_json
 from pulumi_azureml.arm.retry import RetryPolicy, is_retryable_status, retry_after_seconds
+from pulumi_azureml.console import say
+from pulumi_azureml.quoting import quote
 
 USER_AGENT = f"pulumi-azureml/{__version__} python/{platform.python_version()} requests/{requests.__version__}"
 
@@ -39,7 +43,7 @@ DEFAULT_TIMEOUTS = (10.0, 120.0)
 
 
 def _print_progress(line: str) -> None:
-    print(f"azureml: {line}", flush=True)
+    say(f"azureml: {line}")
 
 
 class ArmClient:
@@ -251,25 +255,37 @@ class ArmClient:
         attempt = 0
         waited = 0.0
         refreshed = False
+        payload = None if body is None else _json_payload(body, action=action, resource_id=resource_id)
         while True:
             attempt += 1
             token = self._tokens.token()
+            problem = bearer_token_problem(token) if isinstance(token, str) else "is not a string"
+            if problem is not None:
+                # Checked here too, whatever the token source: requests would repeat the whole header in its error.
+                raise ArmRequestError(
+                    f"{action} {resource_id}: the access token {problem}", action=action, resource_id=resource_id
+                )
             headers = {
                 "Authorization": f"Bearer {token}",
                 "Accept": "application/json",
                 "User-Agent": USER_AGENT,
                 "x-ms-client-request-id": str(uuid.uuid4()),
             }
-            if body is not None:
+            if payload is not None:
                 headers["Content-Type"] = "application/json"
             try:
                 response = self._session.request(
-                    method, url, json=body, headers=headers, timeout=self._timeouts, allow_redirects=False
+                    method, url, data=payload, headers=headers, timeout=self._timeouts, allow_redirects=False
                 )
             except requests.exceptions.SSLError as error:
                 rejection = _certificate_rejection(error)
                 if rejection is None:
-                    raise
+                    raise ArmRequestError(
+                        f"{action} {resource_id}: the TLS connection to {self.endpoint} failed after {attempt} "
+                        f"attempt(s) ({type(error).__name__}: {_redact(str(error), token)})",
+                        action=action,
+                        resource_id=resource_id,
+                    ) from None
                 # A rejected certificate does not fix itself: retrying would only wait minutes for the same answer.
                 raise ArmRequestError(
                     f"{action} {resource_id}: the TLS certificate of {self.endpoint} was rejected after {attempt} "
@@ -293,6 +309,15 @@ class ArmClient:
                 waited += wait
                 self._clock.sleep(wait)
                 continue
+            except (requests.RequestException, ValueError, UnicodeError, TypeError, RecursionError) as error:
+                # Anything else requests, urllib3 or the codecs raise while building or sending the request (a bad
+                # header or URL, an encoding error): reported by type only, since its text may repeat a header.
+                raise ArmRequestError(
+                    f"{action} {resource_id}: the request could not be sent ({type(error).__name__}); "
+                    f"{_redact(str(error), token)}",
+                    action=action,
+                    resource_id=resource_id,
+                ) from None
             if 300 <= response.status_code < 400:
                 # ARM never redirects, and a redirect could name another host: it is reported, never followed.
                 raise error_from_response(response, action=action, resource_id=resource_id)
@@ -310,6 +335,31 @@ class ArmClient:
                 self._clock.sleep(wait)
                 continue
             return response
+
+
+def _json_payload(body: Mapping[str, Any], *, action: str, resource_id: str) -> bytes:
+    """The request body as strict JSON (RFC 8259 has no NaN or Infinity), UTF-8 encoded."""
+    try:
+        # The same encoding requests' ``json=`` uses, but refusing NaN/Infinity with a clear error of ours.
+        return json.dumps(body, allow_nan=False).encode("utf-8")
+    except (ValueError, TypeError, UnicodeError, RecursionError) as error:
+        raise ArmRequestError(
+            f"{action} {resource_id}: the request body is not valid JSON ({type(error).__name__}: "
+            f"{quote(str(error), 120)}); this is a bug in the provider's input checks, please report it",
+            action=action,
+            resource_id=resource_id,
+        ) from None
+
+
+_SECRET_HEADER = re.compile(r"(?i)(bearer|authorization)[^,;)\]}]*")
+
+
+def _redact(text: str, token: str) -> str:
+    """An exception's text without the token or anything that looks like an Authorization header, kept short."""
+    if token:
+        text = text.replace(token, "***")
+    text = _SECRET_HEADER.sub(r"\1 ***", text)
+    return quote(text, 200)
 
 
 def _certificate_rejection(error: BaseException) -> str | None:

@@ -3,7 +3,8 @@
 ::
 
     ArmError                         base: every error this layer raises; ``str()`` is the user-facing message
-    ├── ArmRequestError              no usable answer: connection refused/dropped, read timeout (after retries)
+    ├── ArmRequestError              no usable answer: connection refused/dropped, read timeout (after retries), or
+    │                                the request could not be built or sent (bad token, body not JSON, TLS...)
     ├── ArmResponseError             the service answered with an error status (after retries)
     │   ├── BadRequestError          400: the service refused the request body or parameters
     │   ├── AuthenticationError      401/403: token missing, expired, or no permission
@@ -24,7 +25,6 @@ or a request body, so they are safe to print.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -54,7 +54,8 @@ class ArmError(Exception):
 
 
 class ArmRequestError(ArmError):
-    """No usable response arrived (connection error, read timeout) even after retries."""
+    """No usable response arrived (connection error, read timeout) even after retries, or the request could not be
+    built or sent at all; its message never repeats a header or the token."""
 
 
 class UnsafeUrlError(ArmError):
@@ -171,7 +172,7 @@ def response_error_code(response: requests.Response) -> str:
     """The ``error.code`` of an error response, or ``""``."""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return ""
     return parse_error_body(body)[0]
 
@@ -180,7 +181,8 @@ def error_from_response(response: requests.Response, *, action: str, resource_id
     """Build the exception for an error response (the only place that maps statuses to classes)."""
     try:
         body: Any = response.json()
-    except (ValueError, json.JSONDecodeError):
+    except (ValueError, RecursionError):
+        # RecursionError: a body nested thousands of levels deep is not an error envelope either.
         body = None
     code, service_message = parse_error_body(body)
     if not service_message:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pulumi_azureml.arm.errors import ClientInputError
+from pulumi_azureml.quoting import quote
 
 # ``%`` is refused rather than escaped: ARM unescapes once, so "%2F" would become a path separator upstream.
 _FORBIDDEN_CHARACTERS = re.compile(r"[/\\?#%\s\x00-\x1f\x7f]")
@@ -29,7 +30,7 @@ def validate_name(kind: str, value: object) -> str:
     match = _FORBIDDEN_CHARACTERS.search(value)
     if match:
         raise ClientInputError(
-            f"{kind} {value!r} contains {match.group()!r}; names must not contain '/', '\\', '?', '#', '%', "
+            f"{kind} {quote(value)} contains {match.group()!r}; names must not contain '/', '\\', '?', '#', '%', "
             "whitespace or control characters (they would change the request path)"
         )
     return value
@@ -58,7 +59,9 @@ class ResourceId:
 
     def __post_init__(self) -> None:
         if not self.value.startswith("/subscriptions/"):
-            raise ClientInputError(f"{self.value!r} is not an ARM resource id (it must start with /subscriptions/)")
+            raise ClientInputError(
+                f"{quote(self.value)} is not an ARM resource id (it must start with /subscriptions/)"
+            )
         for segment in self.value.strip("/").split("/"):
             validate_name("resource id segment", segment)
 

@@ -12,6 +12,7 @@ A POST (an action such as ``start``) is not retried after a read timeout: the ac
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -56,16 +57,21 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
         raw = lowered.get(name)
         if raw is not None:
             try:
-                return max(0.0, float(raw) / 1000.0)
+                value = float(raw) / 1000.0
             except ValueError:
-                pass
+                continue
+            # "nan" and "inf" parse as floats; neither is a wait (an infinite sleep raises OverflowError).
+            if math.isfinite(value):
+                return max(0.0, value)
     raw = lowered.get("retry-after")
     if raw is None:
         return None
     try:
-        return max(0.0, float(raw))
+        value = float(raw)
     except ValueError:
         pass
+    else:
+        return max(0.0, value) if math.isfinite(value) else None
     # The ARM RPC says integers only, but RFC 9110 also allows an HTTP date; accept it rather than ignore it.
     try:
         when = parsedate_to_datetime(raw)
@@ -73,4 +79,6 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
         return None
     from datetime import datetime, timezone
 
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)  # "-0000" parses as naive; RFC 5322 §3.3 makes it UTC
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())

@@ -25,7 +25,7 @@ import time
 import uuid
 from collections.abc import Callable
 
-from . import control
+from . import control, strict_json
 from .context import HandlerContext, Outcome
 from .faults import FaultBook, FaultRule
 from .messages import ArmError, JsonObject, Request, Response, error_body
@@ -139,9 +139,15 @@ class Application:
     # ------------------------------------------------------------------------------------------ requests
 
     def handle(self, request: Request) -> Response:
-        """Answer one request."""
+        """Answer one request: always a response (an ARM error envelope for anything unexpected), never an exception."""
         if request.path.startswith(CONTROL_PREFIX) or request.path == CONTROL_PREFIX.rstrip("/"):
-            return control.handle(self, request)
+            try:
+                _check_body(request)
+                return control.handle(self, request)
+            except ArmError as error:
+                return error.to_response()
+            except Exception as error:  # noqa: BLE001 - a bug must come back as an ARM 500, not a dropped socket
+                return _internal_error(error)
         started = time.perf_counter()
         settings = self._settings
         request_id = str(uuid.uuid4())
@@ -151,6 +157,7 @@ class Application:
         remaining: int | None = None
         fault: FaultRule | None = None
         try:
+            _check_body(request)
             remaining = self._admit(request, settings, path, found, category)
             if self.faults:
                 fault = self.faults.take(
@@ -164,9 +171,7 @@ class Application:
         except ArmError as error:
             response = error.to_response()
         except Exception as error:  # noqa: BLE001 - any bug must still come back as an ARM 500, not a dropped socket
-            response = Response(
-                500, error_body("InternalServerError", f"The emulator failed: {type(error).__name__}: {error}")
-            )
+            response = _internal_error(error)
         remaining_header = remaining if remaining is not None else UNTHROTTLED_REMAINING[category]
         response.headers.update(
             {
@@ -268,6 +273,22 @@ class Application:
                 "body": request.body.decode("utf-8", "replace") if request.body else None,
             }
         )
+
+
+def _check_body(request: Request) -> None:
+    """Strict JSON in: a non-empty body must be RFC 8259 JSON (see :mod:`.strict_json`), whatever the route."""
+    if request.body.strip():
+        try:
+            strict_json.loads(request.body)
+        except strict_json.InvalidJson as error:
+            raise ArmError(
+                400, "InvalidRequestContent", f"The request content was invalid and could not be deserialized: {error}"
+            ) from None
+
+
+def _internal_error(error: Exception) -> Response:
+    text = f"{type(error).__name__}: {error}"
+    return Response(500, error_body("InternalServerError", f"The emulator failed: {text[:500]}"))
 
 
 def _normalise(path: str) -> str:

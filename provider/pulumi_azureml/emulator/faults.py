@@ -19,6 +19,8 @@ as an alias in JSON.
 from __future__ import annotations
 
 import fnmatch
+import math
+import re
 import threading
 import types
 import uuid
@@ -253,12 +255,32 @@ def _error(value: object) -> dict[str, str]:
     return {str(name): str(item) for name, item in value.items()}
 
 
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}")
+"""RFC 9110 §5.1: a field name is a ``token``."""
+_HEADER_VALUE = re.compile(r"[\x20-\x7e\t]{0,8192}")
+"""Visible ASCII, spaces and tabs only: no CR/LF (response splitting), no NUL, nothing the transport cannot send."""
+_FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "content-type"})
+"""Set by the transport; a rule overriding them would desynchronise the client's framing (a hang, not a fault)."""
+
+
 def _headers(value: object) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
         raise ValueError("'headers' must be an object")
-    return {str(name): str(item) for name, item in value.items()}
+    headers: dict[str, str] = {}
+    for name, item in value.items():
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+            raise ValueError("'headers' names must be HTTP tokens (letters, digits and !#$%&'*+-.^_`|~)")
+        if name.lower() in _FRAMING_HEADERS:
+            raise ValueError(f"'headers' must not set {name}: the emulator frames every response itself")
+        if not isinstance(item, str | int) or isinstance(item, bool) or not _HEADER_VALUE.fullmatch(str(item)):
+            raise ValueError(
+                f"'headers' value of {name} must be a string of visible ASCII characters, spaces and tabs "
+                "(no line breaks or control characters), at most 8192 characters"
+            )
+        headers[name] = str(item)
+    return headers
 
 
 def _flag(value: object) -> bool:
@@ -272,8 +294,8 @@ def _flag(value: object) -> bool:
 def _latency(value: object) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError("'latency_seconds' must be a number >= 0")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError("'latency_seconds' must be a finite number >= 0")
     return min(float(value), MAX_LATENCY_SECONDS)
 
 

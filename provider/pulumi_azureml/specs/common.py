@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pulumi_azureml.quoting import quote
 from pulumi_azureml.schema import Field, UpdateRule, case_insensitive_equivalent, location_equivalent
-from pulumi_azureml.validation import arm_id, timeout_seconds
+from pulumi_azureml.validation import arm_id, azure_region, timeout_seconds
 
 OWNERSHIP_TAG = "pulumi-azureml-owner"
 """Tag written at create: lets a retried create recognise a resource its own interrupted run made (README)."""
@@ -66,6 +67,7 @@ def location_field(*, description: str, required: bool = False, setting: str | N
         required=required,
         setting=setting,
         equivalent=location_equivalent,
+        validate=azure_region,
         update_source="ARM TrackedResource: location is create-only ([read, create])",
     )
 
@@ -78,12 +80,12 @@ def tags_field(update: UpdateRule | Mapping[str, UpdateRule], source: str, *, no
             return f"must be at most {MAX_TAGS} tags (ARM limit), got {len(value)}"
         for key, item in value.items():
             if len(key) > MAX_TAG_NAME_LENGTH:
-                return f"names must be at most {MAX_TAG_NAME_LENGTH} characters (ARM limit): {key[:40]!r}..."
+                return f"names must be at most {MAX_TAG_NAME_LENGTH} characters (ARM limit): {quote(key)}"
             forbidden = sorted({character for character in key if character in TAG_NAME_FORBIDDEN})
             if forbidden:
-                return f"names must not contain {' '.join(forbidden)} (ARM rule): {key!r}"
+                return f"names must not contain {' '.join(forbidden)} (ARM rule): {quote(key)}"
             if isinstance(item, str) and len(item) > MAX_TAG_VALUE_LENGTH:
-                return f"values must be at most {MAX_TAG_VALUE_LENGTH} characters (ARM limit): {key!r}"
+                return f"values must be at most {MAX_TAG_VALUE_LENGTH} characters (ARM limit): {quote(key)}"
         if non_empty_values:
             empty = sorted(key for key, item in value.items() if item == "")
             if empty:
@@ -168,9 +170,9 @@ def _timeouts_check(value: Any) -> str | None:
             continue
         seconds = timeout_seconds(raw)
         if seconds is None:
-            return f"{key} must be seconds or a duration such as '45m', '2h' or 'PT45M', got {raw!r}"
+            return f"{key} must be seconds or a duration such as '45m', '2h' or 'PT45M', got {quote(raw)}"
         if not 1 <= seconds <= 86400:
-            return f"{key} must be between 1 second and 24 hours, got {raw!r}"
+            return f"{key} must be between 1 second and 24 hours, got {quote(raw)}"
     return None
 
 
