@@ -96,12 +96,13 @@ def test_one_pass_endpoint_deployment_and_routing(stack: Stack, emulator: Emulat
     assert {name for name, op in switched.ops().items() if op != "same"} == {"scoring-default"}
     assert default_deployment(emulator) == "green"
 
-    # The routing belongs to the routing resource alone: a refresh changes nothing on the endpoint (no output of
-    # its own shows the routing, which another resource of this stack sets), and the next preview is all "same".
+    # The routing belongs to the routing resource alone: a refresh shows the routing in the endpoint's output but
+    # changes nothing on the endpoint (the engine asks the provider's Diff, and an output is no input), and the
+    # next preview is all "same".
     refreshed = stack.refresh()
     assert set(refreshed.ops().values()) == {"same"}, refreshed.ops()
     endpoint = stack.state().find("scoring")
-    assert endpoint is not None and "routed_deployment_name" not in endpoint.outputs
+    assert endpoint is not None and endpoint.outputs["routed_deployment_name"] == "green"
     assert "default_deployment_name" not in endpoint.inputs
     assert set(stack.preview(batch_program("green")).ops().values()) == {"same"}
 

@@ -62,6 +62,8 @@ class BatchEndpoint(pulumi.dynamic.Resource, module="azureml", name="BatchEndpoi
     auth_mode: pulumi.Output[str]
     resource_type: pulumi.Output[str]
     scoring_uri: pulumi.Output[str]
+    routed_deployment_name: pulumi.Output[str | None]
+    """The deployment receiving default traffic when last read (set by BatchEndpointDefaultDeployment or anyone)."""
     swagger_uri: pulumi.Output[str | None]
     provisioning_state: pulumi.Output[str]
     system_data: pulumi.Output[dict[str, Any] | None]

@@ -168,15 +168,21 @@ BATCH_ENDPOINT = ResourceSpec(
         Output("swagger_uri", "properties.swaggerUri"),
         Output("provisioning_state", "properties.provisioningState"),
         # Only the creation half of systemData: a BatchEndpointDefaultDeployment of the same stack writes the
-        # endpoint (its defaults) after the endpoint's own create, which moves lastModifiedAt; reporting that as the
-        # endpoint's output would make every refresh after `up` show a change nobody made to the endpoint. For the
-        # same reason the endpoint has no output for defaults.deploymentName: the routing resource owns it (its
-        # `deployment_name`), and the get_batch_endpoint lookup reads the live value.
+        # endpoint (its defaults) after the endpoint's own create, which moves lastModifiedAt, so the rest would be
+        # stale in state right after `up`. Not drift either way: the engine counts a refreshed resource as changed
+        # only when the provider's Diff of the refreshed state against the inputs says so (RefreshStep), and
+        # outputs are no inputs.
         Output(
             "system_data",
             "systemData",
             type="any",
             only_keys=("createdAt", "createdBy", "createdByType"),
+        ),
+        Output(
+            "routed_deployment_name",
+            "properties.defaults.deploymentName",
+            description="The deployment receiving the endpoint's default traffic when it was last read (set it with "
+            "BatchEndpointDefaultDeployment).",
         ),
         Output("identity_principal_id", "identity.principalId"),
         Output("identity_tenant_id", "identity.tenantId"),
