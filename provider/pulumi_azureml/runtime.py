@@ -20,7 +20,7 @@ from pulumi_azureml.arm.auth import (
 )
 from pulumi_azureml.arm.clouds import cloud_by_name, custom_cloud
 from pulumi_azureml.arm.errors import ClientInputError
-from pulumi_azureml.settings import Settings
+from pulumi_azureml.settings import EMULATOR_DEFAULTS, Settings
 
 if TYPE_CHECKING:
     # Imported where a client is built: the provider host must not load requests for a preview.
@@ -64,12 +64,37 @@ def embedded_emulator(db_path: str) -> Any:
         return server
 
 
+def _seed_embedded_emulator(server: Any, settings: Settings) -> None:
+    """The stack's resource group, and the default workspace when the stack names none, exist from the start.
+
+    A workspace the stack names itself is left to the program (the `local` stack creates its own with a Workspace
+    resource, which a seeded one would block as "not created by this stack"); the emulator's CLI seeds others
+    (`--workspace`).
+    """
+    subscription = settings.get("subscriptionId")
+    group = settings.get("resourceGroupName")
+    location = settings.get("location") or EMULATOR_DEFAULTS["location"]
+    if not subscription or not group:
+        return
+    try:
+        server.ensure_resource_group(subscription, group, location)
+        if (subscription, group, settings.get("workspaceName")) == (
+            EMULATOR_DEFAULTS["subscriptionId"],
+            EMULATOR_DEFAULTS["resourceGroupName"],
+            EMULATOR_DEFAULTS["workspaceName"],
+        ):
+            server.ensure_workspace(subscription, group, EMULATOR_DEFAULTS["workspaceName"], location)
+    except ValueError as error:
+        raise ClientInputError(f"azureml:emulator: cannot prepare the emulator: {error}") from None
+
+
 def _build_client(settings: Settings) -> ArmClient:
     from pulumi_azureml.arm.client import ArmClient
 
     emulator_db = settings.checked("emulator")
     if emulator_db:
         server = embedded_emulator(emulator_db)
+        _seed_embedded_emulator(server, settings)
         return ArmClient(
             endpoint=str(server.url),
             token_source=StaticTokenSource(EMULATOR_TOKEN),

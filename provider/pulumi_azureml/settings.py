@@ -75,6 +75,15 @@ SETTINGS: tuple[Setting, ...] = (
 )
 SETTINGS_BY_KEY = {setting.key: setting for setting in SETTINGS}
 
+# With `azureml:emulator` set and these left out, a stack runs against a ready-made place in the embedded emulator
+# (runtime.py seeds its resource group and workspace), so trying any program offline takes one setting.
+EMULATOR_DEFAULTS: dict[str, str] = {
+    "subscriptionId": "00000000-0000-0000-0000-000000000000",
+    "resourceGroupName": "rg-emulator",
+    "workspaceName": "mlw-emulator",
+    "location": "eastus",
+}
+
 
 class Settings:
     """Resolved settings for one provider process (stack config + environment).
@@ -111,6 +120,8 @@ class Settings:
             value = self._environ.get(name)
             if value is not None and value.strip():
                 return name, value.strip()
+        if key in EMULATOR_DEFAULTS and key != "emulator" and self._source("emulator")[1]:
+            return f"{CONFIG_NAMESPACE}:{key} (the emulator's default)", EMULATOR_DEFAULTS[key]
         return f"{CONFIG_NAMESPACE}:{key}", setting.default
 
     def problems(self) -> list[tuple[str, str]]:
