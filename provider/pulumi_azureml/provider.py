@@ -148,7 +148,7 @@ class AzureMLProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         spec = self.spec
         inputs = _inputs_only(props)
-        with self._reported(f"creating {spec.noun}", inputs):
+        with self._reported("creating", inputs):
             client = self._client(inputs)
             path = render_path(spec.path, inputs)
             api_version = self._api_version(inputs)
@@ -156,7 +156,8 @@ class AzureMLProvider(ResourceProvider):
             if spec.parent_kind:
                 body = self._write_into_parent(client, path, api_version, inputs, timeout, f"creating {spec.noun}")
                 return CreateResult(f"{body.get('id') or path}#{spec.kind}", self._outputs(inputs, body))
-            existing = client.get_if_exists(path, api_version=api_version, action=f"reading {spec.noun}")
+            # The verb is the operation the user asked for: a failure here is a failed create, not a failed read.
+            existing = client.get_if_exists(path, api_version=api_version, action=f"creating {spec.noun}")
             if existing is not None and self._is_own_failed_leftover(existing, inputs):
                 # An earlier run of this stack created it and the operation ended Failed after that run was
                 # interrupted: it holds nothing worth keeping, so delete it and create afresh.
@@ -191,7 +192,7 @@ class AzureMLProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         spec = self.spec
         old = _inputs_only(props)
-        with self._reported(f"reading {spec.noun}", old):
+        with self._reported("reading", old):
             client = self._client(old)
             path = render_path(spec.path, old)
             body = client.get_if_exists(path, api_version=self._api_version(old), action=f"reading {spec.noun}")
@@ -210,7 +211,7 @@ class AzureMLProvider(ResourceProvider):
         plan = plan_diff(spec, olds, news)
         inputs = _inputs_only(news)
         # The old outputs too: service-generated secrets (listkeys results) are only there, and must be redacted.
-        with self._reported(f"updating {spec.noun}", {**_inputs_only(olds), **inputs}):
+        with self._reported("updating", {**_inputs_only(olds), **inputs}):
             client = self._client(inputs)
             path = render_path(spec.path, inputs)
             api_version = self._api_version(inputs)
@@ -245,7 +246,7 @@ class AzureMLProvider(ResourceProvider):
                     lambda: client.put(path, request, api_version=api_version, action=action, timeout=timeout),
                 )
             if body is None and any(rule == "action" for rule in plan.rules.values()):
-                body = client.get(path, api_version=api_version, action=f"reading {spec.noun}")
+                body = client.get(path, api_version=api_version, action=f"updating {spec.noun}")
             if body is None:
                 # Provider-side changes only (timeouts, adoption flag): no request, read-only outputs unchanged.
                 outputs = dict(olds)
@@ -259,7 +260,7 @@ class AzureMLProvider(ResourceProvider):
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         spec = self.spec
         inputs = _inputs_only(props)
-        with self._reported(f"deleting {spec.noun}", inputs):
+        with self._reported("deleting", inputs):
             client = self._client(inputs)
             if spec.parent_kind:
                 self._clear_from_parent(client, render_path(spec.path, inputs), inputs)
@@ -308,7 +309,9 @@ class AzureMLProvider(ResourceProvider):
         if not self.spec.location_from_workspace:
             return None
         workspace_path = render_path(WORKSPACE_PATH, inputs)
-        workspace = client.get(workspace_path, api_version=api_version, action="reading the workspace of")
+        workspace = client.get(
+            workspace_path, api_version=api_version, action=f"creating {self.spec.noun}: reading the workspace"
+        )
         location = workspace.get("location")
         return str(location) if location else None
 
@@ -486,7 +489,7 @@ class AzureMLProvider(ResourceProvider):
         missing = [p for p in self.spec.preserve_on_put if get_path(request, p) is None]
         if not missing:
             return
-        current = client.get(path, api_version=api_version, action=f"reading {self.spec.noun}")
+        current = client.get(path, api_version=api_version, action=f"updating {self.spec.noun}")
         for preserved in missing:
             value = get_path(current, preserved)
             if value is not None:
@@ -656,17 +659,20 @@ class AzureMLProvider(ResourceProvider):
             return ""
 
     @contextlib.contextmanager
-    def _reported(self, action: str, inputs: Mapping[str, Any]) -> Iterator[None]:
-        """Turn known errors into :class:`AzureMLError` with any secret value scrubbed from the message."""
+    def _reported(self, verb: str, inputs: Mapping[str, Any]) -> Iterator[None]:
+        """Turn known errors into :class:`AzureMLError` with any secret value scrubbed from the message.
+
+        ``verb`` is the operation alone ("creating"): the message adds the kind and the name once.
+        """
         try:
             yield
         except (ArmError, ClientInputError, AzureMLError) as error:
             message = str(error)
             if isinstance(error, ClientInputError):
-                message = f"{action} {self._describe(inputs)}: {message}"
+                message = f"{verb} {self._describe(inputs)}: {message}"
             raise AzureMLError(_redact(message, self._secret_values(inputs))) from None
         except Exception as error:  # noqa: BLE001 - whatever it is, its text may hold a secret: redact, never leak
-            message = f"{action} {self._describe(inputs)}: unexpected {type(error).__name__}: {error}"
+            message = f"{verb} {self._describe(inputs)}: unexpected {type(error).__name__}: {error}"
             raise AzureMLError(_redact(message, self._secret_values(inputs))[:MAX_REASON_CHARS]) from None
 
     def _secret_values(self, inputs: Mapping[str, Any]) -> list[str]:

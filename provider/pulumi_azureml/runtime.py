@@ -11,6 +11,8 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from pulumi_azureml.arm.auth import (
+    DEFAULT_CREDENTIAL_SOURCE,
+    SERVICE_PRINCIPAL_SOURCE,
     CredentialTokenSource,
     SecretString,
     StaticTokenSource,
@@ -97,7 +99,7 @@ def _build_client(settings: Settings) -> ArmClient:
         _seed_embedded_emulator(server, settings)
         return ArmClient(
             endpoint=str(server.url),
-            token_source=StaticTokenSource(EMULATOR_TOKEN),
+            token_source=StaticTokenSource(EMULATOR_TOKEN, source="the embedded emulator's token (azureml:emulator)"),
             # The configured interval, as for Azure: a stack that wants quick polls of the emulator says so in its
             # config (azureml:pollIntervalSeconds, as the `local` stack does); nothing here treats it specially.
             poll_interval=settings.poll_interval(),
@@ -132,4 +134,5 @@ def _token_source(settings: Settings, scope: str, authority_host: str) -> TokenS
         )
     else:
         factory = default_credential_factory(authority_host=authority_host)
-    return CredentialTokenSource(factory, scope)
+    source = SERVICE_PRINCIPAL_SOURCE if client_secret else DEFAULT_CREDENTIAL_SOURCE
+    return CredentialTokenSource(factory, scope, source=source)

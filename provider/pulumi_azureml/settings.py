@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pulumi_azureml.arm.auth import bearer_token_problem
+from pulumi_azureml.arm.clouds import check_endpoint, cloud_by_name
 from pulumi_azureml.arm.errors import ClientInputError
 from pulumi_azureml.quoting import quote
 
@@ -136,6 +137,8 @@ class Settings:
                 reason = _poll_interval_problem(value)
             if reason is None and setting.key == "hostWorkers":
                 reason = _host_workers_problem(value)
+            if reason is None and setting.key in ("endpoint", "cloud"):
+                reason = _connection_problem(setting.key, value)
             if reason is not None:
                 found.append((source, reason))
         return found
@@ -217,6 +220,18 @@ def _problem(setting: Setting, value: str) -> str | None:
     surrogate = _SURROGATE.search(value)
     if surrogate is not None:
         return f"must be valid Unicode text (a lone surrogate at position {surrogate.start()})"
+    return None
+
+
+def _connection_problem(key: str, value: str) -> str | None:
+    """The endpoint URL's or cloud name's shape, checked without I/O so that preview, not `up`, reports it."""
+    try:
+        if key == "endpoint":
+            check_endpoint(value)
+        else:
+            cloud_by_name(value)
+    except ClientInputError as error:
+        return str(error).removeprefix(f"{CONFIG_NAMESPACE}:{key} ")
     return None
 
 

@@ -6,6 +6,7 @@ it broke, so a user can fix it from the message alone. Values unknown during pre
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
@@ -182,6 +183,11 @@ def check_inputs(
     if spec.expand is not None:
         failures.extend(spec.expand(inputs))
     selector = str(inputs.get(spec.discriminator, "")) if spec.discriminator else ""
+    if selector and spec.discriminator and not is_unknown(selector):
+        choices = next((f.choices for f in spec.all_fields() if f.name == spec.discriminator), ())
+        if choices and selector.lower() not in {choice.lower() for choice in choices}:
+            # An unknown type (a typo) would make every type-specific field look misplaced: say only the one thing.
+            selector = ""
     for field_ in spec.all_fields():
         value = inputs.get(field_.name)
         if value is None:
@@ -284,7 +290,13 @@ def _validate_value(field_: Field, value: Any, where: str, secret: bool) -> list
             allowed = field_.choices if field_.choices_case_sensitive else tuple(c.lower() for c in field_.choices)
             probe = value if field_.choices_case_sensitive else value.lower()
             if probe not in allowed:
-                failures.append((where, f"must be one of {', '.join(field_.choices)}; got {quote(value)}"))
+                failures.append(
+                    (
+                        where,
+                        f"must be one of {', '.join(field_.choices)}; got {quote(value)}"
+                        + _did_you_mean(value, field_.choices),
+                    )
+                )
         if field_.max_length is not None and len(value) > field_.max_length:
             failures.append((where, f"must be at most {field_.max_length} characters, got {len(value)}"))
         if field_.pattern and not re.fullmatch(field_.pattern, value):
@@ -372,3 +384,10 @@ def _type_name(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "a list"
     return type(value).__name__
+
+
+def _did_you_mean(value: str, choices: tuple[str, ...]) -> str:
+    """ "; did you mean X?" for a near miss of one of ``choices`` (a typo or a slip of the case), else ""."""
+    by_lower = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(value.lower(), list(by_lower), n=1, cutoff=0.75)
+    return f"; did you mean {by_lower[close[0]]}?" if close else ""

@@ -87,8 +87,24 @@ class TokenCredential(Protocol):
     def get_token(self, *scopes: str) -> Any: ...
 
 
+# How each credential source is named in messages, with the settings that choose another one.
+OTHER_CREDENTIALS = (
+    "choose credentials with azureml:accessToken (a bearer token; the emulator takes any), "
+    "azureml:clientId + azureml:clientSecret + azureml:tenantId (a service principal), or `az login`"
+)
+STATIC_TOKEN_SOURCE = "the static token (azureml:accessToken)"
+SERVICE_PRINCIPAL_SOURCE = "the service principal (azureml:clientId, azureml:clientSecret, azureml:tenantId)"
+DEFAULT_CREDENTIAL_SOURCE = (
+    "DefaultAzureCredential (no azureml:accessToken or azureml:clientSecret is set, so environment variables, "
+    "a managed identity and `az login` were tried)"
+)
+
+
 class TokenSource(Protocol):
     """Hands out bearer tokens for one scope."""
+
+    source: str
+    """Where the tokens come from and how to choose other credentials, for messages when they fail."""
 
     def token(self) -> str: ...
 
@@ -100,7 +116,8 @@ class TokenSource(Protocol):
 class StaticTokenSource:
     """A fixed token, for the emulator or a token obtained elsewhere."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, source: str = STATIC_TOKEN_SOURCE) -> None:
+        self.source = source
         token = token.strip()
         problem = bearer_token_problem(token)
         if problem is not None:
@@ -132,7 +149,9 @@ class CredentialTokenSource:
         *,
         clock: Clock = SYSTEM_CLOCK,
         refresh_margin: float = REFRESH_MARGIN_SECONDS,
+        source: str = DEFAULT_CREDENTIAL_SOURCE,
     ) -> None:
+        self.source = source
         self._credential_factory = credential_factory
         self._credential: TokenCredential | None = None
         self._scope = scope

@@ -22,11 +22,13 @@ import requests
 import requests.adapters
 
 from pulumi_azureml._version import __version__
-from pulumi_azureml.arm.auth import TokenSource, bearer_token_problem
+from pulumi_azureml.arm.auth import OTHER_CREDENTIALS, TokenSource, bearer_token_problem
 from pulumi_azureml.arm.clock import SYSTEM_CLOCK, Clock
 from pulumi_azureml.arm.clouds import check_endpoint, is_loopback
 from pulumi_azureml.arm.errors import (
     ArmRequestError,
+    ClientInputError,
+    CredentialError,
     UnsafeUrlError,
     error_from_response,
     response_error_code,
@@ -241,6 +243,22 @@ class ArmClient:
         if parts.scheme != "https" and not is_loopback(parts.hostname or ""):
             raise UnsafeUrlError(f"refusing plain http to {parts.netloc}: https is required outside loopback")
 
+    def _token(self, *, action: str, resource_id: str) -> str:
+        """A bearer token, or an error that names the operation, the credentials tried and how to choose others."""
+        try:
+            return self._tokens.token()
+        except ClientInputError:
+            raise
+        except Exception as error:  # noqa: BLE001 - azure-identity raises many types; each becomes one clear message
+            # Only the first line of the credential's own message: DefaultAzureCredential lists every attempt.
+            detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise CredentialError(
+                f"{action} {resource_id}: could not get an Azure token from {self._tokens.source}: "
+                f"{detail[:300]}; {OTHER_CREDENTIALS}",
+                action=action,
+                resource_id=resource_id,
+            ) from None
+
     def _send(
         self,
         method: str,
@@ -258,7 +276,7 @@ class ArmClient:
         payload = None if body is None else _json_payload(body, action=action, resource_id=resource_id)
         while True:
             attempt += 1
-            token = self._tokens.token()
+            token = self._token(action=action, resource_id=resource_id)
             problem = bearer_token_problem(token) if isinstance(token, str) else "is not a string"
             if problem is not None:
                 # Checked here too, whatever the token source: requests would repeat the whole header in its error.
@@ -326,6 +344,14 @@ class ArmClient:
                 refreshed = True
                 self._tokens.invalidate(token)
                 continue
+            if response.status_code == 401:
+                # Refused twice: say which credentials were used and how to choose others.
+                raise error_from_response(
+                    response,
+                    action=action,
+                    resource_id=resource_id,
+                    hint=f"{self._tokens.source} was refused; {OTHER_CREDENTIALS}, and check azureml:cloud",
+                )
             if is_retryable_status(response.status_code, response_error_code(response)):
                 hint = retry_after_seconds(response.headers)
                 wait = hint if hint is not None else self._retry.backoff(attempt)

@@ -4,7 +4,8 @@
 
     ArmError                         base: every error this layer raises; ``str()`` is the user-facing message
     ├── ArmRequestError              no usable answer: connection refused/dropped, read timeout (after retries), or
-    │                                the request could not be built or sent (bad token, body not JSON, TLS...)
+    │   │                            the request could not be built or sent (bad token, body not JSON, TLS...)
+    │   └── CredentialError          no token: the credential source failed (names it and how to choose another)
     ├── ArmResponseError             the service answered with an error status (after retries)
     │   ├── BadRequestError          400: the service refused the request body or parameters
     │   ├── AuthenticationError      401/403: token missing, expired, or no permission
@@ -56,6 +57,11 @@ class ArmError(Exception):
 class ArmRequestError(ArmError):
     """No usable response arrived (connection error, read timeout) even after retries, or the request could not be
     built or sent at all; its message never repeats a header or the token."""
+
+
+class CredentialError(ArmRequestError):
+    """No token could be had: the credential source failed (a sign-in host out of reach, no `az login`, a refused
+    client secret). The message names the operation, the source tried and the settings that choose another."""
 
 
 class UnsafeUrlError(ArmError):
@@ -177,7 +183,9 @@ def response_error_code(response: requests.Response) -> str:
     return parse_error_body(body)[0]
 
 
-def error_from_response(response: requests.Response, *, action: str, resource_id: str) -> ArmResponseError:
+def error_from_response(
+    response: requests.Response, *, action: str, resource_id: str, hint: str | None = None
+) -> ArmResponseError:
     """Build the exception for an error response (the only place that maps statuses to classes)."""
     try:
         body: Any = response.json()
@@ -193,7 +201,7 @@ def error_from_response(response: requests.Response, *, action: str, resource_id
     cause = f"{code}: {service_message}" if code else service_message
     message = f"{action} {resource_id}: {cause} (HTTP {status}"
     message += f", x-ms-request-id {request_id})" if request_id else ")"
-    hint = _HINTS.get(status)
+    hint = hint or _HINTS.get(status)
     if hint:
         message += f"; {hint}"
     return cls(
