@@ -35,6 +35,9 @@ class DiffPlan:
     rules: dict[str, UpdateRule] = field(default_factory=dict)
     """The update rule of each changed field."""
     delete_before_replace: bool = False
+    unknown: list[str] = field(default_factory=list)
+    """Changed fields whose new value is not known yet (a preview before another resource's create or replace):
+    they may turn out equal, so the plan is a "may", and the preview must say so."""
 
     @property
     def has_changes(self) -> bool:
@@ -44,6 +47,7 @@ class DiffPlan:
 def plan_diff(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffPlan:
     """Compare ``olds`` (the last outputs, which echo the inputs) with ``news`` (checked inputs)."""
     changed: list[str] = []
+    unknown: list[str] = []
     rules: dict[str, UpdateRule] = {}
     for field_ in spec.all_fields():
         new = news.get(field_.name)
@@ -56,6 +60,8 @@ def plan_diff(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, An
         elif not is_unknown(new) and old is not None and same_value(field_, new, old):
             continue
         changed.append(field_.name)
+        if is_unknown(new):
+            unknown.append(field_.name)
         # The rule of the *new* discriminator value decides (a changed compute_type is itself a replace).
         rules[field_.name] = spec.update_rule(field_, news, old)
 
@@ -74,4 +80,5 @@ def plan_diff(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, An
         write=write,
         rules=rules,
         delete_before_replace=bool(replaces) and same_id,
+        unknown=unknown,
     )

@@ -19,6 +19,7 @@ Lifecycle rules (README "Design and traps"):
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -71,6 +72,9 @@ LOCATION_DEFAULTED = "location_defaulted"
 """Output flag: the location came from the workspace, not from the program."""
 
 
+_LOG = logging.getLogger("pulumi_azureml")
+
+
 class AzureMLError(Exception):
     """An error reported to the user by the provider; its message is complete, actionable and free of secrets."""
 
@@ -112,8 +116,13 @@ class AzureMLProvider(ResourceProvider):
         except ClientInputError:
             workers = DEFAULT_HOST_WORKERS  # reported by check and every operation (see _problems)
         report = widen_host_workers(workers)
-        if report:
+        if report and "left unchanged" in report:
+            # The user asked for a wider pool and did not get it: worth a line on every run.
             say(report)
+        elif report:
+            # Routine and the same on every run: the `pulumi_azureml` logger, not the user's output (the CLI shows
+            # everything a dynamic provider prints, on every run).
+            _LOG.info(report)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         news = _with_unknown_markers(news)
@@ -637,20 +646,29 @@ class AzureMLProvider(ResourceProvider):
         return f"{self.spec.noun} {'(not yet known)' if name == UNKNOWN else name}"
 
     def _explain(self, plan: DiffPlan) -> str:
+        # A value unknown at preview comes from a resource not created (or replaced) yet: promise nothing about it.
+        note = (
+            f"; {', '.join(plan.unknown)} not known until the resources it comes from are created or replaced"
+            if plan.unknown
+            else ""
+        )
+        # Tentative when every field that decides the step (the replacing ones, else all) is unknown.
+        maybe = bool(plan.unknown) and set(plan.replaces or plan.changed) <= set(plan.unknown)
         if plan.replaces:
             reasons = ", ".join(
                 f"{name} ({self._field_source(name) or 'cannot change in place'})" for name in plan.replaces
             )
             order = "delete, then create" if plan.delete_before_replace else "create, then delete"
-            return f"will be REPLACED ({order}) because {reasons} changed"
+            verb = "may be REPLACED" if maybe else "will be REPLACED"
+            return f"{verb} ({order}) because {reasons} changed{note}"
         how = {"PATCH": "PATCH", "PUT": "full PUT"}.get(plan.write or "", "")
         actions = [name for name in plan.changed if plan.rules[name] == "action"]
-        parts = [f"update in place by {how} ({', '.join(plan.changed)})"] if how else []
+        parts = [f"{'may update' if maybe else 'update'} in place by {how} ({', '.join(plan.changed)})"] if how else []
         if actions:
             parts.append(f"run actions for {', '.join(actions)}")
         if not parts:
             parts.append(f"provider-side settings change ({', '.join(plan.changed)}); no request to Azure")
-        return "; ".join(parts)
+        return "; ".join(parts) + note
 
     def _field_source(self, name: str) -> str:
         try:

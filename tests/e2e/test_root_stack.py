@@ -133,6 +133,11 @@ def test_root_program_preview_up_refresh_destroy_against_the_emulator(
     assert replaced.get("replaceReasons") == ["vm_size"]
     text = cli.run("preview", cwd=directory).stdout
     assert "compute cpu-cluster: will be REPLACED (delete, then create) because vm_size" in text
+    # The deployment names the cluster's id, unknown until the replacement exists: the preview promises nothing.
+    assert (
+        "batch deployment scoring-v1: may update in place by full PUT (compute); compute not known until the "
+        "resources it comes from are created or replaced"
+    ) in text, text
     assert emulator.requests_log() == [], "previews of changes sent requests"
 
     cli.run("up", "--yes", cwd=directory)

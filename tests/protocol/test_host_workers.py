@@ -48,7 +48,8 @@ def spread_of_finishes(emulator: EmulatorServer, workers: str) -> tuple[float, s
 @pytest.mark.timeout(60)
 def test_host_pool_is_widened_so_creates_overlap(emulator: EmulatorServer) -> None:
     spread, output = spread_of_finishes(emulator, "32")
-    assert "provider host workers raised from 4 to 32" in output
+    # Routine, so it goes to the log, not to the output the CLI shows on every run (a refusal would be printed).
+    assert "provider host workers" not in output
     # All eight slow PUTs were in flight together: they finish within a fraction of one latency period, where
     # four workers would need two waves (a spread of at least one period).
     assert spread < LATENCY / 2, spread

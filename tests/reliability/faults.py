@@ -74,7 +74,7 @@ FAULTS: tuple[Fault, ...] = (
         "token-expires-static",
         {},
         False,
-        ("ExpiredAuthenticationToken", "HTTP 401", "check the credentials"),
+        ("ExpiredAuthenticationToken", "HTTP 401", "was refused; choose credentials with azureml:accessToken"),
     ),
 )
 FAULTS_BY_NAME = {fault.name: fault for fault in FAULTS}
