@@ -4,7 +4,7 @@ Why: ``python -m pulumi.dynamic`` serves every dynamic resource of a program fro
 ``grpc.server(futures.ThreadPoolExecutor(max_workers=4))`` (pulumi/sdk/python/lib/pulumi/dynamic/__main__.py), and
 each Azure ML create holds a worker for the whole operation (minutes). Twenty clusters therefore provision four at a
 time. ``ThreadPoolExecutor`` starts threads lazily up to ``_max_workers`` on each submit, so raising that number on
-the executor that is running us lets later requests run at once (measured: docs pulumi-host-facts.md).
+the executor that is running us lets later requests run at once.
 
 How it stays safe:
 

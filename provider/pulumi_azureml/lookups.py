@@ -42,7 +42,7 @@ from pulumi_azureml.specs.workspace import PATH as WORKSPACE_PATH
 T = TypeVar("T")
 
 RESOURCE_GROUP_API_VERSION = "2025-04-01"
-"""Microsoft.Resources api-version for resource groups (workspace contract §0 recommendation)."""
+"""Microsoft.Resources api-version for resource groups."""
 
 DISCOVERY_TIMEOUTS = (10.0, 30.0)
 """(connect, read) seconds for the discovery document."""
@@ -62,7 +62,7 @@ _WORKSPACE_PATH = WORKSPACE_PATH.replace("{name}", "{workspace_name}")
 
 @dataclass(frozen=True)
 class ResourceGroupResult:
-    """A resource group (Microsoft.Resources ``ResourceGroup``, workspace contract §5)."""
+    """A resource group (Microsoft.Resources ``ResourceGroup``)."""
 
     id: str
     name: str
@@ -75,7 +75,7 @@ class ResourceGroupResult:
 
 @dataclass(frozen=True)
 class WorkspaceResult:
-    """An Azure ML workspace (workspace contract §2)."""
+    """An Azure ML workspace."""
 
     id: str
     name: str
@@ -107,7 +107,7 @@ class WorkspaceResult:
 
 @dataclass(frozen=True)
 class WorkspaceServices:
-    """The regional service map a workspace's ``discoveryUrl`` serves (workspace contract §6).
+    """The regional service map a workspace's ``discoveryUrl`` serves.
 
     Keys the service does not send are ``None``; every key it sent, known here or not, is in ``raw``.
     """
@@ -131,7 +131,7 @@ class WorkspaceServices:
 
 @dataclass(frozen=True)
 class ComputeResult:
-    """An Azure ML compute of any type (REST contract §1)."""
+    """An Azure ML compute of any type."""
 
     id: str
     name: str
@@ -153,7 +153,7 @@ class ComputeResult:
 
 @dataclass(frozen=True)
 class BatchEndpointResult:
-    """A batch endpoint (REST contract §3)."""
+    """A batch endpoint."""
 
     id: str
     name: str
@@ -172,7 +172,7 @@ class BatchEndpointResult:
 
 @dataclass(frozen=True)
 class BatchDeploymentResult:
-    """A batch deployment (REST contract §4)."""
+    """A batch deployment."""
 
     id: str
     name: str
@@ -335,7 +335,7 @@ def _workspace(body: dict[str, Any]) -> WorkspaceResult:
         discovery_url=_text(body, "properties.discoveryUrl"),
         mlflow_tracking_uri=_text(body, "properties.mlFlowTrackingUri"),
         provisioning_state=_text(body, "properties.provisioningState"),
-        # Real GET bodies carry properties.creationTime (workspace contract §2.2, observed); systemData otherwise.
+        # Real GET bodies carry properties.creationTime (observed); systemData otherwise.
         creation_time=_text(body, "properties.creationTime") or _text(body, "systemData.createdAt"),
         storage_account=_text(body, "properties.storageAccount"),
         key_vault=_text(body, "properties.keyVault"),
@@ -473,7 +473,7 @@ def get_workspace_services(
     subscription_id: str | None = None,
     api_version: str | None = None,
 ) -> WorkspaceServices:
-    """The workspace's regional service map: GET the workspace, then GET its ``discoveryUrl`` (contract §6).
+    """The workspace's regional service map: GET the workspace, then GET its ``discoveryUrl``.
 
     The discovery document is data plane on a regional host, not the management endpoint, so it is fetched
     without the Azure token (the token only ever goes to the management endpoint, README "Design and traps").

@@ -314,7 +314,7 @@ class AzureMLProvider(ResourceProvider):
         return seconds if seconds is not None else float(getattr(self.spec.timeouts, operation))
 
     def _default_location(self, client: ArmClient, inputs: Mapping[str, Any], api_version: str) -> str | None:
-        """The parent workspace's region (not the resource group's: azure-native's mistake, peers.md §1.4)."""
+        """The parent workspace's region (not the resource group's: azure-native's mistake)."""
         if not self.spec.location_from_workspace:
             return None
         workspace_path = render_path(WORKSPACE_PATH, inputs)

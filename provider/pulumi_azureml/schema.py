@@ -455,7 +455,7 @@ def location_equivalent(desired: Any, actual: Any) -> bool:
 
 
 def case_insensitive_equivalent(desired: Any, actual: Any) -> bool:
-    """ARM ids and VM sizes come back with varying case (contract §7.3)."""
+    """ARM ids and VM sizes come back with varying case."""
     return str(desired).lower().rstrip("/") == str(actual).lower().rstrip("/")
 
 

@@ -1,4 +1,4 @@
-"""Batch endpoints and batch deployments (REST contract §3, §4, §7.3)."""
+"""Batch endpoints and batch deployments."""
 
 from __future__ import annotations
 
@@ -397,7 +397,7 @@ def test_deployment_delete_and_list(arm: Arm, emulator: EmulatorServer, workspac
 
 
 def test_default_deployment_is_set_with_an_endpoint_put(arm: Arm, workspace: dict[str, Any]) -> None:
-    """REST contract §4: create the endpoint, then the deployment, then PUT the endpoint with the default."""
+    """Create the endpoint, then the deployment, then PUT the endpoint with the default."""
     _endpoint(arm)
     _deployment(arm)
     updated = arm.put(endpoint_path("ep1"), endpoint_body(defaults={"deploymentName": "dep1"}))

@@ -1,4 +1,4 @@
-"""Computes (REST contract §1–§2, §7.3)."""
+"""Computes."""
 
 from __future__ import annotations
 

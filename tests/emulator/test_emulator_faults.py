@@ -1,4 +1,4 @@
-"""Fault injection: ordered rules, first match wins, ``times`` counts (design anchors §5, §8)."""
+"""Fault injection: ordered rules, first match wins, ``times`` counts."""
 
 from __future__ import annotations
 
@@ -214,7 +214,7 @@ def test_invalid_rules_are_refused(arm: Arm, emulator: EmulatorServer, rule: dic
 def test_design_anchor_spelling_is_accepted_over_http(
     arm: Arm, emulator: EmulatorServer, workspace: dict[str, Any]
 ) -> None:
-    """design-anchors §8: ``{"operation": "lro", ..., "final_status": "Failed", "error": {"code": ...}}``."""
+    """The older spelling: ``{"operation": "lro", ..., "final_status": "Failed", "error": {"code": ...}}``."""
     rule = {
         "operation": "lro",
         "path": "*/batchendpoints/*",

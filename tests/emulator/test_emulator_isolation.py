@@ -1,6 +1,6 @@
 """The emulator is an independent oracle: it imports nothing from the rest of the project, nor Pulumi.
 
-Design anchors §6.9: if the emulator shared code with the ARM client, their bugs would cancel out. The check
+If the emulator shared code with the ARM client, their bugs would cancel out. The check
 parses every source file of ``pulumi_azureml.emulator`` with ``ast`` instead of importing it, so it also sees
 imports inside functions and ``TYPE_CHECKING`` blocks.
 """

@@ -1,4 +1,4 @@
-"""Long-running operations: progress per poll or per second, outcomes, status and result URLs (REST contract §7)."""
+"""Long-running operations: progress per poll or per second, outcomes, status and result URLs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ARM front door: api-version, bearer tokens, common headers, routing, throttling (REST contract §6, §7.4)."""
+"""The ARM front door: api-version, bearer tokens, common headers, routing, throttling."""
 
 from __future__ import annotations
 

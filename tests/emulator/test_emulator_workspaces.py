@@ -1,4 +1,4 @@
-"""Resource groups and workspaces (workspace contract §1–§6)."""
+"""Resource groups and workspaces."""
 
 from __future__ import annotations
 
@@ -148,7 +148,7 @@ def test_workspace_put_answers_202_with_location_and_retry_after(arm: Arm, emula
 
 
 def test_a_new_workspace_is_visible_as_creating(arm: Arm, emulator: EmulatorServer) -> None:
-    """Workspace contract §8: the resource shows provisioningState Creating until the operation is done."""
+    """The resource shows provisioningState Creating until the operation is done."""
     emulator.configure(polls_to_complete=2)
     emulator.ensure_resource_group(SUBSCRIPTION, RESOURCE_GROUP, LOCATION)
     arm.put(workspace_path("ws-visible"), _workspace_body())

@@ -169,7 +169,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         url = f"{self.server.url}{WORKSPACE_PATH}/{COLLECTIONS[kind]}/{name}"
         params = {"api-version": API_VERSION}
         if kind == "Compute":
-            params["underlyingResourceAction"] = "Delete"  # required on compute deletes (REST contract)
+            params["underlyingResourceAction"] = "Delete"  # required on compute deletes (the REST reference)
         answer = requests.delete(url, params=params, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
         assert answer.status_code in (200, 202, 204)
         assert self._call(self.providers[kind].read, id_, outputs).id == ""

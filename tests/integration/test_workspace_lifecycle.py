@@ -80,7 +80,7 @@ def test_create_waits_for_the_202_location_operation_and_fills_outputs(
     assert outs["identity_principal_id"] and outs["identity_tenant_id"]
     log = emulator.requests_log()
     put = next(entry for entry in log if entry["method"] == "PUT")
-    assert put["status"] == 202, "the service answers a new workspace with 202 + Location (contract §1.1)"
+    assert put["status"] == 202, "the service answers a new workspace with 202 + Location"
     assert [entry["method"] for entry in log].count("PUT") == 1
     body = server_body(emulator)
     assert body["properties"]["storageAccount"] == STORAGE
@@ -127,7 +127,7 @@ def test_no_op_diff_after_create_even_with_other_id_casing(emulator: EmulatorSer
     outs = provider.create(checked(provider, WORKSPACE)).outs or {}
     emulator.clear_requests_log()
     assert provider.diff("id", outs, checked(provider, WORKSPACE)).changes is False
-    # ARM ids come back in any case (contract §2.2 examples): a lower-cased id is the same resource.
+    # ARM ids come back in any case: a lower-cased id is the same resource.
     lower = {**WORKSPACE, "storage_account": STORAGE.lower(), "location": "West US 2"}
     assert provider.diff("id", outs, checked(provider, lower)).changes is False
     assert emulator.requests_log() == []
@@ -337,7 +337,7 @@ def test_a_failed_create_is_purged_so_a_retry_can_reuse_the_name(emulator: Emula
     emulator.add_fault(method="PUT", path="*/workspaces/mlw-new", lro_status="Failed", result_status=200, times=1)
     with pytest.raises(AzureMLError, match="The failed workspace was deleted, so nothing was left behind"):
         provider.create(checked(provider, WORKSPACE))
-    # Purged, not soft-deleted: otherwise the name would stay blocked for 14 days (contract §4).
+    # Purged, not soft-deleted: otherwise the name would stay blocked for 14 days.
     assert "forceToPurge=true" in deletes(emulator)[0]["query"]
     assert (provider.create(checked(provider, WORKSPACE)).outs or {})["provisioning_state"] == "Succeeded"
 

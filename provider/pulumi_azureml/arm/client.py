@@ -220,7 +220,7 @@ class ArmClient:
     def _absolute(self, url: str) -> str:
         """Make a relative poll/next URL absolute on our endpoint; absolute URLs are used exactly as given.
 
-        Poll URLs carry ARM's signed parameters (contract §1.5), so they are never rewritten.
+        Poll URLs carry ARM's signed parameters, so they are never rewritten.
         """
         if url.startswith("/"):
             return f"{self.endpoint}{url}"

@@ -164,7 +164,7 @@ _HINTS: dict[int, str] = {
 
 
 def parse_error_body(body: Any) -> tuple[str, str]:
-    """Return ``(code, message)`` from an ARM error envelope, tolerating the extra fields Azure ML adds (§6.1)."""
+    """Return ``(code, message)`` from an ARM error envelope, tolerating the extra fields Azure ML adds."""
     if isinstance(body, dict):
         error = body.get("error", body)
         if isinstance(error, dict):

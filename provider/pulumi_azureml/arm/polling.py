@@ -1,4 +1,4 @@
-"""Waiting for ARM long-running operations (contract §7.1-7.2).
+"""Waiting for ARM long-running operations.
 
 The strategy is chosen from the initial response, first match wins (the catch-all is last, as in azure-core's
 ARMPolling, whose DESIGN_DECISIONS note "ordering *is* the algorithm"):
@@ -133,8 +133,8 @@ class OperationWaiter:
                 return response_json(final) or None
             body = response_json(final)
             if final.status_code == 200 and isinstance(body.get("id"), str) and "properties" in body:
-                # final-state-via: location — the Location URL's last answer *is* the resource (workspace contract
-                # §1.2; azure-core returns it too): no extra GET needed.
+                # final-state-via: location — the Location URL's last answer *is* the resource (azure-core returns it
+                # too): no extra GET needed.
                 return self.wait_for_provisioning_state(request, body, final)
         elif method in ("PUT", "PATCH"):
             return self.wait_for_provisioning_state(request, response_json(initial), initial)
@@ -227,7 +227,7 @@ class OperationWaiter:
         wait = retry_after_seconds(last.headers)
         if not wait:
             # A missing *or zero* Retry-After means "no hint" (azure-core's _extract_delay does the same): a 0 taken
-            # literally polls in a tight loop, ~1,600 requests/s against ARM's limits (measured, benchmark §2).
+            # literally polls in a tight loop, ~1,600 requests/s against ARM's limits (measured in the benchmarks).
             wait = self._default_interval
         now = self._clock.monotonic()
         if now + wait > request.deadline:

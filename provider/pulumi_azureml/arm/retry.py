@@ -1,6 +1,6 @@
 """When to retry a request and how long to wait first.
 
-Rules (contract §7.4; azure-core ``_retry.py``; pulumi-azure-native ``initPipelineOpts``):
+Rules (azure-core ``_retry.py``; pulumi-azure-native ``initPipelineOpts``):
 
 - retry 408, 429, 500, 502, 503, 504, connection errors, and 409 whose code is ``AnotherOperationInProgress``;
 - honour ``retry-after-ms`` / ``x-ms-retry-after-ms`` (milliseconds) and ``Retry-After`` (seconds), in that order;

@@ -2,7 +2,7 @@
 
 Resource groups, workspaces (with their discovery document), computes, batch endpoints and batch
 deployments, with the status codes, headers, long-running operations and errors of the real service
-(``docs/azure-ml-rest-contract.md``, ``docs/azure-ml-workspace-contract.md``), plus fault injection and a
+, plus fault injection and a
 ``/_emulator/`` control plane. Standard library only, and independent of the rest of ``pulumi_azureml`` so it
 can judge the ARM client without sharing its bugs.
 

@@ -4,8 +4,8 @@ Order, for an ARM request:
 
 1. route lookup (the route decides the fault kind and whether a token is needed);
 2. authentication: ``Authorization: Bearer`` (401 AuthenticationFailed / InvalidAuthenticationToken /
-   ExpiredAuthenticationToken, REST contract §6.2);
-3. the optional per-subscription token bucket (429 SubscriptionRequestsThrottled, REST contract §7.4);
+   ExpiredAuthenticationToken);
+3. the optional per-subscription token bucket (429 SubscriptionRequestsThrottled);
 4. fault rules, first match wins (drop, status, latency, or a forced operation outcome);
 5. 404/405 for unknown paths, then the api-version check (400 MissingApiVersionParameter /
    InvalidApiVersionParameter);
@@ -372,7 +372,7 @@ def _no_route(method: str, path: str, path_known: bool) -> ArmError:
 def _injected_error(fault: FaultRule, settings: Settings) -> ArmError:
     status, code, message = fault.error_response_parts()
     headers = dict(fault.headers)
-    # Throttling and unavailability always tell the client when to come back (REST contract §7.4).
+    # Throttling and unavailability always tell the client when to come back.
     if status in (429, 503) and not any(name.lower() == "retry-after" for name in headers):
         headers["Retry-After"] = str(settings.retry_after)
     return ArmError(status, code, message, headers=headers)

@@ -1,7 +1,7 @@
 """The ``/_emulator/`` control plane: reset, faults, settings, tokens, request log, state dump, seeding.
 
-These calls need no token and no api-version, and never appear in the request log (design anchors §5:
-moto's ``/moto-api``, LocalStack's chaos API).
+These calls need no token and no api-version, and never appear in the request log (as moto's ``/moto-api`` and
+LocalStack's chaos API).
 
 =========================================  ===============================================================
 ``GET  /_emulator/health``                 ``{"status": "ok"}``

@@ -12,7 +12,7 @@ Each rule has exactly one action: answer an HTTP ``status`` with an ARM error bo
 ``error_message``) and ``headers``; ``drop`` the connection without answering; add ``latency_seconds`` before
 handling the request normally; or make the operation the request starts end with ``lro_status``
 ``Failed``/``Canceled`` and that error. Example: ``{"method": "PUT", "path": "*/computes/*", "status": 429,
-"times": 2}``. The design-anchors §8 spelling (``final_status`` and ``error: {"code", "message"}``) is accepted
+"times": 2}``. The older spelling (``final_status`` and ``error: {"code", "message"}``) is accepted
 as an alias in JSON.
 """
 
@@ -49,7 +49,7 @@ DEFAULT_ERROR_CODES = types.MappingProxyType(
         504: "GatewayTimeout",
     }
 )
-"""Error codes for injected statuses when the rule names none (REST contract §6.2)."""
+"""Error codes for injected statuses when the rule names none."""
 
 _RULE_FIELDS = frozenset(
     {
@@ -68,7 +68,7 @@ _RULE_FIELDS = frozenset(
     }
 )
 _ALIASES = frozenset({"final_status", "error"})
-"""Design-anchors §8 spellings of ``lro_status`` and ``error_code``/``error_message``."""
+"""Older spellings of ``lro_status`` and ``error_code``/``error_message``."""
 
 
 @dataclass

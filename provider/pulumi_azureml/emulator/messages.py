@@ -1,6 +1,6 @@
 """The values every layer of the emulator speaks in: a parsed request, a response, and the ARM error.
 
-Errors always leave the emulator in the ARM envelope of common-types v3 (REST contract §6.1):
+Errors always leave the emulator in the ARM envelope of common-types v3:
 ``{"error": {"code", "message", "target", "details"}}``. Handlers raise :class:`ArmError`; the pipeline turns
 it into a :class:`Response`.
 """
@@ -98,12 +98,12 @@ def bad_request(message: str, *, target: str | None = None) -> ArmError:
     """A body or parameter the Azure ML resource provider rejects.
 
     Azure ML answers its own validation failures with 400 ``UserError`` and a ``BadArgument`` detail
-    (REST contract §6.2, unverified code); the target names the offending field.
+    (unverified code); the target names the offending field.
     """
     detail: JsonObject = {"code": "BadArgument", "message": message, "target": target}
     return ArmError(400, "UserError", message, target=target, details=[detail])
 
 
 def conflict(message: str, *, code: str = "Conflict") -> ArmError:
-    """A write refused because of the resource's current state (REST contract §6.2: 409 ``Conflict``)."""
+    """A write refused because of the resource's current state."""
     return ArmError(409, code, message)

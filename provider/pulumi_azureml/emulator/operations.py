@@ -1,6 +1,6 @@
 """Long-running operations: start one, advance it per poll or per second, and describe it to pollers.
 
-ARM async contract (REST contract §7.1, §7.3): an accepted write leaves the resource in a non-terminal
+ARM async contract: an accepted write leaves the resource in a non-terminal
 ``provisioningState`` and hands out an ``Azure-AsyncOperation`` status URL (answers 200 with a ``status``)
 and/or a ``Location`` result URL (answers 202 while running, then the result). Here an operation records
 *at start* how it will end and which fields of the resource change when it does; completing it only applies
@@ -9,7 +9,7 @@ store across restarts and processes.
 
 An operation completes on its ``polls_to_complete``-th observation (a GET of its status URL, its result URL,
 or the resource itself), or, when ``seconds_to_complete`` is set, once that much time has passed. Progress is
-per poll by default so tests never sleep (design anchors §5: moto's manual progression).
+per poll by default so tests never sleep.
 """
 
 from __future__ import annotations
@@ -33,13 +33,13 @@ PROVIDER_PATH = "/providers/Microsoft.MachineLearningServices"
 STATUS_SEGMENTS = types.MappingProxyType(
     {"compute": "computeOperationsStatus", "mfe": "mfeOperationsStatus", "workspace": "workspaceOperationsStatus"}
 )
-"""Async status resource per operation family (REST contract §1.5: the async types Azure ML registers)."""
+"""Async status resource per operation family."""
 
 RESULT_SEGMENTS = types.MappingProxyType(
     {"compute": "computeOperationResults", "mfe": "mfeOperationResults", "workspace": "workspaceOperationResults"}
 )
 """Operation-result (Location) resource per family. Only ``mfeOperationResults`` is a registered type; the
-other two names are this emulator's choice (the real shapes are unverified, contract §1.5, workspace §1.2)."""
+other two names are this emulator's choice (the real shapes are unverified)."""
 
 TERMINAL_STATUSES = frozenset({"Succeeded", "Failed", "Canceled"})
 
@@ -74,7 +74,7 @@ class Operation:
     delete_resource: bool
     """On success the resource and everything under it disappear."""
     soft_delete: bool
-    """On success the deleted workspace name stays blocked (workspace contract §4)."""
+    """On success the deleted workspace name stays blocked."""
     returns_resource: bool
     """On success the result URL answers 200 with the resource instead of an empty 200."""
 
@@ -107,7 +107,7 @@ def decide_outcome(context: HandlerContext) -> Outcome:
 
 
 def default_error(status: str, code: str | None, message: str | None) -> JsonObject:
-    """The error of a failed or canceled operation; ARM requires one for both (REST contract §7.1)."""
+    """The error of a failed or canceled operation; ARM requires one for both."""
     if status == "Canceled":
         return {
             "code": code or "OperationCanceled",
@@ -257,7 +257,7 @@ def status_url(base_url: str, operation: Operation) -> str:
 def result_url(base_url: str, operation: Operation) -> str:
     """Absolute Location (operation-result) URL."""
     if operation.family == "resources":
-        # Resource-group deletes answer with ARM's own operation results (workspace contract §5).
+        # Resource-group deletes answer with ARM's own operation results.
         path = f"/subscriptions/{operation.subscription_id}/operationresults/{operation.id}"
     else:
         segment = RESULT_SEGMENTS[operation.family]

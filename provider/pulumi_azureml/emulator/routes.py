@@ -3,7 +3,7 @@
 Each route also says what kind of request it is for fault matching (``request``, ``lro`` for requests that
 start a long-running operation, ``poll`` for status/result URLs), which api-versions it accepts, and whether it
 needs a bearer token. Templates are literal ARM paths with ``{name}`` placeholders; ARM matches path segments
-case-insensitively (REST contract §7.3), so ``resourcegroups`` and ``listkeys`` match any casing.
+case-insensitively, so ``resourcegroups`` and ``listkeys`` match any casing.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ _DEPLOYMENT = f"{_DEPLOYMENTS}/{{deploymentName}}"
 _LOCATION = f"{_SUBSCRIPTION}{_PROVIDER}/locations/{{location}}"
 
 ROUTES: tuple[Route, ...] = (
-    # Resource groups (workspace contract §5).
+    # Resource groups.
     Route("GET", f"{_SUBSCRIPTION}/resourcegroups", resource_groups.list_resource_groups, api_versions=RESOURCE_GROUPS),
     Route("GET", _RESOURCE_GROUP, resource_groups.get_resource_group, api_versions=RESOURCE_GROUPS),
     Route("HEAD", _RESOURCE_GROUP, resource_groups.head_resource_group, api_versions=RESOURCE_GROUPS),
@@ -92,14 +92,14 @@ ROUTES: tuple[Route, ...] = (
         "poll",
         api_versions=RESOURCE_GROUPS,
     ),
-    # Workspaces (workspace contract §1).
+    # Workspaces.
     Route("GET", f"{_SUBSCRIPTION}{_PROVIDER}/workspaces", workspaces.list_by_subscription),
     Route("GET", _WORKSPACES, workspaces.list_by_resource_group),
     Route("GET", _WORKSPACE, workspaces.get_workspace),
     Route("PUT", _WORKSPACE, workspaces.put_workspace, "lro"),
     Route("PATCH", _WORKSPACE, workspaces.patch_workspace),
     Route("DELETE", _WORKSPACE, workspaces.delete_workspace, "lro"),
-    # Computes (REST contract §1).
+    # Computes.
     Route("GET", _COMPUTES, computes.list_computes),
     Route("GET", _COMPUTE, computes.get_compute),
     Route("PUT", _COMPUTE, computes.put_compute, "lro"),
@@ -110,7 +110,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", f"{_COMPUTE}/start", computes.start_compute, "lro"),
     Route("POST", f"{_COMPUTE}/stop", computes.stop_compute, "lro"),
     Route("POST", f"{_COMPUTE}/restart", computes.restart_compute, "lro"),
-    # Batch endpoints and deployments (REST contract §3, §4).
+    # Batch endpoints and deployments.
     Route("GET", _ENDPOINTS, batch_endpoints.list_endpoints),
     Route("GET", _ENDPOINT, batch_endpoints.get_endpoint),
     Route("PUT", _ENDPOINT, batch_endpoints.put_endpoint, "lro"),
@@ -122,7 +122,7 @@ ROUTES: tuple[Route, ...] = (
     Route("PUT", _DEPLOYMENT, batch_deployments.put_deployment, "lro"),
     Route("PATCH", _DEPLOYMENT, batch_deployments.patch_deployment, "lro"),
     Route("DELETE", _DEPLOYMENT, batch_deployments.delete_deployment, "lro"),
-    # Operation status and result URLs (REST contract §1.5, §7).
+    # Operation status and result URLs.
     *(
         Route("GET", f"{_LOCATION}/{segment}/{{operationId}}", operation_status.status_handler(family), "poll")
         for family, segment in STATUS_SEGMENTS.items()
@@ -131,7 +131,7 @@ ROUTES: tuple[Route, ...] = (
         Route("GET", f"{_LOCATION}/{segment}/{{operationId}}", operation_status.result_handler(family), "poll")
         for family, segment in RESULT_SEGMENTS.items()
     ),
-    # The discovery document a workspace's discoveryUrl points at (workspace contract §6): data plane, no
+    # The discovery document a workspace's discoveryUrl points at: data plane, no
     # api-version, and no token (its auth requirement is unverified; it is served openly here).
     Route(
         "GET", "/discovery/workspaces/{workspaceGuid}", workspaces.get_discovery, api_versions=None, authenticated=False

@@ -24,13 +24,13 @@ MACHINE_LEARNING_API_VERSIONS: tuple[str, ...] = (
     "2025-12-01",
     "2026-03-01",
 )
-"""The stable Azure ML versions with the same wire shapes (REST contract §0 recommendation)."""
+"""The stable Azure ML versions with the same wire shapes."""
 
 LEGACY_API_VERSIONS: tuple[str, ...] = ("2021-03-01-preview",)
 """Accepted only so the seed walkthrough (seeds/000, every curl call) runs with just host and token replaced."""
 
 RESOURCE_GROUP_API_VERSION_RANGE = ("2021-04-01", "2025-04-01")
-"""Microsoft.Resources versions accepted on resource-group paths, inclusive (workspace contract §0)."""
+"""Microsoft.Resources versions accepted on resource-group paths, inclusive."""
 
 _DATE_VERSION = re.compile(r"^(\d{4}-\d{2}-\d{2})(-preview)?$")
 
@@ -38,7 +38,7 @@ DEFAULT_TENANT_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/pulum
 """A fixed tenant id so identities and workspaces look the same across runs."""
 
 FINAL_STATUSES = ("Succeeded", "Failed", "Canceled")
-"""The terminal states of the ARM async contract (REST contract §7.1)."""
+"""The terminal states of the ARM async contract."""
 
 
 def is_machine_learning_api_version(version: str) -> bool:
@@ -83,7 +83,7 @@ class Settings:
     async_operation_timeout: str = "PT30M"
     """``x-ms-async-operation-timeout`` of batch operations: PT30M in every recording (``answers``)."""
     soft_delete_workspaces: bool = True
-    """A workspace delete without forceToPurge keeps the name blocked (workspace contract §4)."""
+    """A workspace delete without forceToPurge keeps the name blocked."""
     tenant_id: str = DEFAULT_TENANT_ID
     principal_name: str = "emulator-user@example.com"
     """Shown as systemData.createdBy and computeInstance createdBy.userName."""

@@ -5,7 +5,7 @@ with a lock; the SQLite store uses ``BEGIN IMMEDIATE`` (WAL, busy timeout) so se
 share one file safely. Both keep bodies as JSON text, so a caller can never mutate stored state by accident
 and both stores behave the same way.
 
-Keys are lower-cased resource ids: ARM names are case-insensitive (REST contract §7.3), while the ``id``
+Keys are lower-cased resource ids: ARM names are case-insensitive, while the ``id``
 stored with each record keeps the casing the client used when it created the resource.
 """
 
@@ -33,7 +33,7 @@ class ResourceRecord:
     kind: str
     body: JsonObject
     secrets: JsonObject = field(default_factory=dict)
-    """Write-only values (keys, passwords) that GET never returns (REST contract §3.2, §2.3)."""
+    """Write-only values (keys, passwords) that GET never returns."""
     pending_operation: str | None = None
     """Id of the long-running operation still running on this resource, if any."""
     sequence: int = 0

@@ -1,7 +1,7 @@
 """ARM request throttling: an optional token bucket per subscription and request category.
 
 ARM reports what is left in ``x-ms-ratelimit-remaining-subscription-{reads,writes,deletes}`` and answers
-429 with ``Retry-After`` when a bucket is empty (REST contract §7.4). With throttling off the headers carry the
+429 with ``Retry-After`` when a bucket is empty. With throttling off the headers carry the
 documented hourly limits minus one, like a fresh subscription.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 UNTHROTTLED_REMAINING = types.MappingProxyType({"reads": 11999, "writes": 1199, "deletes": 14999})
-"""Hourly ARM limits (12,000 reads, 1,200 writes, 15,000 deletes; REST contract §7.4) minus this request."""
+"""Hourly ARM limits (12; 000 reads; 1; 200 writes; 15; 000 deletes) minus this request."""
 
 
 def category_of(method: str) -> str:

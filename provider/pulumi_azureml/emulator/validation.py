@@ -1,6 +1,6 @@
 """Small, explicit checks for request bodies and parameters, each raising a 400 that names the field.
 
-The swagger is the rule book (REST contract §2–§5): required fields, enums, patterns and
+The swagger is the rule book: required fields, enums, patterns and
 ``additionalProperties: false``. Enum values are accepted case-insensitively and stored in their canonical
 casing, because Azure's .NET services parse ``modelAsString`` enums that way (the seed itself sends
 ``"type": "systemAssigned"``).

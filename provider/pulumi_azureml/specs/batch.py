@@ -1,12 +1,12 @@
 """Batch endpoints, batch deployments and the endpoint's default-deployment routing, as data.
 
-BatchEndpoint update/replace table (sources: contract §3, peers.md §6.7):
+BatchEndpoint update/replace table:
 
 =========================  =========  ===================================================================
 field                      how        why
 =========================  =========  ===================================================================
 placement, location        replace    path parameters; TrackedResource location is [read, create]
-auth_mode                  replace    contract §3.2 (service behaviour unverified; a safe replace)
+auth_mode                  replace    the REST reference is silent on changing it: a safe replace
 keys                       replace    spec x-ms-mutability [create]; write-only secret
 tags, identity             PATCH      PartialMinimalTrackedResourceWithIdentity accepts exactly these
 properties (added keys)    PUT        "Properties can be added, but not removed or altered"
@@ -119,7 +119,7 @@ BATCH_ENDPOINT = ResourceSpec(
             default="AADToken",
             choices=("AADToken", "AMLToken", "Key"),
             description="AADToken (default; Microsoft Entra tokens), AMLToken or Key.",
-            update_source="contract §3.2: treated as create-only (unverified; replace is the safe choice)",
+            update_source="create-only: the REST reference does not say it can change; replace is the safe choice",
         ),
         Field("description", wire="properties.description", update="put", update_source="PATCH rejects it"),
         Field(

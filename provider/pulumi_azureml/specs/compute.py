@@ -1,7 +1,7 @@
 """The Compute resource type as data: every Azure ML compute type, with its update/replace table.
 
 Update/replace table (``update`` on each field; ``update_source`` says why). The swagger marks only
-``computeLocation`` and ``disableLocalAuth`` create-only (contract §2.6), so the rest is curated here:
+``computeLocation`` and ``disableLocalAuth`` create-only, so the rest is curated here:
 
 ====================================  ==================  ==================  =====================================
 field                                 AmlCompute          ComputeInstance     attached types
@@ -13,11 +13,11 @@ power_state                           n/a                 start/stop action   n/
 everything else                       replace             replace             replace
 ====================================  ==================  ==================  =====================================
 
-Sources: PATCH accepts only ``scaleSettings`` (spec ``ClusterUpdateParameters``, contract §1.4); the official
-"Update a AML Compute" example PUTs description + scale settings (contract §1.1), and azurerm updates cluster
+Sources: PATCH accepts only ``scaleSettings`` (spec ``ClusterUpdateParameters``); the official
+"Update a AML Compute" example PUTs description + scale settings, and azurerm updates cluster
 identity and tags with a full PUT (#26404, #29878); azurerm keeps vm size, priority, subnet, credentials and every
-compute-instance setting ForceNew (peers.md §2.1-2.3) and the service rejects in-place changes to them
-(contract §2.6). Attached computes are re-attached on any change.
+compute-instance setting ForceNew and the service rejects in-place changes to them
+. Attached computes are re-attached on any change.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ ATTACHED_TYPES = (
 )
 COMPUTE_TYPES = CREATED_TYPES + ATTACHED_TYPES
 
-# 2026-03-01 computeName pattern, applied whatever the api-version (contract §5): 3-24 chars, starts with a
+# 2026-03-01 computeName pattern, applied whatever the api-version: 3-24 chars, starts with a
 # letter, letters/digits/hyphens, must not end in -<digits>.
 NAME_PATTERN = r"[a-zA-Z](?![a-zA-Z0-9-]*-\d+$)[a-zA-Z0-9\-]{2,23}"
 
@@ -77,7 +77,7 @@ _PUT_SOURCE = (
     "AmlCompute: full PUT (official 'Update a AML Compute' example; azurerm #26404/#29878); "
     "ComputeInstance and attached: replace (azurerm ForceNew, #31747)"
 )
-_REPLACE_SOURCE = "service rejects in-place changes (contract §2.6; azurerm ForceNew)"
+_REPLACE_SOURCE = "service rejects in-place changes (azurerm ForceNew)"
 
 
 def _scale_settings_check(value: Any) -> str | None:
@@ -229,7 +229,7 @@ FIELDS: tuple[Field, ...] = (
         applies_to=AML_AND_INSTANCE,
         description="VM size, e.g. STANDARD_DS3_V2.",
         equivalent=case_insensitive_equivalent,
-        update_source="azurerm ForceNew; azure-native's in-place PUT fails at apply time (peers.md §1.7)",
+        update_source="azurerm ForceNew; azure-native's in-place PUT fails at apply time",
     ),
     Field(
         "subnet_id",
@@ -265,7 +265,7 @@ FIELDS: tuple[Field, ...] = (
         applies_to=AML,
         description="max_node_count (required), min_node_count (default 0), node_idle_time_before_scale_down.",
         update={"AmlCompute": "patch"},
-        update_source="PATCH ClusterUpdateParameters accepts exactly scaleSettings (contract §1.4)",
+        update_source="PATCH ClusterUpdateParameters accepts exactly scaleSettings",
         validate=_scale_settings_check,
         fields=(
             Field("max_node_count", wire="maxNodeCount", type="integer", required=True, minimum=0),
@@ -412,7 +412,7 @@ FIELDS: tuple[Field, ...] = (
         choices_case_sensitive=True,
         description="Desired state; `up` starts or stops the instance to match.",
         update={"ComputeInstance": "action"},
-        update_source="compute instance start/stop actions (contract §1.1)",
+        update_source="compute instance start/stop actions",
     ),
     # -- attached types -----------------------------------------------------------------------------------------
     Field(

@@ -1,40 +1,40 @@
 """The Workspace resource type as data: an Azure ML workspace with its update/replace table.
 
 Update/replace table (``update`` on each field; ``update_source`` says why). The spec has no ``x-ms-mutability`` on
-any workspace property (workspace contract §2.2), so "create-only" means "absent from the PATCH body
-``WorkspaceUpdateParameters``" (contract §3); every in-place change is a PATCH of just the changed fields:
+any workspace property, so "create-only" means "absent from the PATCH body
+``WorkspaceUpdateParameters``"; every in-place change is a PATCH of just the changed fields:
 
 =================================================  ===========  ===================================================
 field                                              how          why
 =================================================  ===========  ===================================================
-placement (subscription, group, name), location    replace      path parameters; location is create-only (§2.1)
+placement (subscription, group, name), location    replace      path parameters; location is create-only
 storage_account, key_vault                         replace      "cannot be changed once the workspace has been
-                                                                created" (§2.2, §3)
-kind, hbi_workspace,                               replace      not in WorkspaceUpdateParameters (§3)
+                                                                created"
+kind, hbi_workspace,                               replace      not in WorkspaceUpdateParameters
 allow_public_access_when_behind_vnet,
 shared_private_link_resources, associated_workspaces,
 hub_resource_id, workspace_hub_config,
 enable_service_side_customer_managed_key_encryption
 encryption (status, vault, identity, BYO ids)      replace      only keyVaultProperties.keyIdentifier is in
-                                                                EncryptionUpdateProperties (§3)
-encryption_key_identifier                          PATCH        EncryptionUpdateProperties.keyVaultProperties (§3)
-friendly_name, description, application_insights,  PATCH        WorkspacePropertiesUpdateParameters (§3)
+                                                                EncryptionUpdateProperties
+encryption_key_identifier                          PATCH        EncryptionUpdateProperties.keyVaultProperties
+friendly_name, description, application_insights,  PATCH        WorkspacePropertiesUpdateParameters
 container_registry, image_build_compute,
 primary_user_assigned_identity,
 public_network_access, v1_legacy_mode,
 system_datastores_auth_mode, enable_data_isolation,
 serverless_compute_settings, feature_store_settings,
 service_managed_resources_settings
-managed_network                                    PATCH        in WorkspacePropertiesUpdateParameters (§3); but
+managed_network                                    PATCH        in WorkspacePropertiesUpdateParameters; but
                                                    (replace     managed_network_kind "cannot switch back to V1
                                                    V2 → V1)     once V2 is enabled" (spec ManagedNetworkSettings)
-tags, sku, identity                                PATCH        WorkspaceUpdateParameters envelope (§3)
-provision_network_now                              none         a create-time trigger (§2.2): nothing to apply later
+tags, sku, identity                                PATCH        WorkspaceUpdateParameters envelope
+provision_network_now                              none         a create-time trigger: nothing to apply later
 purge_on_delete, api_version, timeouts,            none         provider-side; purge_on_delete is only read at
 adopt_existing                                                  delete (it must be in state before the delete)
 =================================================  ===========  ===================================================
 
-Delete: ``forceToPurge=true`` when ``purge_on_delete`` is set (contract §4). Without it Azure soft-deletes the
+Delete: ``forceToPurge=true`` when ``purge_on_delete`` is set. Without it Azure soft-deletes the
 workspace and keeps its name blocked for 14 days, so a replacement that keeps the name (delete-before-replace)
 only succeeds with ``purge_on_delete=True`` already in state. The clean-up of a create that ended ``Failed``
 always purges: a workspace that never finished creating holds nothing to recover and must not block its own name.
@@ -80,14 +80,14 @@ from pulumi_azureml.validation import arm_id, validate_value
 
 PATH = WORKSPACE_PATH.replace("{workspace_name}", "{name}")
 
-_PATCH = "WorkspacePropertiesUpdateParameters accepts it (workspace contract §3)"
-_ENVELOPE_PATCH = "WorkspaceUpdateParameters accepts it (workspace contract §3)"
-_NOT_PATCHABLE = "not in WorkspaceUpdateParameters, so create-only (workspace contract §3)"
-_IMMUTABLE = "'cannot be changed once the workspace has been created' (workspace contract §2.2, §3)"
+_PATCH = "WorkspacePropertiesUpdateParameters accepts it"
+_ENVELOPE_PATCH = "WorkspaceUpdateParameters accepts it"
+_NOT_PATCHABLE = "not in WorkspaceUpdateParameters, so create-only"
+_IMMUTABLE = "'cannot be changed once the workspace has been created'"
 
 
 def _arm_id_field(name: str, wire: str, description: str, update: UpdateRule, source: str) -> Field:
-    """An ARM id input: validated, compared without case (ids come back in any case, contract §2.2 examples)."""
+    """An ARM id input: validated, compared without case (ids come back in any case)."""
     return Field(
         name,
         wire=wire,
@@ -108,7 +108,7 @@ ENCRYPTION = Field(
     type="object",
     description="Customer-managed key encryption, fixed at create. The key itself is encryption_key_identifier "
     "(the one part that changes in place).",
-    update_source="EncryptionUpdateProperties carries only the key identifier (workspace contract §3)",
+    update_source="EncryptionUpdateProperties carries only the key identifier",
     fields=(
         Field("status", wire="status", required=True, choices=("Enabled", "Disabled")),
         Field(
@@ -146,7 +146,7 @@ ENCRYPTION_KEY_IDENTIFIER = Field(
     wire="properties.encryption.keyVaultProperties.keyIdentifier",
     description="Key Vault key URL of the customer-managed key (with encryption). Rotating it is a PATCH.",
     update="patch",
-    update_source="EncryptionUpdateProperties.keyVaultProperties.keyIdentifier (workspace contract §3)",
+    update_source="EncryptionUpdateProperties.keyVaultProperties.keyIdentifier",
 )
 
 # -- managed network ------------------------------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def _from_wire_rules(rules: Any) -> Any:
 
 
 SERVICE_RULE_CATEGORIES = frozenset({"required", "recommended", "dependency"})
-"""Outbound rules the service adds on its own (contract §1.3 get.json shows a ``Required`` FQDN rule)."""
+"""Outbound rules the service adds on its own."""
 
 
 def _rules_equivalent(desired: Any, actual: Any) -> bool:
@@ -282,7 +282,7 @@ MANAGED_NETWORK = Field(
             wire="enableFirewallLog",
             type="boolean",
             server_default=True,
-            description="Hand-written 2025-12-01 form only (workspace contract §1.4).",
+            description="Hand-written 2025-12-01 form only.",
         ),
         Field(
             "outbound_rules",
@@ -302,7 +302,7 @@ MANAGED_NETWORK = Field(
 
 
 def _delete_params(inputs: Mapping[str, Any], failed_create: bool) -> dict[str, str]:
-    """``forceToPurge=true`` (contract §4) when asked for, and for the clean-up of a failed create.
+    """``forceToPurge=true`` when asked for, and for the clean-up of a failed create.
 
     A workspace that never finished creating holds nothing to recover and must not keep its own name blocked by a
     14-day soft delete.
@@ -313,7 +313,7 @@ def _delete_params(inputs: Mapping[str, Any], failed_create: bool) -> dict[str, 
 
 
 def _creation_time(_context: HookContext, body: dict[str, Any]) -> dict[str, Any]:
-    """``properties.creationTime`` as real GETs return it (contract §2.2, observed), else ``systemData.createdAt``."""
+    """``properties.creationTime`` as real GETs return it (observed), else ``systemData.createdAt``."""
     created = get_path(body, "properties.creationTime") or get_path(body, "systemData.createdAt")
     return {"creation_time": created}
 
@@ -589,7 +589,7 @@ WORKSPACE = ResourceSpec(
             write_only=True,
             description="Provision the managed network at create instead of with the first compute.",
             update="none",
-            update_source="a create-time trigger (workspace contract §2.2): nothing to apply after create",
+            update_source="a create-time trigger: nothing to apply after create",
         ),
         Field(
             "purge_on_delete",
@@ -598,7 +598,7 @@ WORKSPACE = ResourceSpec(
             description="Delete permanently (forceToPurge=true) instead of a 14-day soft delete that keeps the name "
             "blocked. Needed for a replacement that keeps the name; must be in state before that delete runs.",
             update="none",
-            update_source="provider-side: only read at delete (workspace contract §4)",
+            update_source="provider-side: only read at delete",
         ),
         *META_FIELDS,
     ),

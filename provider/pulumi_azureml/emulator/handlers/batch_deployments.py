@@ -1,4 +1,4 @@
-"""Batch deployments (REST contract §4): put, get, patch, delete, list under a batch endpoint.
+"""Batch deployments: put, get, patch, delete, list under a batch endpoint.
 
 * PUT → 201 ``Creating`` (``Updating`` for an existing deployment, still 201) + ``Azure-AsyncOperation`` +
   ``Location`` + ``x-ms-async-operation-timeout`` (``answers.mfe_put_headers``); ``resources`` come back with

@@ -1,4 +1,4 @@
-"""Batch endpoints (REST contract §3): put, get, patch, delete, list, listkeys.
+"""Batch endpoints: put, get, patch, delete, list, listkeys.
 
 * PUT → 201 ``Creating`` (``Updating`` for an existing endpoint, still 201) + ``Azure-AsyncOperation``
   (mfeOperationsStatus) + ``Location`` (the endpoint's URL) + ``x-ms-async-operation-timeout`` (``answers``).
@@ -27,7 +27,7 @@ from ..validation import (
 from . import common
 
 ENDPOINT_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$")
-"""endpointName on PUT/PATCH of endpoints and deployments (REST contract §5)."""
+"""endpointName on PUT/PATCH of endpoints and deployments."""
 
 ENDPOINT_RESOURCE_TYPE = f"{common.WORKSPACE_TYPE}/batchEndpoints"
 
@@ -76,7 +76,7 @@ def not_found(transaction: StoreTransaction, context: HandlerContext) -> Excepti
 
 
 def async_headers(context: HandlerContext, operation: operations.Operation, *, location: bool) -> dict[str, str]:
-    """Headers of an accepted batch PATCH or DELETE (REST contract §3.1, §4, §7.3); a PUT answers
+    """Headers of an accepted batch PATCH or DELETE; a PUT answers
     :func:`answers.mfe_put_headers`."""
     headers = {"x-ms-async-operation-timeout": context.settings.async_operation_timeout, **common.retry_after(context)}
     if location:

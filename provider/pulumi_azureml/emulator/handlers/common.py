@@ -1,7 +1,7 @@
 """Pieces every resource handler shares: ids, parent checks, JSON bodies, paging, identity, systemData.
 
 Ids keep the casing the client used; keys (lower-cased ids) make every lookup case-insensitive, as ARM
-routing is (REST contract §7.3, design anchors §5 ``resource-api-reference.md``).
+routing is.
 """
 
 from __future__ import annotations
@@ -93,8 +93,8 @@ def require_workspace(
 ) -> ResourceRecord:
     """The workspace of the request, after its resource group.
 
-    As the parent of a compute or endpoint a missing workspace is ``ParentResourceNotFound`` (REST contract
-    §6.2); a write under a workspace that is being deleted is a 409.
+    As the parent of a compute or endpoint a missing workspace is ``ParentResourceNotFound``; a write under a
+    workspace that is being deleted is a 409.
     """
     require_resource_group(transaction, context, writing=writing)
     name = context.params["workspaceName"]
@@ -140,7 +140,7 @@ def provisioning_state(record: ResourceRecord) -> str | None:
 def refuse_while_running(
     transaction: StoreTransaction, context: HandlerContext, record: ResourceRecord, what: str
 ) -> ResourceRecord:
-    """A write to a resource whose operation is still running is a 409 (REST contract §6.2)."""
+    """A write to a resource whose operation is still running is a 409."""
     current = operations.observe_resource(transaction, record, now=context.now(), count_poll=False)
     if current is None:
         raise resource_not_found(context, what)
@@ -173,7 +173,7 @@ def json_body(context: HandlerContext) -> JsonObject:
 
 
 def validate_tags(value: object, target: str, *, non_empty_values: bool = False) -> dict[str, str]:
-    """Tags are ``map<string, string>``; batch endpoints also refuse empty values (design anchors §6.7)."""
+    """Tags are ``map<string, string>``; batch endpoints also refuse empty values."""
     if value is None:
         return {}
     tags = string_map(value, target, non_empty_values=non_empty_values)

@@ -1,6 +1,6 @@
-"""Computes (REST contract §1–§2): put, get, patch, delete, list, listKeys, listNodes, start, stop, restart.
+"""Computes: put, get, patch, delete, list, listKeys, listNodes, start, stop, restart.
 
-Status codes and headers (REST contract §1.1, §1.3, §7.3):
+Status codes and headers:
 
 * PUT → 201 with ``Creating`` (``Updating`` for an existing compute) + only ``Azure-AsyncOperation`` (status URL
   under the workspace's region); the 201 body is the service's echo, not the later GET (``answers``);
@@ -43,7 +43,7 @@ from ..validation import (
 from . import common
 
 COMPUTE_NAME = re.compile(r"^[a-zA-Z](?![a-zA-Z0-9-]*-\d+$)[a-zA-Z0-9\-]{2,23}$")
-"""The 2026-03-01 computeName pattern, applied whatever the api-version (REST contract §5)."""
+"""The 2026-03-01 computeName pattern, applied whatever the api-version."""
 
 COMPUTE_RESOURCE_TYPE = f"{common.WORKSPACE_TYPE}/computes"
 COMPUTE_TYPES = (
@@ -82,12 +82,12 @@ DEFAULT_SCALE_SETTINGS = types.MappingProxyType(
 """Used when an AmlCompute create names no scaleSettings (azure-ai-ml's defaults; unverified for REST)."""
 DEFAULT_IDLE_TIME = answers.COMPUTE_DEFAULT_IDLE_TIME
 IDLE_SHUTDOWN_SECONDS = (15 * 60.0, 3 * 86400.0)
-"""``idleTimeBeforeShutdown``: "Minimum is 15 min, maximum is 3 days" (REST contract §1.3)."""
+"""``idleTimeBeforeShutdown``: "Minimum is 15 min, maximum is 3 days"."""
 
 CREATE_ONLY_PROPERTIES = ("computeType", "computeLocation", "disableLocalAuth", "resourceId")
 """``x-ms-mutability [read, create]`` in the spec, plus the discriminator and the attached resource."""
 CREATE_ONLY_INNER_PROPERTIES = ("vmSize", "vmPriority", "osType", "subnet")
-"""Cluster settings the service refuses to change in place (REST contract §2.6, unverified rule)."""
+"""Cluster settings the service refuses to change in place (unverified rule)."""
 
 
 @dataclass
@@ -132,7 +132,7 @@ def _scale_settings(settings: JsonObject, target: str) -> JsonObject:
 
 
 def _aml_compute_properties(given: JsonObject, target: str) -> tuple[JsonObject, JsonObject]:
-    """``AmlComputeProperties`` (REST contract §2.3). Returns (fields given, write-only values)."""
+    """``AmlComputeProperties``. Returns (fields given, write-only values)."""
     result: JsonObject = {
         name: given[name]
         for name in (
@@ -200,7 +200,7 @@ def _schedules(schedules: JsonObject | None, target: str) -> JsonObject | None:
 
 
 def _compute_instance_properties(given: JsonObject, target: str) -> tuple[JsonObject, JsonObject]:
-    """``ComputeInstanceProperties`` (REST contract §2.4, plus the 2026-03-01 additions)."""
+    """``ComputeInstanceProperties`` (plus the 2026-03-01 additions)."""
     result: JsonObject = {
         name: given[name]
         for name in (
@@ -671,7 +671,7 @@ def _update(
     request: _ComputeRequest,
     workspace: ResourceRecord,
 ) -> Response:
-    """PUT on an existing compute "overwrites" it (REST contract §1.1): the given fields replace the stored ones."""
+    """PUT on an existing compute "overwrites" it: the given fields replace the stored ones."""
     body = record.body
     _refuse_changes(body, request)
     properties = body["properties"]
@@ -732,7 +732,7 @@ def _begin_resize(inner: JsonObject, moment: float) -> None:
 
 
 def patch_compute(context: HandlerContext) -> Response:
-    """ClusterUpdateParameters: only AmlCompute scaleSettings can change (REST contract §1.4)."""
+    """ClusterUpdateParameters: only AmlCompute scaleSettings can change."""
     with context.store.transaction() as transaction:
         record = _require(transaction, context, writing=True)
         body = schemas.conform(schemas.COMPUTE_PATCH, common.json_body(context))
@@ -779,7 +779,7 @@ def patch_compute(context: HandlerContext) -> Response:
 def delete_compute(context: HandlerContext) -> Response:
     raw_action = context.request.query.get("underlyingResourceAction")
     if raw_action is None:
-        # A required query parameter (REST contract §1.2); checked before anything else.
+        # A required query parameter; checked before anything else.
         raise bad_request(
             "The query parameter 'underlyingResourceAction' is required: 'Delete' or 'Detach'.",
             target="underlyingResourceAction",
@@ -818,7 +818,7 @@ def delete_compute(context: HandlerContext) -> Response:
 
 
 def list_keys(context: HandlerContext) -> Response:
-    """``ComputeSecrets``, polymorphic on computeType (REST contract §2.5)."""
+    """``ComputeSecrets``, polymorphic on computeType."""
     with context.store.transaction() as transaction:
         record = _require(transaction, context, writing=False)
     compute_type = record.body["properties"]["computeType"]

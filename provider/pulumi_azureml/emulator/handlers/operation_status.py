@@ -1,7 +1,7 @@
 """The URLs long-running operations hand out: Azure-AsyncOperation status and Location (operation-result).
 
 * A status URL always answers 200 with ``{id, name, status, startTime, endTime, percentComplete, error}``;
-  reading it counts as a poll (REST contract §7.1).
+  reading it counts as a poll.
 * A result URL answers 202 (+ ``Location`` and ``Retry-After``) while the operation runs, then what the
   operation would have answered synchronously: 200 with the resource for PUT/PATCH, an empty 200 for deletes
   and actions, or the operation's error with a 4xx/5xx status when it failed or was canceled.
@@ -34,7 +34,7 @@ _RENDERERS: types.MappingProxyType[str, Callable[[ResourceRecord, HandlerContext
 def _observe(transaction: StoreTransaction, context: HandlerContext, family: str) -> operations.Operation:
     operation_id = context.params["operationId"]
     operation = operations.observe(transaction, operation_id, now=context.now(), count_poll=True)
-    # The RP only answers pollers in the operation's own subscription (REST contract §7.1).
+    # The RP only answers pollers in the operation's own subscription.
     if (
         operation is None
         or operation.family != family

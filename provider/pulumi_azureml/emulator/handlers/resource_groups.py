@@ -1,4 +1,4 @@
-"""Resource groups (Microsoft.Resources 2025-04-01, workspace contract §5): list, get, head, put, patch, delete.
+"""Resource groups (Microsoft.Resources 2025-04-01): list, get, head, put, patch, delete.
 
 PUT is synchronous (201 new, 200 existing). DELETE answers 202 with a lower-case ``location`` pointing at ARM's
 ``/subscriptions/{sub}/operationresults/{id}``; when it completes everything inside the group is gone.

@@ -1,12 +1,12 @@
-"""Workspaces (workspace contract §1–§4, §6): put, get, patch, delete, list, and the discovery document.
+"""Workspaces: put, get, patch, delete, list, and the discovery document.
 
 * PUT of a new workspace answers **202 + Location** with no body, as the live service and the
-  seed do (workspace contract §1.1, issues #8028/#8029); the workspace is visible as ``Creating`` meanwhile and
+  seed do (issues #8028/#8029); the workspace is visible as ``Creating`` meanwhile and
   the Location URL answers 202, then 200 with the workspace. PUT of an existing workspace is a synchronous 200.
 * PATCH accepts only ``WorkspaceUpdateParameters`` fields (anything else is a 400) and answers 200.
 * DELETE answers 202 + Azure-AsyncOperation + Location (``answers.workspace_delete_headers``), or 204 when there
   is nothing to delete. Without ``forceToPurge=true`` the
-  name stays blocked like a soft-deleted workspace (workspace contract §4, emulator defaults).
+  name stays blocked like a soft-deleted workspace (emulator defaults).
 * ``properties.discoveryUrl`` points at this emulator; GET of it returns the regional service map of the seed.
 """
 
@@ -47,7 +47,7 @@ DISCOVERY_SERVICES = (
     "pipelines",
     "studiocoreservices",
 )
-"""Keys of the discovery document in the seed walkthrough and how-to-manage-rest.md (workspace contract §6)."""
+"""Keys of the discovery document in the seed walkthrough and how-to-manage-rest.md."""
 
 UPDATABLE_PROPERTIES = (
     "description",
@@ -66,10 +66,10 @@ UPDATABLE_PROPERTIES = (
     "v1LegacyMode",
     "encryption",
 )
-"""``WorkspacePropertiesUpdateParameters`` (workspace contract §3)."""
+"""``WorkspacePropertiesUpdateParameters``."""
 
 IMMUTABLE_PROPERTIES = ("storageAccount", "keyVault")
-""""cannot be changed once the workspace has been created" (workspace contract §2.2)."""
+""""cannot be changed once the workspace has been created"."""
 
 SERVER_DEFAULTS = types.MappingProxyType(
     {
@@ -81,7 +81,7 @@ SERVER_DEFAULTS = types.MappingProxyType(
         "enableDataIsolation": False,
     }
 )
-"""Values echoed when the client leaves them out (workspace contract §8; publicNetworkAccess is a guess)."""
+"""Values echoed when the client leaves them out (publicNetworkAccess is a guess)."""
 
 
 # ---------------------------------------------------------------------------------------------- validation
@@ -116,7 +116,7 @@ WRITABLE_PROPERTIES = (
     "sharedPrivateLinkResources",
     "associatedWorkspaces",
 )
-"""Writable ``WorkspaceProperties`` (union of the hand-written and TypeSpec forms, workspace contract §1.4).
+"""Writable ``WorkspaceProperties`` (union of the hand-written and TypeSpec forms).
 Read-only and unknown properties sent by a client are dropped, as the service ignores them."""
 
 _READ_ONLY_NETWORK = ("networkId", "status", "firewallPublicIpAddress")
