@@ -200,6 +200,7 @@ class BatchEndpointDefaultDeploymentArgs:
     workspace_name: pulumi.Input[str] | None = None
     api_version: pulumi.Input[str] | None = None
     timeouts: TimeoutsArgs | None = None
+    adopt_existing: pulumi.Input[bool] | None = None
 
 
 class BatchEndpointDefaultDeployment(pulumi.dynamic.Resource, module="azureml", name="BatchEndpointDefaultDeployment"):
