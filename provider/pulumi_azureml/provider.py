@@ -37,11 +37,11 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
+from pulumi_azureml._sdk_compat import widen_host_workers
 from pulumi_azureml.arm.errors import ArmError, ClientInputError, ConflictError, NotFoundError, OperationFailedError
 from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.console import say
 from pulumi_azureml.diffing import DiffPlan, plan_diff
-from pulumi_azureml.host_tuning import widen_host_workers
 from pulumi_azureml.runtime import client_for, embedded_emulator
 from pulumi_azureml.schema import (
     UNKNOWN,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import pickle
 from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 
+from pulumi_azureml._sdk_compat import undo_sdk_pickler_wrapping
 from pulumi_azureml.provider import AzureMLProvider
 from pulumi_azureml.specs import SPECS
 
@@ -30,32 +30,6 @@ def to_props(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [to_props(item) for item in value]
     return value
-
-
-_SDK_SORTING_WRAPPERS = frozenset({"batch_set_items_sorted", "batch_set_items_sorted_before_py14"})
-
-
-def undo_sdk_pickler_wrapping() -> None:
-    """Unwrap the sorting wrappers the Pulumi SDK leaves on ``pickle._Pickler._batch_setitems``.
-
-    Why: ``pulumi.dynamic.dynamic.serialize_provider`` (pulumi 3.x) wraps ``_batch_setitems`` in a sorting wrapper
-    on every call and never restores it, so each dynamic resource a program declares adds one more layer. After
-    roughly 950 dynamic resources in one process, pickling the next ``__provider`` fails with ``RecursionError``
-    (found by the soak suite, which runs many programs in one process; a single program with that many resources
-    fails the same way), and every layer re-sorts every pickled dict. Restoring the plain method before each
-    registration leaves exactly the one wrapper the SDK adds for its own call, so the pickled provider is still
-    sorted (deterministic) and the chain never grows.
-    """
-    method = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
-    original = method
-    while getattr(original, "__name__", "") in _SDK_SORTING_WRAPPERS and getattr(original, "__closure__", None):
-        cells = dict(zip(original.__code__.co_freevars, original.__closure__, strict=True))
-        cell = cells.get("unsorted_batch_setitems")
-        if cell is None:
-            break
-        original = cell.cell_contents
-    if original is not method:
-        pickle._Pickler._batch_setitems = original  # type: ignore[attr-defined]
 
 
 def prepare(
