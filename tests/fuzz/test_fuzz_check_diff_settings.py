@@ -283,6 +283,9 @@ def settings_contract(config: dict[str, Any], environ: dict[str, str]) -> None:
         if len(value.strip()) >= 8
     ]
     # (Shorter values are not looked for: "requ" is rightly part of "is required"; redaction is by value.)
+    # Only the distinctive generated secrets ("Sek-..."): any other text may rightly occur in a message (a setting
+    # name, "required"...). A value that is also given to a non-secret setting may rightly be quoted there too.
+    secrets = [secret for secret in secrets if secret.startswith("Sek-")]
     # A value that is also given to a non-secret setting may rightly be quoted there: not a leak.
     plain = [str(value) for key, value in config.items() if key not in ("azureml:accessToken", "azureml:clientSecret")]
     plain += [value for name, value in environ.items() if "TOKEN" not in name and "SECRET" not in name]
