@@ -101,10 +101,10 @@ DEFAULT_CREDENTIAL_SOURCE = (
 
 
 class TokenSource(Protocol):
-    """Hands out bearer tokens for one scope."""
+    """Hands out bearer tokens for one scope.
 
-    source: str
-    """Where the tokens come from and how to choose other credentials, for messages when they fail."""
+    Sources may also have a ``source`` attribute: where their tokens come from, named in messages when they fail.
+    """
 
     def token(self) -> str: ...
 

@@ -243,6 +243,10 @@ class ArmClient:
         if parts.scheme != "https" and not is_loopback(parts.hostname or ""):
             raise UnsafeUrlError(f"refusing plain http to {parts.netloc}: https is required outside loopback")
 
+    def _token_source_name(self) -> str:
+        # A token source written before `source` existed (or by a user) still gets a clear, if generic, message.
+        return str(getattr(self._tokens, "source", "the configured credentials"))
+
     def _token(self, *, action: str, resource_id: str) -> str:
         """A bearer token, or an error that names the operation, the credentials tried and how to choose others."""
         try:
@@ -253,7 +257,7 @@ class ArmClient:
             # Only the first line of the credential's own message: DefaultAzureCredential lists every attempt.
             detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise CredentialError(
-                f"{action} {resource_id}: could not get an Azure token from {self._tokens.source}: "
+                f"{action} {resource_id}: could not get an Azure token from {self._token_source_name()}: "
                 f"{detail[:300]}; {OTHER_CREDENTIALS}",
                 action=action,
                 resource_id=resource_id,
@@ -350,7 +354,7 @@ class ArmClient:
                     response,
                     action=action,
                     resource_id=resource_id,
-                    hint=f"{self._tokens.source} was refused; {OTHER_CREDENTIALS}, and check azureml:cloud",
+                    hint=f"{self._token_source_name()} was refused; {OTHER_CREDENTIALS}, and check azureml:cloud",
                 )
             if is_retryable_status(response.status_code, response_error_code(response)):
                 hint = retry_after_seconds(response.headers)
