@@ -78,3 +78,23 @@ def test_an_unknown_cloud_and_api_version_fail_the_preview() -> None:
         "'AzurePublic' is not a known cloud; use one of AzureCloud, AzureChinaCloud, AzureUSGovernment",
     ) in found
     assert ("api_version", "must look like 2025-12-01; got 'latest'") in found
+
+
+def test_an_operation_error_names_the_operation_and_the_resource_once() -> None:
+    from pulumi_azureml.provider import AzureMLError
+
+    provider = AzureMLProvider("Compute")
+    provider._settings = Settings({**PLACE, "azureml:endpoint": "example.com"}, environ={})  # noqa: SLF001
+    with pytest.raises(AzureMLError) as raised:
+        provider.create(
+            {
+                **CLUSTER,
+                "subscription_id": PLACE["azureml:subscriptionId"],
+                "resource_group_name": PLACE["azureml:resourceGroupName"],
+                "workspace_name": PLACE["azureml:workspaceName"],
+                "api_version": "2025-12-01",
+            }
+        )
+    message = str(raised.value)
+    assert message.startswith("creating compute cpu-cluster: azureml:endpoint 'example.com' must be"), message
+    assert "compute compute" not in message and "reading" not in message
