@@ -46,18 +46,7 @@ COMPUTE_NAME = re.compile(r"^[a-zA-Z](?![a-zA-Z0-9-]*-\d+$)[a-zA-Z0-9\-]{2,23}$"
 """The 2026-03-01 computeName pattern, applied whatever the api-version."""
 
 COMPUTE_RESOURCE_TYPE = f"{common.WORKSPACE_TYPE}/computes"
-COMPUTE_TYPES = (
-    "AKS",
-    "Kubernetes",
-    "AmlCompute",
-    "ComputeInstance",
-    "DataFactory",
-    "VirtualMachine",
-    "HDInsight",
-    "Databricks",
-    "DataLakeAnalytics",
-    "SynapseSpark",
-)
+COMPUTE_TYPES = schemas.COMPUTE_TYPES
 ATTACHED_TYPES = frozenset(set(COMPUTE_TYPES) - {"AmlCompute", "ComputeInstance"})
 """Computes brought from outside the workspace: ``isAttachedCompute`` is true and ``resourceId`` required."""
 
@@ -601,12 +590,26 @@ def _create(
             return _success_changes(compute_type, inner)
         return _failure_changes(compute_type, outcome, "CreateFailed")
 
+    return _accepted_put(transaction, context, record, workspace, request, "create", changes)
+
+
+def _accepted_put(
+    transaction: StoreTransaction,
+    context: HandlerContext,
+    record: ResourceRecord,
+    workspace: ResourceRecord,
+    request: _ComputeRequest,
+    action: str,
+    changes: Callable[[Outcome], Any],
+) -> Response:
+    """The answer to an accepted compute PUT, create and update alike: the operation started in the workspace's
+    region and the recorded 201 echo with only Azure-AsyncOperation."""
     operation = operations.start(
         transaction,
         context,
         record,
         family="compute",
-        action="create",
+        action=action,
         location=answers.compute_operation_region(workspace.body),
         changes=changes,
     )
@@ -707,20 +710,7 @@ def _update(
             return _success_changes(compute_type, final_inner)
         return _failure_changes(compute_type, outcome, None)
 
-    operation = operations.start(
-        transaction,
-        context,
-        record,
-        family="compute",
-        action="update",
-        location=answers.compute_operation_region(workspace.body),
-        changes=changes,
-    )
-    return Response(
-        answers.COMPUTE_PUT_STATUS,
-        answers.compute_put_echo(render(record, context), request.sent_inner),
-        _async_headers(context, operation, location=False),
-    )
+    return _accepted_put(transaction, context, record, workspace, request, "update", changes)
 
 
 def _begin_resize(inner: JsonObject, moment: float) -> None:
