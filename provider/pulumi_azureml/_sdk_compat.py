@@ -181,10 +181,3 @@ def pickler_chain_canary() -> list[str]:
     if not sdk_is_verified():
         problems.append(f"pulumi SDK {sdk_version()} is outside the verified range {VERIFIED_SDK}")
     return problems
-
-
-def reset_for_tests() -> None:
-    """Forget that the pool was widened (tests that start several hosts in one process)."""
-    global _WIDENED
-    with _LOCK:
-        _WIDENED = False

@@ -124,6 +124,11 @@ class AzureMLProvider(ResourceProvider):
             # everything a dynamic provider prints, on every run).
             _LOG.info(report)
 
+    def use_settings(self, settings: Settings) -> None:
+        """Use ``settings`` instead of the stack config that ``configure`` reads in the provider host: the way to
+        drive a provider outside the host (tests, benchmarks, tools). Settings are never pickled with it."""
+        self._settings = settings
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         news = _with_unknown_markers(news)
         inputs, failures = check_inputs(self.spec, news, self._settings, ignored_keys=frozenset({PROVIDER_KEY}))

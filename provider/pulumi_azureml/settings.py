@@ -154,21 +154,6 @@ class Settings:
             raise ClientInputError(f"{source} {reason}")
         return value
 
-    def resolve(self, key: str, resource_value: object, *, field: str) -> str:
-        """A required value: the resource input if given, else the setting; error naming all three sources."""
-        if resource_value not in (None, ""):
-            return str(resource_value)
-        value = self.checked(key)
-        if value in (None, ""):
-            setting = SETTINGS_BY_KEY[key]
-            environment = " or ".join(setting.environment)
-            raise ClientInputError(
-                f"{field} is required: set it on the resource, or set the stack config "
-                f"`pulumi config set {CONFIG_NAMESPACE}:{key} <value>`, or the environment variable {environment}"
-            )
-        assert value is not None
-        return value
-
     def poll_interval(self) -> float:
         source, raw = self._source("pollIntervalSeconds")
         reason = _poll_interval_problem(raw or "")

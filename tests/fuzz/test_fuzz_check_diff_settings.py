@@ -65,7 +65,7 @@ def no_io() -> Iterator[None]:
 def provider(kind: str) -> AzureMLProvider:
     if kind not in _PROVIDERS:
         made = AzureMLProvider(kind)
-        made._settings = Settings(CONFIG, environ={})
+        made.use_settings(Settings(CONFIG, environ={}))
         _PROVIDERS[kind] = made
     return _PROVIDERS[kind]
 

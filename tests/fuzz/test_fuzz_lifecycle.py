@@ -75,7 +75,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.providers: dict[str, AzureMLProvider] = {}
         for kind in NAMES:
             provider = AzureMLProvider(kind)
-            provider._settings = Settings(stack_config(self.server), environ={})
+            provider.use_settings(Settings(stack_config(self.server), environ={}))
             self.providers[kind] = provider
         self.state: dict[tuple[str, str], tuple[str, dict[str, Any], int]] = {}
         """(kind, name) → (id, outputs after the Struct round trip, version declared)."""

@@ -42,7 +42,7 @@ def stack_config(emulator: EmulatorServer) -> dict[str, str]:
 def make_provider(emulator: EmulatorServer) -> Callable[[str], AzureMLProvider]:
     def make(kind: str) -> AzureMLProvider:
         provider = AzureMLProvider(kind)
-        provider._settings = Settings(stack_config(emulator), environ={})
+        provider.use_settings(Settings(stack_config(emulator), environ={}))
         return provider
 
     return make

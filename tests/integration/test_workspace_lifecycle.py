@@ -91,7 +91,7 @@ def test_create_waits_for_the_202_location_operation_and_fills_outputs(
 
 def test_location_defaults_from_the_stack_config(emulator: EmulatorServer) -> None:
     provider = AzureMLProvider("Workspace")
-    provider._settings = Settings({**stack_config(emulator), "azureml:location": "northeurope"}, environ={})
+    provider.use_settings(Settings({**stack_config(emulator), "azureml:location": "northeurope"}, environ={}))
     inputs = checked(provider, {key: value for key, value in WORKSPACE.items() if key != "location"})
     assert inputs["location"] == "northeurope"
     outs = provider.create(inputs).outs or {}

@@ -31,13 +31,15 @@ pytestmark = [
 
 def provider(kind: str) -> AzureMLProvider:
     instance = AzureMLProvider(kind)
-    instance._settings = Settings(
-        {
-            "azureml:subscriptionId": os.environ.get("AZUREML_LIVE_SUBSCRIPTION_ID"),
-            "azureml:resourceGroupName": os.environ.get("AZUREML_LIVE_RESOURCE_GROUP"),
-            "azureml:workspaceName": os.environ.get("AZUREML_LIVE_WORKSPACE"),
-            "azureml:cloud": os.environ.get("AZUREML_LIVE_CLOUD", "AzureCloud"),
-        }
+    instance.use_settings(
+        Settings(
+            {
+                "azureml:subscriptionId": os.environ.get("AZUREML_LIVE_SUBSCRIPTION_ID"),
+                "azureml:resourceGroupName": os.environ.get("AZUREML_LIVE_RESOURCE_GROUP"),
+                "azureml:workspaceName": os.environ.get("AZUREML_LIVE_WORKSPACE"),
+                "azureml:cloud": os.environ.get("AZUREML_LIVE_CLOUD", "AzureCloud"),
+            }
+        )
     )
     return instance
 

@@ -46,7 +46,7 @@ def provider_with(
     settings = stack_config(emulator, **config)
     if environ is not None:
         settings.pop("azureml:accessToken")
-    provider._settings = Settings(settings, environ=environ or {})
+    provider.use_settings(Settings(settings, environ=environ or {}))
     return provider
 
 

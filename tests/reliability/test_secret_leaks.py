@@ -211,7 +211,7 @@ def test_errors_and_reprs_in_process_never_show_secrets(
     for text in (repr(client), repr(settings), repr(StaticTokenSource(TOKEN))):
         assert leaks(text) == [], text
     provider = make_provider("Compute")
-    provider._settings = settings
+    provider.use_settings(settings)
     inputs = provider.check({}, over_the_wire(cluster("cpu-cluster").provider_inputs("cpu-cluster"))).inputs
     emulator.add_fault(method="PUT", path="*", status=400, error_message=f"{PASSWORD} {CLIENT_SECRET} {TOKEN}")
     with pytest.raises(AzureMLError) as raised:

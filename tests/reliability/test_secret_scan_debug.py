@@ -86,15 +86,17 @@ def test_nothing_a_user_or_a_log_sees_holds_a_secret(emulator: EmulatorServer, d
 
     def provider(kind: str, **config: str) -> AzureMLProvider:
         made = AzureMLProvider(kind)
-        made._settings = Settings(
-            {
-                **stack_config(emulator),
-                "azureml:clientSecret": CLIENT_SECRET,
-                "azureml:clientId": "11111111-2222-3333-4444-555555555555",
-                "azureml:tenantId": "66666666-7777-8888-9999-000000000000",
-                **config,
-            },
-            environ={},
+        made.use_settings(
+            Settings(
+                {
+                    **stack_config(emulator),
+                    "azureml:clientSecret": CLIENT_SECRET,
+                    "azureml:clientId": "11111111-2222-3333-4444-555555555555",
+                    "azureml:tenantId": "66666666-7777-8888-9999-000000000000",
+                    **config,
+                },
+                environ={},
+            )
         )
         return made
 

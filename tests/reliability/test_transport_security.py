@@ -204,7 +204,7 @@ def test_plain_http_is_refused_outside_loopback(endpoint: str, emulator: Emulato
         ArmClient(endpoint=endpoint, token_source=StaticTokenSource(TOKEN))
     # Through stack config, the provider refuses before any request.
     provider = AzureMLProvider("Compute")
-    provider._settings = Settings({**stack_config(emulator), "azureml:endpoint": endpoint}, environ={})
+    provider.use_settings(Settings({**stack_config(emulator), "azureml:endpoint": endpoint}, environ={}))
     inputs = provider.check({}, over_the_wire(cluster("cpu-cluster").provider_inputs("cpu-cluster"))).inputs
     with pytest.raises(AzureMLError, match="plain http"):
         provider.create(dict(inputs))
@@ -266,8 +266,8 @@ def test_no_setting_or_argument_turns_verification_off(untrusted_tls_server: Rec
     assert not any(word in name.lower() for name in inspect.signature(ArmClient).parameters for word in words)
     # Through stack config: the endpoint is all one can set.
     provider = AzureMLProvider("Compute")
-    provider._settings = Settings(
-        {"azureml:endpoint": untrusted_tls_server.url, "azureml:accessToken": TOKEN}, environ={}
+    provider.use_settings(
+        Settings({"azureml:endpoint": untrusted_tls_server.url, "azureml:accessToken": TOKEN}, environ={})
     )
     inputs = {**cluster("cpu-cluster").provider_inputs("cpu-cluster"), "api_version": "2025-12-01"}
     inputs.update(

@@ -16,8 +16,11 @@ SUB = "00000000-0000-0000-0000-000000000001"
 @pytest.fixture
 def provider() -> AzureMLProvider:
     provider = AzureMLProvider("Compute")
-    provider._settings = Settings(
-        {"azureml:subscriptionId": SUB, "azureml:resourceGroupName": "rg", "azureml:workspaceName": "mlws"}, environ={}
+    provider.use_settings(
+        Settings(
+            {"azureml:subscriptionId": SUB, "azureml:resourceGroupName": "rg", "azureml:workspaceName": "mlws"},
+            environ={},
+        )
     )
     return provider
 
@@ -60,7 +63,7 @@ def test_resource_input_beats_stack_config(provider: AzureMLProvider) -> None:
 
 def test_missing_placement_names_the_config_key_and_environment_variable() -> None:
     provider = AzureMLProvider("Compute")
-    provider._settings = Settings({}, environ={})
+    provider.use_settings(Settings({}, environ={}))
     reasons = failures(provider, cluster())
     assert "azureml:subscriptionId" in reasons["subscription_id"]
     assert "AZURE_SUBSCRIPTION_ID" in reasons["subscription_id"]
@@ -217,7 +220,7 @@ def test_pickled_provider_holds_only_the_kind() -> None:
     import pickle
 
     provider = AzureMLProvider("Compute")
-    provider._settings = Settings({"azureml:clientSecret": "s3cret-value"}, environ={})
+    provider.use_settings(Settings({"azureml:clientSecret": "s3cret-value"}, environ={}))
     data = pickle.dumps(provider)
     assert b"s3cret-value" not in data
     assert pickle.loads(data).kind == "Compute"

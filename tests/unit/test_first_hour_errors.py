@@ -24,7 +24,7 @@ CLUSTER: dict[str, Any] = {
 
 def failures(kind: str, inputs: dict[str, Any], config: dict[str, str] | None = None) -> list[tuple[str, str]]:
     provider = AzureMLProvider(kind)
-    provider._settings = Settings({**PLACE, **(config or {})}, environ={})  # noqa: SLF001 - the host's configure()
+    provider.use_settings(Settings({**PLACE, **(config or {})}, environ={}))
     result = provider.check({}, inputs)
     return [(failure.property, failure.reason) for failure in result.failures]
 
@@ -42,7 +42,7 @@ def test_a_compute_type_typo_gets_one_failure_with_did_you_mean() -> None:
 
 def test_the_service_casing_of_a_compute_type_is_accepted_and_canonicalised() -> None:
     provider = AzureMLProvider("Compute")
-    provider._settings = Settings(PLACE, environ={})  # noqa: SLF001
+    provider.use_settings(Settings(PLACE, environ={}))
     result = provider.check({}, {**CLUSTER, "compute_type": "AMLCompute"})
     assert result.failures == []
     assert result.inputs["compute_type"] == "AmlCompute"
@@ -84,7 +84,7 @@ def test_an_operation_error_names_the_operation_and_the_resource_once() -> None:
     from pulumi_azureml.provider import AzureMLError
 
     provider = AzureMLProvider("Compute")
-    provider._settings = Settings({**PLACE, "azureml:endpoint": "example.com"}, environ={})  # noqa: SLF001
+    provider.use_settings(Settings({**PLACE, "azureml:endpoint": "example.com"}, environ={}))
     with pytest.raises(AzureMLError) as raised:
         provider.create(
             {

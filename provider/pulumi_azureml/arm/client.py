@@ -12,7 +12,6 @@ import json
 import platform
 import re
 import ssl
-import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -85,7 +84,6 @@ class ArmClient:
         self._waiter = OperationWaiter(
             fetch=self._fetch, clock=clock, default_interval=poll_interval, progress=progress
         )
-        self._local = threading.local()
 
     def __repr__(self) -> str:
         return f"ArmClient(endpoint={self.endpoint!r})"

@@ -175,11 +175,6 @@ def string_map(
     return result
 
 
-def optional_string_map(value: object, target: str, *, allow_null_values: bool = False) -> dict[str, str | None] | None:
-    """Accept null/absent or a ``map<string, string>``."""
-    return None if value is None else string_map(value, target, allow_null_values=allow_null_values)
-
-
 def duration_seconds(value: object, target: str) -> float:
     """Require an ISO-8601 duration such as ``PT5M`` and return its length in seconds."""
     if isinstance(value, str):

@@ -211,5 +211,3 @@ META_FIELDS: tuple[Field, ...] = (
         update_source="provider-side: only consulted at create",
     ),
 )
-
-VM_SIZE_EQUIVALENT = case_insensitive_equivalent

@@ -211,7 +211,7 @@ def _in_process(emulator: EmulatorServer, inputs: Mapping[str, Any], outputs: Ma
     """Median AzureMLProvider.check/diff time on a deployed resource's state, without host or gRPC."""
     provider = AzureMLProvider("Compute")
     # Settings are all check/diff read; configure() would also look for a host pool to widen.
-    provider._settings = Settings(stack_config(emulator), environ={})
+    provider.use_settings(Settings(stack_config(emulator), environ={}))
     checks: list[float] = []
     diffs: list[float] = []
     checked: dict[str, Any] = {}
