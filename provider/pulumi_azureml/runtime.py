@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+import zlib
 from typing import TYPE_CHECKING, Any
 
 from pulumi_azureml.arm.auth import (
@@ -61,9 +62,23 @@ def embedded_emulator(db_path: str) -> Any:
             from pulumi_azureml.emulator import EmulatorServer
 
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            server = EmulatorServer(db_path=path).start()
+            try:
+                server = EmulatorServer(db_path=path, port=_stable_port(path)).start()
+            except OSError:
+                # Taken (another process on the same file, or anything else): any free port works, only the
+                # URLs the emulator hands out (a workspace's discovery URL) then differ from the last run's.
+                server = EmulatorServer(db_path=path).start()
             _EMULATORS[path] = server
         return server
+
+
+def _stable_port(path: str) -> int:
+    """A loopback port derived from the emulator file, so each run of a stack gets the same emulator URL.
+
+    The emulator answers with URLs on its own origin (a workspace's ``discoveryUrl``); on a port that changed with
+    every provider process, a `pulumi refresh` would show those outputs changing for nothing.
+    """
+    return 20000 + zlib.crc32(path.encode("utf-8")) % 20000
 
 
 def _seed_embedded_emulator(server: Any, settings: Settings) -> None:

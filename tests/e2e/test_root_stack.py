@@ -70,6 +70,10 @@ def test_readme_command_one_brings_up_the_local_stack(tmp_path: Path, cli: Cli) 
     shell("./tests/pulumi preview --expect-no-changes --stack local")
     shell("./tests/pulumi refresh --expect-no-changes --yes --stack local")
     shell("./tests/pulumi preview --expect-no-changes --stack local")
+    # Each run starts its own in-process emulator on the same file: the URLs it hands out stay the same.
+    shell("./tests/pulumi up --yes --expect-no-changes --stack local")
+    again = yaml.safe_load(shell("./tests/pulumi stack output --json --stack local").stdout)
+    assert again == outputs, (outputs, again)
     shell("./tests/pulumi destroy --yes --stack local")
 
     database = checkout / ".pulumi-local" / "emulator.db"
