@@ -19,6 +19,7 @@ import pytest
 from pulumi_azureml.emulator import EmulatorServer
 
 from cli_driver import Cli, Project
+from support.emulator_queries import computes_created_at_once
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
@@ -28,22 +29,7 @@ OPERATION_SECONDS = 2.0
 
 
 def most_at_once(log: list[dict[str, object]]) -> int:
-    """The largest number of computes whose create was running at one point of the request log."""
-    running: set[str] = set()
-    accepted: set[str] = set()
-    most = 0
-    for entry in log:
-        path = str(entry["path"])
-        if "/computes/" not in path:
-            continue
-        name = path.rsplit("/computes/", 1)[1].split("/")[0]
-        if entry["method"] == "PUT" and entry["status"] in (200, 201):
-            running.add(name)
-            accepted.add(name)
-            most = max(most, len(running))
-        elif entry["method"] == "GET" and name in running and entry["status"] == 200:
-            # The GET after the operation's end (polls go to the operation-status URL, not to the compute).
-            running.discard(name)
+    most, accepted = computes_created_at_once(log)
     assert accepted == {f"cluster-{chr(ord('a') + index)}" for index in range(CLUSTERS)}, sorted(accepted)
     return most
 

@@ -40,3 +40,27 @@ def touching(emulator: EmulatorServer, workspace: str) -> list[str]:
         for entry in emulator.requests_log()
         if marker in str(entry["path"]).lower()
     ]
+
+
+def computes_created_at_once(log: list[dict[str, Any]]) -> tuple[int, set[str]]:
+    """The largest number of computes whose create was running at one point of the request log, and every compute
+    whose create was accepted.
+
+    A create runs from its accepted PUT to the GET of the compute that follows its operation's end (the polls go to
+    the operation-status URL, not to the compute), so the log's order alone, not its timing, shows the overlap.
+    """
+    running: set[str] = set()
+    accepted: set[str] = set()
+    most = 0
+    for entry in log:
+        path = str(entry["path"])
+        if "/computes/" not in path:
+            continue
+        name = path.rsplit("/computes/", 1)[1].split("/")[0]
+        if entry["method"] == "PUT" and entry["status"] in (200, 201):
+            running.add(name)
+            accepted.add(name)
+            most = max(most, len(running))
+        elif entry["method"] == "GET" and name in running and entry["status"] == 200:
+            running.discard(name)
+    return most, accepted
