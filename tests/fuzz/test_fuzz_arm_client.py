@@ -26,7 +26,7 @@ from pulumi_azureml.arm.errors import ArmError, ClientInputError
 from pulumi_azureml.arm.retry import RetryPolicy
 
 from fuzz import profiles
-from support.fake_http import FakeClock
+from support.fake_http import FakeClock, UncheckedTokens
 
 ENDPOINT = "https://management.azure.com"
 PATH = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/X/y/z"
@@ -145,17 +145,6 @@ BODY_VALUES = st.one_of(
 OPERATIONS = ["get", "get_if_exists", "put", "patch", "delete", "post", "list", "wait"]
 
 
-class _Tokens:
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def token(self) -> str:
-        return self._token
-
-    def invalidate(self, token: str) -> None:
-        return None
-
-
 def run_operation(client: ArmClient, operation: str, body: dict[str, Any]) -> object:
     api = "2025-12-01"
     if operation == "get":
@@ -186,7 +175,7 @@ def client_contract(
     lines: list[str] = []
     client = ArmClient(
         endpoint=ENDPOINT,
-        token_source=_Tokens(token),
+        token_source=UncheckedTokens(token),
         session=session,
         clock=FakeClock(),
         retry_policy=RetryPolicy(max_attempts=4, base_delay=1.0, max_delay=5.0, max_total_wait=30.0),

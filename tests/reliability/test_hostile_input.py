@@ -29,6 +29,7 @@ from pulumi_azureml.settings import Settings
 from reliability.catalogue import PASSWORD, SUBSCRIPTION, cluster, endpoint, workspace
 from reliability.conftest import FAST_RETRIES, TOKEN, stack_config
 from reliability.inprocess_engine import over_the_wire
+from support.fake_http import UncheckedTokens
 
 BAD_TOKENS = {
     "NUL": f"{TOKEN[:6]}\x00{TOKEN[6:]}",
@@ -99,21 +100,10 @@ def test_a_token_with_a_bad_character_is_refused_by_name_and_never_shown(
     assert emulator.requests_log() == []
 
 
-class _Tokens:
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def token(self) -> str:
-        return self._token
-
-    def invalidate(self, token: str) -> None:
-        return None
-
-
 @pytest.mark.parametrize("token", [*BAD_TOKENS.values(), f"{TOKEN}\n"])
 def test_the_client_refuses_a_bad_token_from_any_source_as_an_arm_error(emulator: EmulatorServer, token: str) -> None:
     """A credential handing out a bad token (not only the static one) never reaches requests' header check."""
-    client = ArmClient(endpoint=emulator.url, token_source=_Tokens(token), retry_policy=FAST_RETRIES)
+    client = ArmClient(endpoint=emulator.url, token_source=UncheckedTokens(token), retry_policy=FAST_RETRIES)
     with pytest.raises(ArmRequestError) as raised:
         client.get(f"/subscriptions/{SUBSCRIPTION}/resourcegroups/rg", api_version="2021-04-01", action="reading")
     assert token not in str(raised.value) and TOKEN not in str(raised.value)
@@ -147,7 +137,7 @@ def test_every_exception_while_sending_is_an_arm_error_without_the_token(
 ) -> None:
     client = ArmClient(
         endpoint=emulator.url,
-        token_source=_Tokens(TOKEN),
+        token_source=UncheckedTokens(TOKEN),
         session=_RaisingSession(error),
         retry_policy=FAST_RETRIES,
     )
@@ -160,7 +150,7 @@ def test_every_exception_while_sending_is_an_arm_error_without_the_token(
 
 def test_a_request_body_with_nan_is_an_arm_error_before_any_request(emulator: EmulatorServer) -> None:
     """Before: requests' raw ``InvalidJSONError`` after two requests (a GET, then the failing PUT)."""
-    client = ArmClient(endpoint=emulator.url, token_source=_Tokens(TOKEN), retry_policy=FAST_RETRIES)
+    client = ArmClient(endpoint=emulator.url, token_source=UncheckedTokens(TOKEN), retry_policy=FAST_RETRIES)
     emulator.clear_requests_log()
     with pytest.raises(ArmRequestError, match="not valid JSON"):
         client.put("/subscriptions/x/resourcegroups/rg", {"a": math.nan}, api_version="v", action="creating", timeout=1)

@@ -92,3 +92,17 @@ def session_with(transport: FakeTransport) -> requests.Session:
     session.mount("https://", transport)
     session.mount("http://", transport)
     return session
+
+
+class UncheckedTokens:
+    """A token source that hands out any string as it is, unlike StaticTokenSource, which refuses malformed tokens:
+    for tests of what the client itself does with a hostile token."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def token(self) -> str:
+        return self._token
+
+    def invalidate(self, token: str) -> None:
+        return None
