@@ -17,6 +17,8 @@ from .handlers import (
     batch_deployments,
     batch_endpoints,
     computes,
+    online_deployments,
+    online_endpoints,
     operation_status,
     resource_groups,
     workspaces,
@@ -76,6 +78,10 @@ _ENDPOINT = f"{_ENDPOINTS}/{{endpointName}}"
 _DEPLOYMENTS = f"{_ENDPOINT}/deployments"
 _DEPLOYMENT = f"{_DEPLOYMENTS}/{{deploymentName}}"
 _LOCATION = f"{_SUBSCRIPTION}{_PROVIDER}/locations/{{location}}"
+_ONLINE_ENDPOINTS = f"{_WORKSPACE}/onlineEndpoints"
+_ONLINE_ENDPOINT = f"{_ONLINE_ENDPOINTS}/{{endpointName}}"
+_ONLINE_DEPLOYMENTS = f"{_ONLINE_ENDPOINT}/deployments"
+_ONLINE_DEPLOYMENT = f"{_ONLINE_DEPLOYMENTS}/{{deploymentName}}"
 
 ROUTES: tuple[Route, ...] = (
     # Resource groups.
@@ -122,6 +128,21 @@ ROUTES: tuple[Route, ...] = (
     Route("PUT", _DEPLOYMENT, batch_deployments.put_deployment, "lro"),
     Route("PATCH", _DEPLOYMENT, batch_deployments.patch_deployment, "lro"),
     Route("DELETE", _DEPLOYMENT, batch_deployments.delete_deployment, "lro"),
+    # Online endpoints and deployments (mfe.json OnlineEndpoints_* and OnlineDeployments_*).
+    Route("GET", _ONLINE_ENDPOINTS, online_endpoints.list_endpoints),
+    Route("GET", _ONLINE_ENDPOINT, online_endpoints.get_endpoint),
+    Route("PUT", _ONLINE_ENDPOINT, online_endpoints.put_endpoint, "lro"),
+    Route("PATCH", _ONLINE_ENDPOINT, online_endpoints.patch_endpoint, "lro"),
+    Route("DELETE", _ONLINE_ENDPOINT, online_endpoints.delete_endpoint, "lro"),
+    Route("POST", f"{_ONLINE_ENDPOINT}/listKeys", online_endpoints.list_keys),
+    Route("POST", f"{_ONLINE_ENDPOINT}/regenerateKeys", online_endpoints.regenerate_keys, "lro"),
+    Route("POST", f"{_ONLINE_ENDPOINT}/token", online_endpoints.get_token),
+    Route("GET", _ONLINE_DEPLOYMENTS, online_deployments.list_deployments),
+    Route("GET", _ONLINE_DEPLOYMENT, online_deployments.get_deployment),
+    Route("PUT", _ONLINE_DEPLOYMENT, online_deployments.put_deployment, "lro"),
+    Route("PATCH", _ONLINE_DEPLOYMENT, online_deployments.patch_deployment, "lro"),
+    Route("DELETE", _ONLINE_DEPLOYMENT, online_deployments.delete_deployment, "lro"),
+    Route("POST", f"{_ONLINE_DEPLOYMENT}/getLogs", online_deployments.get_logs),
     # Operation status and result URLs.
     *(
         Route("GET", f"{_LOCATION}/{segment}/{{operationId}}", operation_status.status_handler(family), "poll")

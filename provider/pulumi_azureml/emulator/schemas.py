@@ -580,3 +580,139 @@ WORKSPACE_PATCH = obj(
     }
 )
 """``WorkspaceUpdateParameters``."""
+
+# ---------------------------------------------------------------------------------------------- online endpoints
+# mfe.json 2025-12-01: ``OnlineEndpointTrackedResource``, ``OnlineDeploymentTrackedResource`` (``Managed`` and
+# ``Kubernetes`` variants of ``OnlineDeployment``), ``PartialMinimalTrackedResourceWithIdentity`` (endpoint PATCH),
+# ``PartialMinimalTrackedResourceWithSku`` (deployment PATCH), ``RegenerateEndpointKeysRequest``,
+# ``DeploymentLogsRequest``.
+
+_TRAFFIC = Prop("map", items=INT32)
+"""``traffic`` and ``mirrorTraffic``: ``map<string, int32>`` (the sums are the handler's rules)."""
+
+ONLINE_ENDPOINT = obj(
+    {
+        **_TRACKED,
+        "properties": obj(
+            {
+                "authMode": enum("AMLToken", "Key", "AADToken", required=True),
+                "description": STRING,
+                "keys": obj({"primaryKey": STRING, "secondaryKey": STRING}, closed=True),
+                "properties": STRING_MAP,
+                "compute": COMPUTE_ID,
+                "publicNetworkAccess": enum("Enabled", "Disabled"),
+                "traffic": _TRAFFIC,
+                "mirrorTraffic": _TRAFFIC,
+                "scoringUri": ANY,
+                "swaggerUri": ANY,
+                "provisioningState": ANY,
+            },
+            required=True,
+            closed=True,
+        ),
+    },
+    closed=True,
+)
+"""``OnlineEndpointTrackedResource`` (closed at both levels)."""
+
+ONLINE_ENDPOINT_PATCH = BATCH_ENDPOINT_PATCH
+"""``PartialMinimalTrackedResourceWithIdentity``, as for batch endpoints."""
+
+PROBE = obj(
+    {
+        "failureThreshold": INT32,
+        "initialDelay": DURATION,
+        "period": DURATION,
+        "successThreshold": INT32,
+        "timeout": DURATION,
+    },
+    closed=True,
+)
+"""``ProbeSettings``."""
+
+ONLINE_SCALE_SETTINGS = obj(
+    {
+        "scaleType": enum("Default", "TargetUtilization", required=True),
+        "maxInstances": INT32,
+        "minInstances": INT32,
+        "pollingInterval": DURATION,
+        "targetUtilizationPercentage": INT32,
+    },
+    closed=True,
+)
+"""``OnlineScaleSettings`` (``DefaultScaleSettings`` | ``TargetUtilizationScaleSettings``; the members of the
+second variant are refused on the first by the handler)."""
+
+_RESOURCE_QUANTITY = obj({"cpu": STRING, "gpu": STRING, "memory": STRING}, closed=True)
+
+ONLINE_DEPLOYMENT = obj(
+    {
+        **_TRACKED,
+        "properties": obj(
+            {
+                "endpointComputeType": enum("Managed", "Kubernetes", "AzureMLCompute", required=True),
+                "codeConfiguration": obj(
+                    {"codeId": ASSET_ID, "scoringScript": string(required=True, min_length=1, pattern="[a-zA-Z0-9_]")},
+                    closed=True,
+                ),
+                "description": STRING,
+                "environmentId": ASSET_ID,
+                "environmentVariables": STRING_MAP,
+                "properties": STRING_MAP,
+                "appInsightsEnabled": BOOLEAN,
+                "dataCollector": ANY,
+                "egressPublicNetworkAccess": enum("Enabled", "Disabled"),
+                "instanceType": STRING,
+                "livenessProbe": PROBE,
+                "readinessProbe": PROBE,
+                "startupProbe": PROBE,
+                "model": ASSET_ID,
+                "modelMountPath": STRING,
+                "requestSettings": obj(
+                    {"maxConcurrentRequestsPerInstance": INT32, "maxQueueWait": DURATION, "requestTimeout": DURATION},
+                    closed=True,
+                ),
+                "scaleSettings": ONLINE_SCALE_SETTINGS,
+                "containerResourceRequirements": obj(
+                    {"containerResourceLimits": _RESOURCE_QUANTITY, "containerResourceRequests": _RESOURCE_QUANTITY},
+                    closed=True,
+                ),
+                "provisioningState": ANY,
+            },
+            required=True,
+            closed=True,
+        ),
+    },
+    closed=True,
+)
+"""``OnlineDeploymentTrackedResource`` (closed at both levels)."""
+
+ONLINE_DEPLOYMENT_PATCH = obj(
+    {
+        "tags": STRING_MAP,
+        "sku": obj(
+            {
+                "capacity": INT32,
+                "family": STRING,
+                "name": STRING,
+                "size": STRING,
+                "tier": enum("Free", "Basic", "Standard", "Premium"),
+            },
+            closed=True,
+        ),
+    },
+    closed=True,
+)
+"""``PartialMinimalTrackedResourceWithSku`` (sku is a ``PartialSku``: every member optional)."""
+
+REGENERATE_KEYS = obj(
+    {"keyType": enum("Primary", "Secondary", required=True), "keyValue": STRING},
+    closed=True,
+)
+"""``RegenerateEndpointKeysRequest``."""
+
+DEPLOYMENT_LOGS = obj(
+    {"containerType": enum("StorageInitializer", "InferenceServer", "ModelDataCollector"), "tail": INT32},
+    closed=True,
+)
+"""``DeploymentLogsRequest``."""
