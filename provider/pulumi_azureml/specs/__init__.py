@@ -12,4 +12,9 @@ SPECS: dict[str, ResourceSpec] = {
     for spec in (COMPUTE, BATCH_ENDPOINT, BATCH_DEPLOYMENT, BATCH_ENDPOINT_DEFAULT_DEPLOYMENT, WORKSPACE)
 }
 
+# -- online endpoints (issue 18) --
+from pulumi_azureml.specs.online import ONLINE_DEPLOYMENT, ONLINE_ENDPOINT, ONLINE_ENDPOINT_TRAFFIC  # noqa: E402
+
+SPECS.update({spec.kind: spec for spec in (ONLINE_ENDPOINT, ONLINE_DEPLOYMENT, ONLINE_ENDPOINT_TRAFFIC)})
+
 __all__ = ["SPECS"]

@@ -16,7 +16,7 @@ from .. import operations
 from ..context import HandlerContext
 from ..messages import ArmError, JsonObject, Response, error_body
 from ..store import ResourceRecord, StoreTransaction
-from . import batch_deployments, batch_endpoints, common, computes, resource_groups, workspaces
+from . import batch_deployments, batch_endpoints, common, computes, online_endpoints, resource_groups, workspaces
 
 _RENDERERS: types.MappingProxyType[str, Callable[[ResourceRecord, HandlerContext], JsonObject]] = (
     types.MappingProxyType(
@@ -26,6 +26,8 @@ _RENDERERS: types.MappingProxyType[str, Callable[[ResourceRecord, HandlerContext
             "compute": computes.render,
             "batchEndpoint": batch_endpoints.render,
             "batchDeployment": batch_deployments.render,
+            online_endpoints.KIND: lambda record, _context: record.body,
+            online_endpoints.DEPLOYMENT_KIND: lambda record, _context: record.body,
         }
     )
 )
