@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pulumi
 import pytest
 import requests
 
@@ -147,12 +148,86 @@ CASES = {
 }
 
 
+# -- online endpoints (issue 18) --
+
+
+def online_endpoint(variant: str = "base", name: str = "online") -> azureml.OnlineEndpoint:
+    return azureml.OnlineEndpoint(
+        name,
+        compute=f"{BASE}/computes/k8s" if variant == "replace" else None,
+        tags={"stage": "two" if variant == "update" else "one"},
+    )
+
+
+def online_endpoint_program(variant: str) -> Callable[[], None]:
+    return lambda: None if online_endpoint(variant) else None
+
+
+def online_deployment(variant: str, endpoint_resource: azureml.OnlineEndpoint, name: str = "blue"):
+    return azureml.OnlineDeployment(
+        name,
+        endpoint_name=endpoint_resource.name,
+        model=MODEL,
+        environment_id=ENVIRONMENT,
+        code_configuration=azureml.CodeConfigurationArgs(scoring_script="score.py"),
+        instance_type="Standard_DS4_v2" if variant == "replace" else "Standard_DS3_v2",
+        instance_count=2 if variant == "update" else 1,
+    )
+
+
+def online_deployment_program(variant: str) -> Callable[[], None]:
+    def program() -> None:
+        online_deployment(variant, online_endpoint())
+
+    return program
+
+
+def online_traffic_program(variant: str) -> Callable[[], None]:
+    def program() -> None:
+        first = online_endpoint()
+        second = online_endpoint(name="online-two")
+        blue = online_deployment("base", first)
+        green = online_deployment("base", first, name="green")
+        other = online_deployment("base", second, name="other")
+        if variant == "replace":
+            target, split, needs = second, {"other": 100}, [other]
+        elif variant == "update":
+            target, split, needs = first, {"blue": 0, "green": 100}, [blue, green]
+        else:
+            target, split, needs = first, {"blue": 100}, [blue]
+        azureml.OnlineEndpointTraffic(
+            "traffic", endpoint_name=target.name, traffic=split, opts=pulumi.ResourceOptions(depends_on=needs)
+        )
+
+    return program
+
+
+CASES.update(
+    {
+        "OnlineEndpoint": Case(
+            "online", online_endpoint_program, ("PATCH", f"{BASE}/onlineEndpoints/online", {"tags": {"x": "y"}})
+        ),
+        "OnlineDeployment": Case(
+            "blue",
+            online_deployment_program,
+            ("PATCH", f"{BASE}/onlineEndpoints/online/deployments/blue", {"tags": {"x": "y"}}),
+        ),
+        "OnlineEndpointTraffic": Case(
+            "traffic",
+            online_traffic_program,
+            ("PUT_TRAFFIC", f"{BASE}/onlineEndpoints/online-two", {"other": 0}),
+            same_id_on_replace=False,
+        ),
+    }
+)
+
+
 def change_out_of_band(emulator: EmulatorServer, method: str, path: str, body: dict[str, object]) -> None:
     url = f"{emulator.url}{path}?api-version=2025-12-01"
     headers = {"Authorization": f"Bearer {TOKEN}"}
-    if method == "PUT_DEFAULT":
+    if method in ("PUT_DEFAULT", "PUT_TRAFFIC"):
         current = requests.get(url, headers=headers, timeout=10).json()
-        current["properties"]["defaults"] = body
+        current["properties"]["defaults" if method == "PUT_DEFAULT" else "traffic"] = body
         for read_only in ("scoringUri", "swaggerUri", "provisioningState"):
             current["properties"].pop(read_only, None)
         method, body = "PUT", {k: v for k, v in current.items() if k not in ("id", "name", "type", "systemData")}

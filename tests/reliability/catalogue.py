@@ -294,4 +294,107 @@ def all_cases() -> list[KindCase]:
     cases = [compute_case(), endpoint_case(), deployment_case(), default_deployment_case()]
     if "Workspace" in SPECS:
         cases.append(workspace_case())
+    cases.extend(online_cases())  # issue 18
     return cases
+
+
+# -- online endpoints (issue 18) ---------------------------------------------------------------------------------
+
+DEPLOYMENT_SECRET = "deployment-env-secret-0123456789"
+"""A secret environment variable of the online deployments: must never show in state, logs or errors."""
+
+
+def online_endpoint(name: str, **changes: Any) -> Declared:
+    inputs: dict[str, Any] = {
+        "name": name,
+        "description": "real-time scoring",
+        "auth_mode": "Key",
+        "keys": {"primary_key": PRIMARY_KEY, "secondary_key": SECONDARY_KEY},
+        "tags": {"env": "dev"},
+    }
+    inputs.update(changes)
+    return Declared("OnlineEndpoint", inputs)
+
+
+def online_deployment(endpoint_name: str, name: str, **changes: Any) -> Declared:
+    inputs: dict[str, Any] = {
+        "endpoint_name": endpoint_name,
+        "name": name,
+        "model": f"azureml:{WORKSPACE_PATH}/models/churn/versions/1",
+        "environment_id": f"azureml:{WORKSPACE_PATH}/environments/sklearn/versions/3",
+        "code_configuration": {"scoring_script": "score.py"},
+        "instance_type": "Standard_DS3_v2",
+        "instance_count": 1,
+        "environment_variables": {"DB_PASSWORD": DEPLOYMENT_SECRET},
+        "tags": {"model": "churn"},
+    }
+    inputs.update(changes)
+    return Declared("OnlineDeployment", inputs)
+
+
+def online_traffic(endpoint_name: str, traffic: dict[str, int], **changes: Any) -> Declared:
+    return Declared("OnlineEndpointTraffic", {"endpoint_name": endpoint_name, "traffic": traffic, **changes})
+
+
+def _online_endpoint_path(name: str) -> str:
+    return f"{WORKSPACE_PATH}/onlineEndpoints/{name}"
+
+
+def online_endpoint_case() -> KindCase:
+    return KindCase(
+        kind="OnlineEndpoint",
+        subject="online",
+        program={"online": online_endpoint("online")},
+        updated=online_endpoint("online", description="changed in place"),
+        replaced=online_endpoint("online", properties={"team": "research"}),
+        targets=_same_targets("PUT", _online_endpoint_path("online")),
+        touch=("PATCH", _online_endpoint_path("online"), {"tags": {"env": "dev"}}),
+        update_write="PUT",
+    )
+
+
+def online_deployment_case() -> KindCase:
+    path = f"{_online_endpoint_path('online')}/deployments/blue"
+    return KindCase(
+        kind="OnlineDeployment",
+        subject="blue",
+        program={"online": online_endpoint("online"), "blue": online_deployment("online", "blue")},
+        updated=online_deployment("online", "blue", instance_count=2),
+        replaced=online_deployment("online", "blue", instance_type="Standard_DS4_v2"),
+        targets=_same_targets("PATCH", path),
+        touch=("PATCH", path, {"tags": {"model": "churn"}}),
+        update_write="PATCH",
+    )
+
+
+def online_traffic_case() -> KindCase:
+    online = _online_endpoint_path("online")
+    return KindCase(
+        kind="OnlineEndpointTraffic",
+        subject="traffic",
+        program={
+            "online": online_endpoint("online"),
+            "blue": online_deployment("online", "blue"),
+            "green": online_deployment("online", "green"),
+            "online2": online_endpoint("online2"),
+            "blue2": online_deployment("online2", "blue"),
+            "traffic": online_traffic("online", {"blue": 100}),
+        },
+        updated=online_traffic("online", {"blue": 0, "green": 100}),
+        replaced=online_traffic("online2", {"blue": 100}),
+        targets={
+            # The split is a property of the endpoint: every write is a read-modify-write PUT of the endpoint.
+            "create": ("PUT", _glob(online)),
+            "update": ("PUT", _glob(online)),
+            "replace": ("PUT", _glob(_online_endpoint_path("online2"))),
+            "refresh": ("GET", _glob(online)),
+            "delete": ("PUT", _glob(online)),
+        },
+        touch=("PATCH", online, {"tags": {"env": "dev"}}),
+        update_write="PUT",
+        notes=("replace moves the split to another endpoint: create-before-delete (a different ARM id)",),
+    )
+
+
+def online_cases() -> list[KindCase]:
+    return [online_endpoint_case(), online_deployment_case(), online_traffic_case()]

@@ -31,6 +31,14 @@ RESOURCE_CLASSES: dict[str, Callable[..., pulumi.CustomResource]] = {
 }
 if hasattr(azureml, "Workspace"):
     RESOURCE_CLASSES["Workspace"] = azureml.Workspace
+# -- online endpoints (issue 18) --
+RESOURCE_CLASSES.update(
+    {
+        "OnlineEndpoint": azureml.OnlineEndpoint,
+        "OnlineDeployment": azureml.OnlineDeployment,
+        "OnlineEndpointTraffic": azureml.OnlineEndpointTraffic,
+    }
+)
 
 
 def program_of(declared: Mapping[str, Declared], exports: Callable[[dict[str, Any]], None] | None = None) -> Any:

@@ -21,7 +21,18 @@ from pulumi_azureml.emulator import EmulatorServer
 from pulumi_azureml.provider import AzureMLProvider
 
 from harness import CheckFailed
-from reliability.catalogue import WORKSPACE_PATH, Declared, cluster, default_deployment, deployment, endpoint, workspace
+from reliability.catalogue import (
+    WORKSPACE_PATH,
+    Declared,
+    cluster,
+    default_deployment,
+    deployment,
+    endpoint,
+    online_deployment,
+    online_endpoint,
+    online_traffic,
+    workspace,
+)
 from reliability.conftest import fast_client
 from reliability.host_programs import host_stack, program_of
 from reliability.inprocess_engine import over_the_wire
@@ -576,7 +587,80 @@ def value_cases() -> list[BadInput]:
     ]
 
 
-CASES = name_cases() + value_cases()
+# -- online endpoints (issue 18): bad traffic splits and deployment values, refused at check with 0 requests --
+BASES.update(
+    {
+        "online": ("OnlineEndpoint", online_endpoint("online").inputs),
+        "online-deployment": ("OnlineDeployment", online_deployment("online", "blue").inputs),
+        "traffic": ("OnlineEndpointTraffic", online_traffic("online", {"blue": 100}).inputs),
+    }
+)
+
+
+def online_cases() -> list[BadInput]:
+    return [
+        BadInput("traffic", "sum-below-100", {"traffic": {"blue": 60, "green": 30}}, "traffic", "must sum to 100"),
+        BadInput("traffic", "sum-above-100", {"traffic": {"blue": 100, "green": 10}}, "traffic", "must sum to 100"),
+        BadInput("traffic", "fraction", {"traffic": {"blue": 50.5, "green": 49.5}}, "traffic", "whole numbers"),
+        BadInput("traffic", "negative", {"traffic": {"blue": 101, "green": -1}}, "traffic", "from 0 to 100"),
+        BadInput("traffic", "string-percent", {"traffic": {"blue": "100"}}, "traffic", "whole numbers"),
+        BadInput("traffic", "bad-deployment-name", {"traffic": {"../blue": 100}}, "traffic", "names deployments"),
+        BadInput("traffic", "not-a-mapping", {"traffic": ["blue"]}, "traffic", "mapping of deployment names"),
+        BadInput("traffic", "missing", {"traffic": DELETE}, "traffic", "required"),
+        BadInput("traffic", "mirror-over-50", {"mirror_traffic": {"green": 60}}, "mirror_traffic", "from 0 to 50"),
+        BadInput(
+            "traffic",
+            "mirror-sum-over-50",
+            {"mirror_traffic": {"green": 30, "red": 30}},
+            "mirror_traffic",
+            "at most 50",
+        ),
+        BadInput("traffic", "endpoint-name-slash", {"endpoint_name": "a/b"}, "endpoint_name", "must"),
+        BadInput("online", "auth-mode-typo", {"auth_mode": "Keys"}, "auth_mode", "did you mean"),
+        BadInput("online", "keys-without-key-auth", {"auth_mode": "AMLToken"}, "keys", "applies only"),
+        BadInput("online", "compute-short-form-bad", {"compute": "azureml:"}, "compute", "must be"),
+        BadInput("online", "public-access-typo", {"public_network_access": "Open"}, "public_network_access", "one of"),
+        BadInput("online-deployment", "model-label", {"model": "azureml:churn@latest"}, "model", "label"),
+        BadInput("online-deployment", "instance-count-zero", {"instance_count": 0}, "instance_count", "at least"),
+        BadInput(
+            "online-deployment",
+            "compute-type-typo",
+            {"endpoint_compute_type": "Managd"},
+            "endpoint_compute_type",
+            "did you mean",
+        ),
+        BadInput(
+            "online-deployment",
+            "default-scale-with-bounds",
+            {"scale_settings": {"scale_type": "Default", "max_instances": 3}},
+            "scale_settings",
+            "applies only to scale_type TargetUtilization",
+        ),
+        BadInput(
+            "online-deployment",
+            "scale-min-above-max",
+            {"scale_settings": {"scale_type": "TargetUtilization", "min_instances": 4, "max_instances": 2}},
+            "scale_settings",
+            "must not exceed",
+        ),
+        BadInput(
+            "online-deployment",
+            "bad-request-timeout",
+            {"request_settings": {"request_timeout": "5 seconds"}},
+            "request_settings.request_timeout",
+            "duration",
+        ),
+        BadInput(
+            "online-deployment",
+            "kubernetes-only-field",
+            {"container_resource_requirements": {"containerResourceLimits": {"cpu": "1"}}},
+            "container_resource_requirements",
+            "applies only",
+        ),
+    ]
+
+
+CASES = name_cases() + value_cases() + online_cases()
 
 
 def test_the_catalogue_has_over_a_hundred_cases_across_every_kind() -> None:

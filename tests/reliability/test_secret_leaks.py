@@ -23,11 +23,13 @@ import pytest
 
 from pulumi_azureml.arm.auth import StaticTokenSource
 from pulumi_azureml.emulator import EmulatorServer
+from pulumi_azureml.lookups import OnlineEndpointKeys, OnlineEndpointToken
 from pulumi_azureml.provider import AzureMLError, AzureMLProvider
 from pulumi_azureml.settings import Settings
 
 from harness import DeploymentError, HostError, Stack, is_secret
 from reliability.catalogue import (
+    DEPLOYMENT_SECRET,
     PASSWORD,
     PRIMARY_KEY,
     PROJECT,
@@ -39,6 +41,9 @@ from reliability.catalogue import (
     default_deployment,
     deployment,
     endpoint,
+    online_deployment,
+    online_endpoint,
+    online_traffic,
 )
 from reliability.conftest import TOKEN, fast_client, stack_config
 from reliability.host_programs import program_of
@@ -219,3 +224,98 @@ def test_errors_and_reprs_in_process_never_show_secrets(
     assert leaks(str(raised.value)) == [], str(raised.value)
     # The original error (unredacted) is chained with ``from None``: no traceback prints it.
     assert raised.value.__suppress_context__ is True
+
+
+# -- online endpoints (issue 18) ---------------------------------------------------------------------------------
+
+
+def online_program(
+    *, description: str = "real-time", instance_count: int = 1, split: str = "blue", model: int = 1
+) -> Any:
+    declared: dict[str, Declared] = {
+        "online": online_endpoint("online", description=description),
+        "online-generated": online_endpoint("online-generated", keys=None),
+        "blue": online_deployment("online", "blue", instance_count=instance_count, model=f"azureml:churn:{model}"),
+        "green": online_deployment("online", "green"),
+        "traffic": online_traffic("online", {split: 100}),
+    }
+    return program_of(declared)
+
+
+@pytest.mark.timeout(120)
+def test_no_online_secret_leaks_through_a_full_lifecycle(tmp_path: Path, emulator: EmulatorServer) -> None:
+    stack = Stack(
+        tmp_path / "state.json",
+        stack_config(emulator),
+        secret_config_keys=("azureml:accessToken",),
+        project=PROJECT,
+        stack_name=STACK,
+    )
+    extra = {"deployment secret": DEPLOYMENT_SECRET}
+
+    def scan(where: str) -> None:
+        assert leaks(stack.state_text(), extra=extra) == [], f"state file after {where}"
+        assert leaks(provider_pickles(stack), extra=extra) == [], f"__provider after {where}"
+        assert leaks(stack.last_host_output, extra=extra) == [], f"host output during {where}"
+
+    stack.up(online_program())
+    scan("create")
+    state = stack.state()
+    for name, names in {
+        "online": ("keys", "primary_key", "secondary_key"),
+        "online-generated": ("primary_key", "secondary_key"),
+        "blue": ("environment_variables",),
+    }.items():
+        for output in names:
+            assert is_secret(state.find(name).outputs[output]), f"{name}.{output} is stored in plain text"
+    generated = state.find("online-generated").outputs["primary_key"]
+    extra["generated key"] = str(generated["value"] if isinstance(generated, dict) else generated)
+
+    stack.up(online_program(instance_count=2, split="green"))  # deployment PATCH, traffic PUT of the endpoint
+    scan("scale and shift")
+    stack.up(online_program(instance_count=2, split="green", description="v2"))  # endpoint PUT, listKeys again
+    scan("endpoint PUT")
+    stack.refresh()
+    scan("refresh")
+
+    emulator.add_fault(
+        method="PUT",
+        path="*/onlineendpoints/online",
+        status=400,
+        error_message=f"keys {PRIMARY_KEY} {SECONDARY_KEY}",
+        times=1,
+    )
+    with pytest.raises((HostError, DeploymentError)) as raised:
+        stack.up(online_program(instance_count=2, split="green", description="v3"))
+    error = host_error_text(raised.value)
+    assert "keys *** ***" in error, error
+    assert leaks(error, extra=extra) == [], error
+    scan("a failed endpoint update")
+
+    # A deployment PUT (new model version) whose error echoes the deployment's secret environment back.
+    emulator.add_fault(
+        method="PUT",
+        path="*/onlineendpoints/online/deployments/blue",
+        status=400,
+        error_message=f"env {DEPLOYMENT_SECRET}",
+        times=1,
+    )
+    with pytest.raises((HostError, DeploymentError)) as raised:
+        stack.up(online_program(instance_count=2, split="green", description="v2", model=2))
+    error = host_error_text(raised.value)
+    assert "env ***" in error, error
+    assert leaks(error, extra=extra) == [], error
+    scan("a failed deployment update")
+
+    stack.destroy()
+    scan("destroy")
+
+
+def test_online_lookup_results_hide_their_secrets() -> None:
+    keys = OnlineEndpointKeys(primary_key=PRIMARY_KEY, secondary_key=SECONDARY_KEY, raw={})
+    token = OnlineEndpointToken(
+        access_token="token-value-never-shown", token_type="Bearer", expiry_time_utc=1, refresh_after_time_utc=1, raw={}
+    )
+    assert leaks(repr(keys)) == [], repr(keys)
+    assert "token-value-never-shown" not in repr(token)
+    assert "expiry_time_utc=1" in repr(token)
