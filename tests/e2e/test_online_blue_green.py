@@ -83,6 +83,17 @@ def test_blue_green_roll_out_never_sends_traffic_to_a_missing_deployment(
     assert live_traffic(emulator) == {"blue": 100}
     key = cli.run("stack", "output", "primary_key", cwd=project.directory).output
     assert "[secret]" in key
+    # The key is secret everywhere: in clear only with --show-secrets, never in the exported state.
+    shown = cli.run("stack", "output", "primary_key", "--show-secrets", cwd=project.directory).output.strip()
+    assert len(shown) > 20
+    assert shown not in cli.run("stack", "export", cwd=project.directory).output
+
+    # A no-op up sends nothing at all; a refresh finds no drift (the traffic resource and the endpoint agree).
+    emulator.clear_requests_log()
+    up(cli, project)
+    assert emulator.requests_log() == [], emulator.requests_log()
+    cli.run("refresh", "--yes", "--non-interactive", "--skip-preview", cwd=project.directory)
+    cli.run("preview", "--expect-no-changes", cwd=project.directory)
 
     # Up 2's preview: green is created, then the split is updated in place, and the provider says why.
     set_phase(project, "green")
