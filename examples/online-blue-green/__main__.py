@@ -5,8 +5,8 @@
   roll-back: set `phase` back to `blue`).
 - `done`: blue is removed; the split no longer names it, so the service lets it go.
 
-The split is an `OnlineEndpointTraffic` that depends on the deployments it names, so traffic is never sent to a
-deployment that does not exist yet, and one `pulumi up` both creates green and shifts traffic to it.
+The split is an `OnlineEndpointTraffic` keyed by the deployment resources, so it depends on them: traffic is never
+sent to a deployment that does not exist yet, and one `pulumi up` both creates green and shifts traffic to it.
 """
 
 import pulumi
@@ -47,9 +47,8 @@ live = "blue" if phase == "blue" else "green"
 traffic = azureml.OnlineEndpointTraffic(
     "traffic",
     endpoint_name=endpoint.name,
-    traffic={live: 100},
-    # Names in a dictionary carry no dependency: the split waits for the deployments explicitly.
-    opts=pulumi.ResourceOptions(depends_on=list(deployments.values())),
+    # Keyed by the deployment resource itself: the split waits for it (a plain name string would not).
+    traffic={deployments[live]: 100},
 )
 
 pulumi.export("scoring_uri", endpoint.scoring_uri)

@@ -192,7 +192,9 @@ def online_traffic_program(variant: str) -> Callable[[], None]:
         if variant == "replace":
             target, split, needs = second, {"other": 100}, [other]
         elif variant == "update":
-            target, split, needs = first, {"blue": 0, "green": 100}, [blue, green]
+            # Keyed by the deployment resources: the dependency comes with the keys.
+            azureml.OnlineEndpointTraffic("traffic", endpoint_name=first.name, traffic={blue: 0, green: 100})
+            return
         else:
             target, split, needs = first, {"blue": 100}, [blue]
         azureml.OnlineEndpointTraffic(

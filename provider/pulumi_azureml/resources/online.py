@@ -5,9 +5,10 @@ The update/replace tables are in :mod:`pulumi_azureml.specs.online` and the READ
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pulumi.dynamic
@@ -172,6 +173,9 @@ class OnlineDeployment(pulumi.dynamic.Resource, module="azureml", name="OnlineDe
     ) -> None:
         provider, props, options = prepare("OnlineDeployment", resource_name, args, kwargs, opts)
         super().__init__(provider, resource_name, props, options)
+        known = props.get("name")
+        # Lets OnlineEndpointTraffic take this deployment itself as a key (see there); None when not a plain string.
+        self.deployment_name_now: str | None = known if isinstance(known, str) else None
 
 
 @dataclass
@@ -179,10 +183,11 @@ class OnlineEndpointTrafficArgs:
     """Inputs of :class:`OnlineEndpointTraffic`."""
 
     endpoint_name: pulumi.Input[str]
-    traffic: Mapping[str, pulumi.Input[int]]
-    """Deployment name → percentage of live traffic: whole numbers summing to 100, or all 0 (or empty)."""
-    mirror_traffic: Mapping[str, pulumi.Input[int]] | None = None
-    """Deployment name → percentage copied to it (its answers discarded); at most 50 in all."""
+    traffic: Mapping[Any, pulumi.Input[int]]
+    """Deployment → percentage of live traffic: whole numbers summing to 100, or all 0 (or empty). A key is a
+    deployment name, or the :class:`OnlineDeployment` itself (then the split also waits for it)."""
+    mirror_traffic: Mapping[Any, pulumi.Input[int]] | None = None
+    """Deployment → percentage copied to it (its answers discarded); at most 50 in all. Keys as for ``traffic``."""
     subscription_id: pulumi.Input[str] | None = None
     resource_group_name: pulumi.Input[str] | None = None
     workspace_name: pulumi.Input[str] | None = None
@@ -195,9 +200,10 @@ class OnlineEndpointTraffic(pulumi.dynamic.Resource, module="azureml", name="Onl
     """The traffic split (and mirror traffic) of an online endpoint, as desired state.
 
     A separate resource so endpoint → deployments → traffic is created in one ``pulumi up`` without a dependency
-    cycle. Deployment names are dictionary keys, which carry no dependency: pass the deployments in
-    ``opts=pulumi.ResourceOptions(depends_on=[...])`` (every deployment the split names), so the split is written
-    only once they exist. Shifting traffic is an in-place update; destroying it clears the split before the
+    cycle. Key the split by the :class:`OnlineDeployment` resources themselves (``traffic={green: 100}``): the
+    split then depends on them, so it is written only once they exist, and the preview still shows the names. A
+    name string carries no dependency: with names, pass the deployments in ``opts=pulumi.ResourceOptions(
+    depends_on=[...])``. Shifting traffic is an in-place update; destroying it clears the split before the
     deployments are deleted.
     """
 
@@ -214,5 +220,35 @@ class OnlineEndpointTraffic(pulumi.dynamic.Resource, module="azureml", name="Onl
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
+        needs: list[pulumi.Resource] = []
+        if args is not None:
+            args = dataclasses.replace(
+                args,
+                traffic=cast(Any, _by_name(args.traffic, needs)),
+                mirror_traffic=_by_name(args.mirror_traffic, needs),
+            )
+        for key in ("traffic", "mirror_traffic"):
+            if kwargs.get(key) is not None:
+                kwargs[key] = _by_name(kwargs[key], needs)
+        if needs:
+            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=needs))
         provider, props, options = prepare("OnlineEndpointTraffic", resource_name, args, kwargs, opts)
         super().__init__(provider, resource_name, props, options)
+
+
+def _by_name(split: Mapping[Any, Any] | None, needs: list[pulumi.Resource]) -> dict[str, Any] | None:
+    """A split keyed by deployment names; :class:`OnlineDeployment` keys become their names and dependencies."""
+    if split is None:
+        return None
+    result: dict[str, Any] = {}
+    for key, percent in split.items():
+        if isinstance(key, OnlineDeployment):
+            if key.deployment_name_now is None:
+                raise TypeError(
+                    "OnlineEndpointTraffic: a deployment whose name is not a plain string (an Output) cannot be a "
+                    "key of the split; key it by the name and pass the deployment in opts depends_on"
+                )
+            needs.append(key)
+            key = key.deployment_name_now
+        result[str(key)] = percent
+    return result
