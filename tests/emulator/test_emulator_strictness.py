@@ -136,6 +136,63 @@ ENUMS: dict[str, tuple[Callable[[], dict[str, Any]], str, str, str, str]] = {
 }
 
 
+# -- online endpoints (issue 18) --
+ONLINE_ENDPOINT = f"{workspace_path()}/onlineEndpoints/ep1"
+ONLINE_DEPLOYMENT = f"{ONLINE_ENDPOINT}/deployments/d1"
+
+
+def online_endpoint_body() -> dict[str, Any]:
+    return {"location": "eastus", "properties": {"authMode": "Key"}}
+
+
+def online_deployment_body() -> dict[str, Any]:
+    return {
+        "location": "eastus",
+        "sku": {"name": "Default", "capacity": 1},
+        "properties": {
+            "endpointComputeType": "Managed",
+            "model": f"{workspace_path()}/models/m/versions/1",
+            "requestSettings": {"maxConcurrentRequestsPerInstance": 1},
+            "livenessProbe": {"failureThreshold": 3},
+        },
+    }
+
+
+INTEGERS.update(
+    {
+        "OnlineDeployment sku capacity": (online_deployment_body, ONLINE_DEPLOYMENT, "sku.capacity"),
+        "OnlineDeployment maxConcurrentRequestsPerInstance": (
+            online_deployment_body,
+            ONLINE_DEPLOYMENT,
+            "properties.requestSettings.maxConcurrentRequestsPerInstance",
+        ),
+        "OnlineDeployment probe failureThreshold": (
+            online_deployment_body,
+            ONLINE_DEPLOYMENT,
+            "properties.livenessProbe.failureThreshold",
+        ),
+    }
+)
+ENUMS.update(
+    {
+        "OnlineEndpoint authMode": (
+            online_endpoint_body,
+            ONLINE_ENDPOINT,
+            "properties.authMode",
+            "amltoken",
+            "AMLToken",
+        ),
+        "OnlineDeployment egressPublicNetworkAccess": (
+            online_deployment_body,
+            ONLINE_DEPLOYMENT,
+            "properties.egressPublicNetworkAccess",
+            "disabled",
+            "Disabled",
+        ),
+    }
+)
+
+
 def _with(body: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
     body = copy.deepcopy(body)
     parts = dotted.split(".")
@@ -164,7 +221,10 @@ def _target(dotted: str) -> str:
 
 
 def _prepare(arm: Arm, path: str) -> None:
-    if "/deployments/" in path:
+    if "/onlineendpoints/" in path.lower() and "/deployments/" in path:
+        assert arm.put(ONLINE_ENDPOINT, online_endpoint_body()).status_code == 201
+        arm.wait(ONLINE_ENDPOINT)
+    elif "/deployments/" in path:
         assert arm.put(endpoint_path("ep1"), endpoint_body()).status_code == 201
         arm.wait(endpoint_path("ep1"))
 
