@@ -77,9 +77,10 @@ def test_blue_green_roll_out_never_sends_traffic_to_a_missing_deployment(
     project = Project.from_program(tmp_path / "project", EXAMPLE, PROJECT)
     project.write_stack_config("dev", emulator_config)
     cli.run("stack", "init", "dev", cwd=project.directory)
+    outputs: list[str] = []
 
     # Up 1: endpoint → blue → 100% blue.
-    up(cli, project)
+    outputs.append(up(cli, project))
     assert live_traffic(emulator) == {"blue": 100}
     key = cli.run("stack", "output", "primary_key", cwd=project.directory).output
     assert "[secret]" in key
@@ -105,10 +106,11 @@ def test_blue_green_roll_out_never_sends_traffic_to_a_missing_deployment(
     # (`preview --json` lists only resources with a step; blue and the endpoint have none.)
     assert operations.get("blue", "same") == "same" and operations.get("scoring", "same") == "same", operations
     text = cli.run("preview", "--diff", cwd=project.directory).output
+    outputs.append(text)
     assert "online endpoint traffic scoring: update in place by full PUT (traffic)" in text, text
     assert [entry for entry in emulator.requests_log() if entry["method"] != "GET"] == [], "a preview wrote"
 
-    up(cli, project)
+    outputs.append(up(cli, project))
     assert live_traffic(emulator) == {"green": 100}
     assert resource(emulator, "mlw-e2e", "onlineEndpoints/scoring/deployments", "blue") is not None
 
@@ -117,9 +119,16 @@ def test_blue_green_roll_out_never_sends_traffic_to_a_missing_deployment(
     preview = cli.run("preview", "--json", cwd=project.directory).json()
     changed = {name: op for name, op in resource_operations(preview).items() if op != "same"}
     assert changed == {"blue": "delete"}, changed
-    up(cli, project)
+    outputs.append(up(cli, project))
     assert resource(emulator, "mlw-e2e", "onlineEndpoints/scoring/deployments", "blue") is None
     cli.run("preview", "--expect-no-changes", cwd=project.directory)
+
+    # The key never in clear: not in the CLI's output of any verb, not in any file of the backend.
+    printed = "\n".join(outputs)
+    assert shown not in printed
+    for path in cli.backend.rglob("*"):
+        if path.is_file():
+            assert shown.encode() not in path.read_bytes(), f"the endpoint key is in clear in {path.name}"
 
     cli.run("destroy", "--yes", "--non-interactive", "--skip-preview", cwd=project.directory)
     online = [
