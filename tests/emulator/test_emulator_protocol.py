@@ -214,7 +214,7 @@ def test_a_trailing_slash_names_the_same_collection(arm: Arm, workspace: dict[st
 
 
 def test_unknown_resource_type_is_404(arm: Arm, workspace: dict[str, Any]) -> None:
-    response = arm.get(f"{workspace_path()}/onlineEndpoints/x")
+    response = arm.get(f"{workspace_path()}/noSuchResourceTypes/x")
     assert response.status_code == 404
     assert _error(response)["code"] == "InvalidResourceType"
 
