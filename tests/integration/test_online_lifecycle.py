@@ -216,3 +216,26 @@ def test_keys_and_secret_environment_never_reach_errors(emulator: EmulatorServer
         deployments.create(bad)
     assert "s3cret-value-for-tests" not in str(raised.value)
     assert "primary-key-secret-1234" not in str(raised.value)
+
+
+def test_replacing_a_live_deployment_says_to_move_its_traffic_first(
+    emulator: EmulatorServer, make_provider: Make, capsys: pytest.CaptureFixture[str]
+) -> None:
+    endpoints = make_provider("OnlineEndpoint")
+    endpoints.create(checked(endpoints, ENDPOINT))
+    deployments = make_provider("OnlineDeployment")
+    blue = deployments.create(checked(deployments, deployment("blue")))
+    traffic = make_provider("OnlineEndpointTraffic")
+    traffic.create(checked(traffic, {"endpoint_name": "scoring", "traffic": {"blue": 100}}))
+    capsys.readouterr()
+
+    bigger = checked(deployments, deployment("blue", instance_type="Standard_DS4_v2"))
+    diff = deployments.diff(blue.id, blue.outs or {}, bigger)
+    assert diff.replaces == ["instance_type"] and diff.delete_before_replace is True
+    said = capsys.readouterr().out
+    assert "will be REPLACED (delete, then create) because instance_type" in said, said
+    assert "move it to another one first" in said, said
+    # The engine's first step, the delete, is refused by the service with the reason.
+    with pytest.raises(AzureMLError, match="sends it 100% of its traffic"):
+        deployments.delete(blue.id, blue.outs or {})
+    assert arm(emulator, f"{ENDPOINT_URL}/deployments/blue")["properties"]["provisioningState"] == "Succeeded"

@@ -82,6 +82,7 @@ _NO_MUTABILITY = f"PUT: {_SWAGGER} declares no x-ms-mutability (create, read, up
 _ENDPOINT_PATCH = f"PATCH: PartialMinimalTrackedResourceWithIdentity ({_SWAGGER}) takes tags and identity"
 _DEPLOYMENT_PATCH = f"PATCH: PartialMinimalTrackedResourceWithSku ({_SWAGGER}) takes tags and sku"
 _DEPLOYMENT_PUT = f"PUT: {_SWAGGER} declares it updatable; PATCH takes only tags and sku"
+_MOVE_TRAFFIC_FIRST = "the service refuses to delete a deployment that gets traffic: move it to another one first"
 
 
 def _endpoint_keys(context: HookContext, body: dict[str, Any]) -> dict[str, Any]:
@@ -296,7 +297,7 @@ ONLINE_DEPLOYMENT = ResourceSpec(
             wire="properties.endpointComputeType",
             default="Managed",
             choices=("Managed", "Kubernetes"),
-            update_source=f"the deployment's type (the {_SWAGGER} discriminator): a new deployment",
+            update_source=f"the {_SWAGGER} discriminator: a new deployment; {_MOVE_TRAFFIC_FIRST}",
             description="Managed (default) or Kubernetes (the endpoint's compute).",
         ),
         Field("description", wire="properties.description", update="put", update_source=_DEPLOYMENT_PUT),
@@ -318,7 +319,7 @@ ONLINE_DEPLOYMENT = ResourceSpec(
             wire="properties.instanceType",
             server_default=True,
             equivalent=case_insensitive_equivalent,
-            update_source=f"{_SWAGGER} x-ms-mutability [create, read]",
+            update_source=f"{_SWAGGER} x-ms-mutability [create, read]; {_MOVE_TRAFFIC_FIRST}",
             description="VM size, e.g. Standard_DS3_v2. Managed default: Standard_F4s_v2.",
         ),
         Field(
@@ -336,7 +337,7 @@ ONLINE_DEPLOYMENT = ResourceSpec(
             "code_configuration",
             wire="properties.codeConfiguration",
             type="object",
-            update_source=f"{_SWAGGER} x-ms-mutability [create, read] on codeId and scoringScript",
+            update_source=f"{_SWAGGER} x-ms-mutability [create, read] (codeId, scoringScript); {_MOVE_TRAFFIC_FIRST}",
             fields=(
                 Field("scoring_script", wire="scoringScript", required=True),
                 Field("code_id", wire="codeId", validate=asset_id, equivalent=case_insensitive_equivalent),
