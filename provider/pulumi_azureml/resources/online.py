@@ -175,7 +175,7 @@ class OnlineDeployment(pulumi.dynamic.Resource, module="azureml", name="OnlineDe
         super().__init__(provider, resource_name, props, options)
         known = props.get("name")
         # Lets OnlineEndpointTraffic take this deployment itself as a key (see there); None when not a plain string.
-        self.deployment_name_now: str | None = known if isinstance(known, str) else None
+        self._plain_name: str | None = known if isinstance(known, str) else None
 
 
 @dataclass
@@ -243,12 +243,12 @@ def _by_name(split: Mapping[Any, Any] | None, needs: list[pulumi.Resource]) -> d
     result: dict[str, Any] = {}
     for key, percent in split.items():
         if isinstance(key, OnlineDeployment):
-            if key.deployment_name_now is None:
+            if key._plain_name is None:
                 raise TypeError(
                     "OnlineEndpointTraffic: a deployment whose name is not a plain string (an Output) cannot be a "
                     "key of the split; key it by the name and pass the deployment in opts depends_on"
                 )
             needs.append(key)
-            key = key.deployment_name_now
+            key = key._plain_name
         result[str(key)] = percent
     return result
