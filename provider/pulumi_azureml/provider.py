@@ -224,6 +224,8 @@ class AzureMLProvider(ResourceProvider):
         spec = self.spec
         plan = plan_diff(spec, olds, news)
         inputs = _inputs_only(news)
+        # A rotated secret's old value is hidden by the new one in the merge below: remember it for redaction.
+        self._secret_values(_inputs_only(olds))
         # The old outputs too: service-generated secrets (listkeys results) are only there, and must be redacted.
         with self._reported("updating", {**_inputs_only(olds), **inputs}):
             client = self._client(inputs)

@@ -295,3 +295,57 @@ def all_cases() -> list[KindCase]:
     if "Workspace" in SPECS:
         cases.append(workspace_case())
     return cases
+
+
+# -- Datastores and environment versions (issue 17) ------------------------------------------------------------
+ACCOUNT_KEY = "cmVsaWFiaWxpdHktYWNjb3VudC1rZXktMDEyMzQ1Njc4OQ=="
+SAS_TOKEN = "sv=2024-11-04&ss=b&srt=co&sp=rl&sig=reliabilitysasSignature0123"
+CLIENT_SECRET = "reliability-client-secret-0123456789"
+TENANT_ID = "00000000-1111-2222-3333-444444444444"
+CLIENT_ID = "55555555-6666-7777-8888-999999999999"
+DATASTORE_SECRETS = (ACCOUNT_KEY, SAS_TOKEN, CLIENT_SECRET)
+
+
+def datastore(name: str, **changes: Any) -> Declared:
+    """An AzureBlob datastore with an account key."""
+    inputs: dict[str, Any] = {
+        "name": name,
+        "datastore_type": "AzureBlob",
+        "account_name": "reliabilitystore",
+        "container_name": "landing",
+        "account_key": ACCOUNT_KEY,
+        "description": "landing zone",
+        "tags": {"team": "ml"},
+    }
+    inputs.update(changes)
+    return Declared("Datastore", {key: value for key, value in inputs.items() if value is not None})
+
+
+def lake_datastore(name: str, **changes: Any) -> Declared:
+    """An ADLS Gen2 datastore with a service principal."""
+    inputs: dict[str, Any] = {
+        "name": name,
+        "datastore_type": "AzureDataLakeGen2",
+        "account_name": "reliabilitylake",
+        "filesystem": "curated",
+        "tenant_id": TENANT_ID,
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+    }
+    inputs.update(changes)
+    return Declared("Datastore", {key: value for key, value in inputs.items() if value is not None})
+
+
+def environment_version(name: str, **changes: Any) -> Declared:
+    inputs: dict[str, Any] = {
+        "name": name,
+        "version": "1",
+        "image": "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest",
+        "conda_file": "name: scoring\ndependencies:\n  - python=3.11\n",
+        "description": "scoring image",
+    }
+    inputs.update(changes)
+    return Declared("EnvironmentVersion", {key: value for key, value in inputs.items() if value is not None})
+
+
+# -- end of datastores and environment versions -----------------------------------------------------------------
