@@ -348,4 +348,74 @@ def environment_version(name: str, **changes: Any) -> Declared:
     return Declared("EnvironmentVersion", {key: value for key, value in inputs.items() if value is not None})
 
 
+def _datastore_touch_body() -> dict[str, Any]:
+    return {
+        "properties": {
+            "datastoreType": "AzureBlob",
+            "accountName": "reliabilitystore",
+            "containerName": "landing",
+            "description": "landing zone",
+            "tags": {"team": "ml"},
+            "credentials": {
+                "credentialsType": "AccountKey",
+                "secrets": {"secretsType": "AccountKey", "key": ACCOUNT_KEY},
+            },
+        }
+    }
+
+
+SYNCHRONOUS = frozenset({"create", "update", "replace", "refresh", "delete"})
+"""Datastores and environment versions answer every write at once (200/201/204): no long-running operation."""
+
+
+def datastore_case() -> KindCase:
+    path = f"{WORKSPACE_PATH}/datastores/landing"
+    return KindCase(
+        kind="Datastore",
+        subject="landing",
+        program={"landing": datastore("landing")},
+        updated=datastore("landing", description="landing zone v2"),
+        replaced=datastore("landing", container_name="other"),
+        targets=_same_targets("PUT", path),
+        touch=("PUT", path, _datastore_touch_body()),
+        update_write="PUT",
+        synchronous_operations=SYNCHRONOUS,
+    )
+
+
+def environment_version_case() -> KindCase:
+    path = f"{WORKSPACE_PATH}/environments/sklearn/versions/1"
+    base = environment_version("sklearn")
+    return KindCase(
+        kind="EnvironmentVersion",
+        subject="sklearn",
+        program={"sklearn": base},
+        updated=environment_version("sklearn", description="scoring image v2"),
+        replaced=environment_version("sklearn", image="python:3.12-slim"),
+        targets=_same_targets("PUT", path),
+        touch=(
+            "PUT",
+            path,
+            {
+                "properties": {
+                    "image": base.inputs["image"],
+                    "condaFile": base.inputs["conda_file"],
+                    "description": base.inputs["description"],
+                }
+            },
+        ),
+        update_write="PUT",
+        synchronous_operations=SYNCHRONOUS,
+        notes=("replace keeps the ARM id (same name and version): delete, then create",),
+    )
+
+
+_all_cases_before_issue_17 = all_cases
+
+
+def all_cases() -> list[KindCase]:  # noqa: F811 - extends the list above
+    """Every kind under test, datastores and environment versions included."""
+    return [*_all_cases_before_issue_17(), datastore_case(), environment_version_case()]
+
+
 # -- end of datastores and environment versions -----------------------------------------------------------------

@@ -27,7 +27,9 @@ from pulumi_azureml.specs.common import OWNERSHIP_TAG
 from reliability.catalogue import Declared
 from reliability.inprocess_engine import Entry, over_the_wire
 
-MANAGED_KINDS = frozenset({"compute", "batchEndpoint", "batchDeployment", "workspace"})
+MANAGED_KINDS = frozenset(
+    {"compute", "batchEndpoint", "batchDeployment", "workspace", "datastore", "environmentVersion"}  # issue 17
+)
 
 
 def held_resources(emulator: EmulatorServer, seeded: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
@@ -36,7 +38,9 @@ def held_resources(emulator: EmulatorServer, seeded: Iterable[str] = ()) -> dict
     held: dict[str, dict[str, Any]] = {}
     for record in emulator.state()["resources"]:
         identifier = str(record["id"]).lower()
-        if record["kind"] in MANAGED_KINDS and identifier not in skip:
+        # A workspace's own default datastores come and go with it (issue 17): never a leak of their own.
+        system = identifier.endswith(("/datastores/workspaceblobstore", "/datastores/workspacefilestore"))
+        if record["kind"] in MANAGED_KINDS and identifier not in skip and not system:
             held[identifier] = dict(record["body"])
     return held
 
