@@ -260,7 +260,14 @@ DATASTORE = ResourceSpec(
         _credentials_field("resource_url", "resourceUrl", "ServicePrincipal/Certificate: resource URL."),
         Field("description", wire="properties.description", update="put", update_source=_PUT),
         Field("tags", wire="properties.tags", type="map", update="put", update_source=_PUT),
-        Field("properties", wire="properties.properties", type="map", update="put", update_source=_PUT),
+        Field(
+            "properties",
+            wire="properties.properties",
+            type="map",
+            server_adds_keys=True,
+            update="put",
+            update_source=_PUT,
+        ),
         Field(
             "storage_resource_group",
             wire="properties.resourceGroup",

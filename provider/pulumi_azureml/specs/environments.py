@@ -140,6 +140,7 @@ ENVIRONMENT_VERSION = ResourceSpec(
             "properties",
             wire="properties.properties",
             type="map",
+            server_adds_keys=True,
             update_source="versions are immutable in Azure ML: the property dictionary is kept as registered",
         ),
         Field("description", wire="properties.description", update="put", update_source=_PUT),
@@ -150,7 +151,14 @@ ENVIRONMENT_VERSION = ResourceSpec(
             update="put",
             update_source="ResourceBase: 'Tags can be added, removed, and updated'",
         ),
-        Field("stage", wire="properties.stage", update="put", update_source=_PUT, description="Lifecycle stage."),
+        Field(
+            "stage",
+            wire="properties.stage",
+            server_default=True,
+            update="put",
+            update_source=_PUT,
+            description="Lifecycle stage. Unset: whatever the service sets.",
+        ),
         Field(
             "is_archived",
             wire="properties.isArchived",
