@@ -236,3 +236,18 @@ def test_deleting_the_workspace_deletes_its_datastores(arm: Arm, workspace: dict
             break
     ids = [resource["id"] for resource in emulator.state()["resources"]]
     assert not [rid for rid in ids if "/datastores/" in rid.lower()]
+
+
+def test_enums_any_casing_stored_canonically_and_booleans_strict(arm: Arm, workspace: dict[str, Any]) -> None:
+    body = blob(serviceDataAccessAuthIdentity="workspacesystemassignedidentity")
+    body["properties"]["datastoreType"] = "azureblob"
+    body["properties"]["credentials"]["credentialsType"] = "accountkey"
+    body["properties"]["credentials"]["secrets"]["secretsType"] = "ACCOUNTKEY"
+    created = arm.put(datastore_path("cased"), body)
+    assert created.status_code == 201, created.text
+    properties = created.json()["properties"]
+    assert properties["datastoreType"] == "AzureBlob"
+    assert properties["serviceDataAccessAuthIdentity"] == "WorkspaceSystemAssignedIdentity"
+    assert properties["credentials"]["credentialsType"] == "AccountKey"
+    refused = arm.put(datastore_path("cased"), blob(isDefault=1))
+    assert refused.status_code == 400 and "System.Boolean" in refused.json()["error"]["message"]
