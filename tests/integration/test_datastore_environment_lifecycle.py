@@ -419,3 +419,60 @@ def test_bad_environment_inputs_fail_at_check(
     reasons = {failure.property: failure.reason for failure in result.failures}
     assert prop in reasons and words in reasons[prop], reasons
     assert emulator.requests_log() == []
+
+
+@pytest.mark.parametrize(
+    ("inputs", "secrets"),
+    [
+        (
+            {
+                "name": "share",
+                "datastore_type": "AzureFile",
+                "account_name": "mystorage",
+                "file_share_name": "share",
+                "sas_token": "sv=2024-11-04&ss=f&sig=integrationSasSignature",
+            },
+            {"secretsType": "Sas", "sasToken": "sv=2024-11-04&ss=f&sig=integrationSasSignature"},
+        ),
+        (
+            {
+                "name": "bycert",
+                "datastore_type": "AzureBlob",
+                "account_name": "mystorage",
+                "container_name": "certs",
+                "tenant_id": TENANT,
+                "client_id": CLIENT,
+                "thumbprint": "A1B2C3D4E5F6",
+                "certificate": "-----BEGIN CERTIFICATE-----integration-----END CERTIFICATE-----",
+            },
+            {
+                "secretsType": "Certificate",
+                "certificate": "-----BEGIN CERTIFICATE-----integration-----END CERTIFICATE-----",
+            },
+        ),
+        (
+            {"name": "byidentity", "datastore_type": "AzureDataLakeGen2", "account_name": "mylake", "filesystem": "fs"},
+            None,
+        ),
+    ],
+    ids=["sas-file-share", "certificate-blob", "identity-based-lake"],
+)
+def test_other_credential_kinds(
+    emulator: EmulatorServer, make_provider: Make, inputs: dict[str, Any], secrets: dict[str, str] | None
+) -> None:
+    provider = make_provider("Datastore")
+    checked_inputs = checked(provider, {**inputs, "owner_marker": "proj/dev/x"})
+    created = provider.create(checked_inputs)
+    answer = arm(emulator, f"{BASE}/datastores/{inputs['name']}/listSecrets", "POST")
+    if secrets is None:
+        assert checked_inputs["credentials_type"] == "None" and answer.status_code == 400
+    else:
+        assert answer.json() == secrets
+        assert (
+            secrets[next(key for key in secrets if key != "secretsType")]
+            not in arm(emulator, f"{BASE}/datastores/{inputs['name']}").text
+        )
+    read = provider.read(created.id, created.outs or {})
+    assert provider.diff(created.id, read.outs or {}, checked_inputs).changes is False
+    provider.delete(created.id, read.outs or {})
+    assert user_datastores(emulator) == []
