@@ -113,7 +113,10 @@ def test_identity_based_datastore_has_no_secrets(arm: Arm, workspace: dict[str, 
 
 
 def test_is_default_moves_the_default(arm: Arm, workspace: dict[str, Any]) -> None:
-    assert arm.put(datastore_path("raw"), blob()).status_code == 201
+    # Not on the PUT that creates the datastore ("is_default can only be set to true on update", azurerm docs).
+    created = arm.put(datastore_path("raw"), blob(isDefault=True))
+    assert created.status_code == 201 and created.json()["properties"]["isDefault"] is False
+    assert arm.get(datastore_path("workspaceblobstore")).json()["properties"]["isDefault"] is True
     made = arm.put(datastore_path("raw"), blob(isDefault=True))
     assert made.status_code == 200 and made.json()["properties"]["isDefault"] is True
     assert arm.get(datastore_path("workspaceblobstore")).json()["properties"]["isDefault"] is False

@@ -219,7 +219,10 @@ def test_service_principal_datastore_lifecycle(emulator: EmulatorServer, make_pr
 def test_is_default_moves_the_workspace_default(emulator: EmulatorServer, make_provider: Make) -> None:
     provider = make_provider("Datastore")
     inputs = checked(provider, {**BLOB, "is_default": True})
+    emulator.clear_requests_log()
     created = provider.create(inputs)
+    # The service takes isDefault on an update only: the create is followed by the same PUT once more.
+    assert methods(emulator) == ["PUT", "PUT"]
     assert arm(emulator, f"{BASE}/datastores/landing").json()["properties"]["isDefault"] is True
     assert arm(emulator, f"{BASE}/datastores/workspaceblobstore").json()["properties"]["isDefault"] is False
     read = provider.read(created.id, created.outs or {})

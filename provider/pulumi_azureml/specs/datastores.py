@@ -14,7 +14,8 @@ certificate, credentials_type and the service              and x-ms-secret: neve
 principal's ids                                            last inputs
 description, tags, properties,                    PUT      ResourceBase/AzureDatastore carry no create-only mark
 storage_resource_group, storage_subscription_id
-is_default                                        PUT      only ``true``: the datastore becomes the workspace default
+is_default                                        PUT      only ``true``; the service takes it on an update only, so a
+                                                           create with it is followed by one more PUT
 ================================================  =======  ==========================================================
 
 The credential values are four separate secret inputs rather than one object, so that only the values that are
@@ -28,7 +29,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi_azureml.quoting import quote
-from pulumi_azureml.schema import Field, Output, ResourceSpec, Timeouts, case_insensitive_equivalent
+from pulumi_azureml.schema import (
+    Field,
+    HookContext,
+    Output,
+    ResourceSpec,
+    Timeouts,
+    build_body,
+    case_insensitive_equivalent,
+    get_path,
+)
 from pulumi_azureml.specs.common import (
     META_FIELDS,
     RESOURCE_GROUP_NAME,
@@ -144,6 +154,21 @@ def _only_true(value: Any) -> str | None:
             "another datastore (leave it unset to leave the default alone)"
         )
     return None
+
+
+def make_default(context: HookContext, body: dict[str, Any]) -> dict[str, Any]:
+    """``is_default=True`` after a create: the service sets the default only on an update of an existing datastore
+    (azurerm: "is_default can only be set to true on update"), so a create that did not take it is followed by the
+    same PUT once more."""
+    if context.inputs.get("is_default") is not True or get_path(body, "properties.isDefault") is not False:
+        return body
+    return context.client.put(
+        context.path,
+        build_body(DATASTORE, context.inputs),
+        api_version=context.api_version,
+        action=f"{context.action_prefix} (making it the workspace's default datastore)",
+        timeout=context.timeout,
+    )
 
 
 DATASTORE = ResourceSpec(
@@ -292,7 +317,7 @@ DATASTORE = ResourceSpec(
             validate=_only_true,
             description="true: make this the workspace's default datastore (the previous default stops being it).",
             update="put",
-            update_source="the service honours isDefault=true on a PUT (azurerm sets it that way)",
+            update_source="the service takes isDefault=true on a PUT of an existing datastore (azurerm docs)",
         ),
         *META_FIELDS,
     ),
@@ -306,4 +331,5 @@ DATASTORE = ResourceSpec(
     ownership_tag=False,
     expand=infer_credentials_type,
     validate=check_credentials,
+    after_write=make_default,
 )

@@ -10,9 +10,11 @@ Facts from mfe.json 2025-12-01 (``Datastores_*``) and its examples (``examples/D
 * The storage location (account, container/filesystem/file share, endpoint, protocol, the identity used for
   service data access) is ``[create, read]``: a PUT that changes it is refused. Description, tags, properties,
   the storage resource group/subscription and the credentials can change.
-* ``isDefault`` is documented read-only, but the service honours ``true`` on a PUT (azurerm's
-  ``machine_learning_datastore_*`` resources set it that way): the datastore becomes the workspace default and the
-  previous default stops being it. ``false`` never un-defaults one (a workspace always keeps its default).
+* ``isDefault`` is documented read-only, but the service honours ``true`` on a PUT that updates an existing
+  datastore (azurerm's ``machine_learning_datastore_*`` docs: "is_default can only be set to true on update"): the
+  datastore becomes the workspace default and the previous default stops being it. On the PUT that creates the
+  datastore it is not honoured (ignored here), and ``false`` never un-defaults one (a workspace always keeps its
+  default).
 * Per type, the members of ``AzureBlobDatastore``/``AzureDataLakeGen2Datastore``/``AzureFileDatastore`` are
   closed, and this emulator requires the storage location even where the swagger leaves it nullable (the
   service cannot reach storage without it). The credential kinds each type takes follow azure-ai-ml's datastore
@@ -274,7 +276,7 @@ def put_datastore(context: HandlerContext) -> Response:
                 _make_default(transaction, _workspace_datastores(transaction, context), existing.key)
             return Response(200, existing.body)
         resource_id = datastore_id(context)
-        properties["isDefault"] = wants_default
+        properties["isDefault"] = False  # only an update makes a datastore the default (see the module docstring)
         body: JsonObject = {
             "id": resource_id,
             "name": name,
@@ -284,8 +286,6 @@ def put_datastore(context: HandlerContext) -> Response:
         }
         record = ResourceRecord(key=common.key_of(resource_id), id=resource_id, kind=KIND, body=body, secrets=secret)
         transaction.put(record)
-        if wants_default:
-            _make_default(transaction, _workspace_datastores(transaction, context), record.key)
         return Response(201, body)
 
 
