@@ -15,6 +15,7 @@ import requests
 
 import pulumi_azureml as azureml
 from pulumi_azureml.emulator import EmulatorServer
+from pulumi_azureml.specs import SPECS
 
 from harness import Stack
 from protocol.conftest import RESOURCE_GROUP, SUBSCRIPTION, TOKEN, WORKSPACE, http_requests, remaining_ids
@@ -148,6 +149,82 @@ CASES = {
 }
 
 
+# -- Datastores and environment versions (issue 17) ------------------------------------------------------------
+DATASTORE_KEY = "cHJvdG9jb2wtdGVzdC1hY2NvdW50LWtleQ=="
+
+
+def datastore_program(variant: str) -> Callable[[], None]:
+    def program() -> None:
+        azureml.Datastore(
+            "landing",
+            datastore_type="AzureBlob",
+            account_name="mystorage",
+            container_name="other" if variant == "replace" else "landing",
+            account_key=DATASTORE_KEY,
+            description="second" if variant == "update" else "first",
+        )
+
+    return program
+
+
+def environment_program(variant: str) -> Callable[[], None]:
+    def program() -> None:
+        azureml.EnvironmentVersion(
+            "sklearn",
+            version="1",
+            image="python:3.12-slim" if variant == "replace" else "python:3.11-slim",
+            description="second" if variant == "update" else "first",
+        )
+
+    return program
+
+
+CASES.update(
+    {
+        "Datastore": Case(
+            "landing",
+            datastore_program,
+            (
+                "PUT",
+                f"{BASE}/datastores/landing",
+                {
+                    "properties": {
+                        "datastoreType": "AzureBlob",
+                        "accountName": "mystorage",
+                        "containerName": "other",
+                        "description": "portal",
+                        "credentials": {
+                            "credentialsType": "AccountKey",
+                            "secrets": {"secretsType": "AccountKey", "key": DATASTORE_KEY},
+                        },
+                    }
+                },
+            ),
+        ),
+        "EnvironmentVersion": Case(
+            "sklearn",
+            environment_program,
+            (
+                "PUT",
+                f"{BASE}/environments/sklearn/versions/1",
+                {"properties": {"image": "python:3.12-slim", "description": "portal"}},
+            ),
+        ),
+    }
+)
+# -- end of datastores and environment versions -----------------------------------------------------------------
+
+
+def assert_only_declared_outputs(stack: Stack, target: str) -> None:
+    """State holds the inputs, the spec's declared outputs and nothing else (no provider-invented key)."""
+    resource = stack.state().find(target)
+    kind = resource.type.rsplit(":", 1)[-1]
+    spec = SPECS[kind]
+    declared = {f.name for f in spec.all_fields()} | {o.name for o in spec.all_outputs()} | {"__provider"}
+    undeclared = sorted(set(resource.plain_outputs()) - declared)
+    assert undeclared == [], f"{kind} outputs not declared by its spec: {undeclared}"
+
+
 # -- online endpoints (issue 18) --
 
 
@@ -242,6 +319,7 @@ def change_out_of_band(emulator: EmulatorServer, method: str, path: str, body: d
 def test_lifecycle(kind: str, stack: Stack, emulator: EmulatorServer) -> None:
     case = CASES[kind]
     assert stack.up(case.program("base")).op(case.target) == "create"
+    assert_only_declared_outputs(stack, case.target)
 
     emulator.clear_requests_log()
     again = stack.up(case.program("base"))

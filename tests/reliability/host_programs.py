@@ -31,6 +31,8 @@ RESOURCE_CLASSES: dict[str, Callable[..., pulumi.CustomResource]] = {
 }
 if hasattr(azureml, "Workspace"):
     RESOURCE_CLASSES["Workspace"] = azureml.Workspace
+# Datastores and environment versions (issue 17).
+RESOURCE_CLASSES.update({"Datastore": azureml.Datastore, "EnvironmentVersion": azureml.EnvironmentVersion})
 # -- online endpoints (issue 18) --
 RESOURCE_CLASSES.update(
     {

@@ -121,7 +121,7 @@ ONLINE_ENDPOINT = ResourceSpec(
         endpoint_name_field("name", "Endpoint name. Default: the Pulumi resource name."),
     ),
     fields=(
-        location_field(description="Region. Default: the workspace's location."),
+        location_field(description="Region. Default: the workspace's location.", from_workspace=True),
         Field(
             "auth_mode",
             wire="properties.authMode",
@@ -190,7 +190,6 @@ ONLINE_ENDPOINT = ResourceSpec(
         Output("secondary_key", "", secret=True),
     ),
     timeouts=Timeouts(create=1800, update=1800, delete=1800),
-    location_from_workspace=True,
     preserve_on_put=("properties.traffic", "properties.mirrorTraffic"),
     extra_outputs=_endpoint_keys,
     expand=_expand_compute,
@@ -291,7 +290,7 @@ ONLINE_DEPLOYMENT = ResourceSpec(
         ),
     ),
     fields=(
-        location_field(description="Region. Default: the workspace's location."),
+        location_field(description="Region. Default: the workspace's location.", from_workspace=True),
         Field(
             "endpoint_compute_type",
             wire="properties.endpointComputeType",
@@ -476,7 +475,6 @@ ONLINE_DEPLOYMENT = ResourceSpec(
     timeouts=Timeouts(create=3600, update=3600, delete=1800),
     discriminator="endpoint_compute_type",
     expand=expand_deployment_assets,
-    location_from_workspace=True,
 )
 
 _NAME = re.compile(DEPLOYMENT_NAME_PATTERN)
