@@ -44,6 +44,9 @@ if TYPE_CHECKING:
         list_workspaces_output,
     )
     from pulumi_azureml.provider import AzureMLError
+
+    # -- asset versions (issue 17, uploads) ------------------------------------------------------------------------
+    from pulumi_azureml.resources.assets import CodeVersion, CodeVersionArgs
     from pulumi_azureml.resources.batch import (
         AssetReferenceArgs,
         BatchDeployment,
@@ -160,6 +163,9 @@ _LAZY: dict[str, str] = {
     "list_resource_groups_output": "pulumi_azureml.lookups",
     "list_workspaces": "pulumi_azureml.lookups",
     "list_workspaces_output": "pulumi_azureml.lookups",
+    # -- asset versions (issue 17, uploads) ----------------------------------------------------------------------------
+    "CodeVersion": "pulumi_azureml.resources.assets",
+    "CodeVersionArgs": "pulumi_azureml.resources.assets",
 }
 """Public name → the module that defines it."""
 
@@ -234,6 +240,9 @@ __all__ = [
     "list_workspaces",
     "list_workspaces_output",
     "__version__",
+    # -- asset versions (issue 17, uploads) ----------------------------------------------------------------------------
+    "CodeVersion",
+    "CodeVersionArgs",
 ]
 
 

@@ -190,6 +190,9 @@ class AzureMLProvider(ResourceProvider):
             else:
                 location = inputs.get("location") or self._default_location(client, inputs, api_version)
                 request = self._request_body(inputs, location, ownership=True)
+                if spec.before_create:
+                    hooks = HookContext(client, path, api_version, inputs, timeout, f"creating {spec.noun}")
+                    spec.before_create(hooks, request)
                 try:
                     body = client.put(
                         path, request, api_version=api_version, action=f"creating {spec.noun}", timeout=timeout

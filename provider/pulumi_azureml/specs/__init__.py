@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pulumi_azureml.schema import ResourceSpec
+from pulumi_azureml.specs.assets import CODE_VERSION
 from pulumi_azureml.specs.batch import BATCH_DEPLOYMENT, BATCH_ENDPOINT, BATCH_ENDPOINT_DEFAULT_DEPLOYMENT
 from pulumi_azureml.specs.compute import COMPUTE
 from pulumi_azureml.specs.workspace import WORKSPACE
@@ -11,5 +12,8 @@ SPECS: dict[str, ResourceSpec] = {
     spec.kind: spec
     for spec in (COMPUTE, BATCH_ENDPOINT, BATCH_DEPLOYMENT, BATCH_ENDPOINT_DEFAULT_DEPLOYMENT, WORKSPACE)
 }
+
+# -- asset versions (issue 17, uploads) ----------------------------------------------------------------------------
+SPECS.update({spec.kind: spec for spec in (CODE_VERSION,)})
 
 __all__ = ["SPECS"]

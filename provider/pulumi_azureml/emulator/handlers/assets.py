@@ -183,14 +183,18 @@ def put_version(context: HandlerContext) -> Response:
     return Response(200 if existing is not None else 201, body)
 
 
-def _version_body(context: HandlerContext, properties: JsonObject, existing: ResourceRecord | None) -> JsonObject:
+def _server_defaults(context: HandlerContext) -> JsonObject:
     defaults: JsonObject = {"isAnonymous": False, "isArchived": False, "tags": {}, "properties": {}}
     if _collection(context) == "models":
         defaults["modelType"] = "CustomModel"  # the service's default when none is sent
         defaults["stage"] = "Development"
     if _collection(context) == "data":
         defaults["stage"] = "Development"
-    merged = {**defaults, **{name: value for name, value in properties.items() if value is not None}}
+    return defaults
+
+
+def _version_body(context: HandlerContext, properties: JsonObject, existing: ResourceRecord | None) -> JsonObject:
+    merged = {**_server_defaults(context), **{name: value for name, value in properties.items() if value is not None}}
     merged["provisioningState"] = "Succeeded"
     return {
         "id": version_id(context),
@@ -202,15 +206,14 @@ def _version_body(context: HandlerContext, properties: JsonObject, existing: Res
 
 
 def _refuse_immutable_changes(context: HandlerContext, current: JsonObject, requested: JsonObject) -> None:
-    defaults: dict[str, Any] = {"isAnonymous": False, "properties": {}}
-    for name in sorted(set(current) | set(requested)):
+    # What the request would store: left-out members take the service's defaults. Leaving out registered content
+    # (a URI) therefore counts as changing it: a PUT is a full replace, and this emulator does not assume the
+    # service keeps what a client forgot to send.
+    after_all = {**_server_defaults(context), **{k: v for k, v in requested.items() if v is not None}}
+    for name in sorted(set(current) | set(after_all)):
         if name in MUTABLE or name == "provisioningState":
             continue
-        if name not in requested:
-            continue  # left out of the PUT: kept (the service keeps what a version was registered with)
-        before = current.get(name, defaults.get(name))
-        after = requested.get(name)
-        if _same(before, after):
+        if _same(current.get(name), after_all.get(name)):
             continue
         params = context.params
         raise bad_request(

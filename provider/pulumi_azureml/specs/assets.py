@@ -1,0 +1,222 @@
+"""Code, model and data asset versions, as data, with the upload of local files before their registration.
+
+Facts from the REST specification (``Azure/azure-rest-api-specs``, ``specification/machinelearningservices/
+resource-manager/Microsoft.MachineLearningServices/stable/2025-12-01/mfe.json`` and its
+``examples/Workspace/{CodeVersion,ModelVersion,DataVersionBase}``):
+
+* ``PUT .../workspaces/{ws}/{codes|models|data}/{name}/versions/{version}`` is synchronous (200/201) and creates
+  the container (``.../{name}``) on demand: no container resource is needed;
+* ``DELETE`` of a version is synchronous (200/204);
+* ``POST .../codes/{name}/versions/{version}/startPendingUpload`` answers a blob folder
+  (``blobReferenceForConsumption.blobUri``) and a SAS for it (``credential.sasUri``). At workspace scope only code
+  versions have this action; model and data versions have it on registries only.
+
+Update/replace table (the same for the three kinds):
+
+=====================  =========  ===============================================================================
+field                  how        why
+=====================  =========  ===============================================================================
+placement              replace    path parameters
+content_hash           replace    versions are immutable in Azure ML: new content needs a new registration
+uri, type, flavors...  replace    the registered content of a version (the service refuses to change it)
+properties             replace    part of what was registered ("cannot be replaced without increasing the version")
+description, tags      PUT        ``AssetBase``: "Tag dictionary. Tags can be added, removed, and updated."
+is_archived, stage     PUT        archiving and lifecycle stage are how Azure ML changes a version in place
+path                   none       where the files are read from; only their content (the hash) matters
+=====================  =========  ===============================================================================
+
+A changed ``content_hash`` with the same ``version`` deletes the version and registers it again (delete, then
+create: the id stays the same). A deployment that refers to the version keeps its reference. Giving each content
+its own ``version`` instead (e.g. from the hash) lets Pulumi create the new version first and move the deployment
+before the old one is deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_azureml.arm.blob import BlobUploader, UploadError, hide_sas
+from pulumi_azureml.console import say
+from pulumi_azureml.schema import Field, HookContext, Output, ResourceSpec, Timeouts, set_path
+from pulumi_azureml.specs.common import (
+    META_FIELDS,
+    RESOURCE_GROUP_NAME,
+    SUBSCRIPTION_ID,
+    WORKSPACE_NAME,
+    WORKSPACE_PATH,
+)
+from pulumi_azureml.uploads import HASH_PREFIX, LocalPathError, collect, upload
+
+ASSET_NAME_PATTERN = r"[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}"
+ASSET_NAME_RULE = "must be 1-255 characters: a letter or digit, then letters, digits, '-' or '_'"
+IMMUTABLE = "versions are immutable in Azure ML: changed content is registered as a new version (replace)"
+_REGISTERED = "part of the registered version (immutable in Azure ML)"
+_IN_PLACE = "PUT of the same version: Azure ML changes description, tags, stage and the archive flag in place"
+
+
+def _version_field() -> Field:
+    return Field(
+        "version",
+        required=True,
+        default="1",
+        pattern=r"[a-zA-Z0-9][a-zA-Z0-9\-_.]{0,99}",
+        pattern_rule="must be 1-100 characters: a letter or digit, then letters, digits, '-', '_' or '.'",
+        description="Version of the asset (default 1). Versions are immutable: new content replaces this version.",
+    )
+
+
+def _placement(noun: str) -> tuple[Field, ...]:
+    return (
+        SUBSCRIPTION_ID,
+        RESOURCE_GROUP_NAME,
+        WORKSPACE_NAME,
+        Field(
+            "name",
+            required=True,
+            pattern=ASSET_NAME_PATTERN,
+            pattern_rule=ASSET_NAME_RULE,
+            description=f"Name of the {noun} (its container). Default: the Pulumi resource name.",
+        ),
+        _version_field(),
+    )
+
+
+def _content_hash(value: Any) -> str | None:
+    if isinstance(value, str) and value.startswith(HASH_PREFIX) and len(value) == len(HASH_PREFIX) + 64:
+        return None
+    return f"must be {HASH_PREFIX}<64 hex digits>, as the resource class computes it from `path`"
+
+
+def _source_fields(uri_wire: str, what: str) -> tuple[Field, ...]:
+    return (
+        Field(
+            "path",
+            update="none",
+            update_source="provider-side: where the files are read; a change of content shows in content_hash",
+            description=f"Local {what} to upload (relative to the Pulumi program's directory). Its content hash is "
+            "computed by the program; `.amlignore` (or else `.gitignore`) in a folder excludes files.",
+        ),
+        Field(
+            "content_hash",
+            validate=_content_hash,
+            update_source=IMMUTABLE,
+            description="sha256 of `path`'s files, computed by the resource class (not for users).",
+        ),
+        Field(
+            "uri",
+            wire=uri_wire,
+            server_default=True,
+            update_source="create-only " + _REGISTERED,
+            description="Where the content already is (https://, azureml://...), instead of `path`.",
+        ),
+    )
+
+
+def _common_fields() -> tuple[Field, ...]:
+    return (
+        Field("description", wire="properties.description", update="put", update_source=_IN_PLACE),
+        Field(
+            "tags",
+            wire="properties.tags",
+            type="map",
+            update="put",
+            update_source="spec: 'Tags can be added, removed, and updated' (PUT of the same version)",
+        ),
+        Field("properties", wire="properties.properties", type="map", update_source="create-only " + _REGISTERED),
+        Field(
+            "is_archived",
+            wire="properties.isArchived",
+            type="boolean",
+            server_default=True,
+            update="put",
+            update_source=_IN_PLACE,
+            description="Archived versions are hidden from lists and cannot be chosen by name alone.",
+        ),
+    )
+
+
+def _check_source(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
+    has_path, has_uri = inputs.get("path") is not None, inputs.get("uri") is not None
+    if has_path and has_uri:
+        return [("path", "give either path (uploaded by this provider) or uri (already uploaded), not both")]
+    if not has_path and not has_uri:
+        return [("path", "is required: give a local path to upload, or the uri where the content already is")]
+    if has_path and inputs.get("content_hash") is None:
+        return [("content_hash", "is missing: create the resource through its class, which hashes `path`")]
+    return []
+
+
+OUTPUTS = (
+    Output("asset_uri", "", description="Where the version's content is: the upload folder or file, or `uri`."),
+    Output("provisioning_state", "properties.provisioningState"),
+    Output("system_data", "systemData", type="any"),
+)
+
+
+# ---------------------------------------------------------------------------------------------- uploads
+
+
+def _upload_code(context: HookContext, body: dict[str, Any]) -> None:
+    """``before_create`` of a code version: local files go to the folder the service's pending upload names."""
+    path = context.inputs.get("path")
+    if path is None:
+        return
+    try:
+        files = collect(str(path))
+    except LocalPathError as error:
+        raise UploadError(f"{context.action_prefix}: path {error}") from None
+    answer = context.client.post(
+        f"{context.path}/startPendingUpload",
+        api_version=context.api_version,
+        action=f"{context.action_prefix} (asking for an upload location)",
+        timeout=context.timeout,
+        body={"pendingUploadType": "TemporaryBlobReference"},
+    )
+    reference = (answer or {}).get("blobReferenceForConsumption") or {}
+    folder = str(reference.get("blobUri") or "")
+    sas_uri = str((reference.get("credential") or {}).get("sasUri") or "")
+    if not folder or "?" not in sas_uri:
+        raise UploadError(f"{context.action_prefix}: the service's pending upload answered no blob location or SAS")
+    try:
+        uploader = BlobUploader(folder, sas_uri.split("?", 1)[1])
+        upload(
+            files,
+            uploader,
+            expected_hash=str(context.inputs.get("content_hash") or "") or None,
+            progress=lambda line: say(f"azureml: {_described(context)}: {line}"),
+        )
+    except UploadError as error:
+        raise UploadError(hide_sas(f"{context.action_prefix}: {error}")) from None
+    set_path(body, "properties.codeUri", folder)
+
+
+def _described(context: HookContext) -> str:
+    inputs = context.inputs
+    return f"{context.action_prefix} {inputs.get('name')}:{inputs.get('version')}"
+
+
+def _asset_uri(wire: str) -> Any:
+    def extra(_context: HookContext, body: dict[str, Any]) -> dict[str, Any]:
+        properties = body.get("properties") or {}
+        return {"asset_uri": properties.get(wire)}
+
+    return extra
+
+
+CODE_VERSION = ResourceSpec(
+    kind="CodeVersion",
+    noun="code version",
+    path=WORKSPACE_PATH + "/codes/{name}/versions/{version}",
+    placement=_placement("code asset"),
+    fields=(*_source_fields("properties.codeUri", "folder of code"), *_common_fields(), *META_FIELDS),
+    outputs=OUTPUTS,
+    timeouts=Timeouts(create=3600, update=600, delete=600),
+    ownership_tag=False,  # a version's tags are in its properties: nowhere to put the marker without changing them
+    validate=_check_source,
+    before_create=_upload_code,
+    extra_outputs=_asset_uri("codeUri"),
+    # An in-place PUT must carry the registered content again (it is a full replace); the upload's folder is in
+    # no input, so it is read back.
+    preserve_on_put=("properties.codeUri",),
+)

@@ -1,0 +1,198 @@
+"""CodeVersion (and the other asset versions) through the provider object against the emulator, uploads included."""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from pulumi_azureml.emulator import EmulatorServer
+from pulumi_azureml.provider import AzureMLError, AzureMLProvider
+from pulumi_azureml.uploads import hash_path
+
+from integration.conftest import RESOURCE_GROUP, SUBSCRIPTION, TOKEN, WORKSPACE, checked, writes
+
+Make = Callable[[str], AzureMLProvider]
+API = "2025-12-01"
+BASE = (
+    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}/providers/"
+    f"Microsoft.MachineLearningServices/workspaces/{WORKSPACE}"
+)
+
+
+def arm(emulator: EmulatorServer, path: str) -> requests.Response:
+    return requests.get(
+        f"{emulator.url}{path}?api-version={API}", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10
+    )
+
+
+def stored_bytes(emulator: EmulatorServer, blob_url: str) -> bytes:
+    """The bytes the emulator's storage holds for a blob URL (no SAS needed: read from its files)."""
+    account, container, blob = urllib.parse.unquote(blob_url.split("/_blob/", 1)[1]).split("/", 2)
+    path = emulator.blobs.blob_file(account, container, blob)
+    assert path is not None, f"no blob {blob_url}"
+    return Path(path).read_bytes()
+
+
+@pytest.fixture
+def scoring(tmp_path: Path) -> Path:
+    folder = tmp_path / "scoring"
+    (folder / "lib").mkdir(parents=True)
+    (folder / "score.py").write_text("def run(batch):\n    return batch\n")
+    (folder / "lib" / "helpers.py").write_text("X = 1\n")
+    (folder / "notes.log").write_text("ignored\n")
+    (folder / "__pycache__").mkdir()
+    (folder / "__pycache__" / "score.cpython-311.pyc").write_bytes(b"\0\1")
+    (folder / ".amlignore").write_text("*.log\n__pycache__/\n")
+    (folder / ".gitignore").write_text("lib/\n")  # .amlignore wins: lib/ is uploaded
+    return folder
+
+
+def code_inputs(folder: Path, **extra: Any) -> dict[str, Any]:
+    return {"name": "score", "version": "1", "path": str(folder), "content_hash": hash_path(str(folder)), **extra}
+
+
+def test_code_version_uploads_registers_and_deletes(
+    emulator: EmulatorServer, make_provider: Make, scoring: Path
+) -> None:
+    provider = make_provider("CodeVersion")
+    inputs = checked(provider, code_inputs(scoring, description="first", tags={"team": "ml"}))
+    created = provider.create(inputs)
+    outs = created.outs or {}
+    assert created.id == f"{BASE}/codes/score/versions/1"
+    folder_uri = outs["asset_uri"]
+    body = arm(emulator, f"{BASE}/codes/score/versions/1").json()
+    assert body["properties"]["codeUri"] == folder_uri
+    assert body["properties"]["description"] == "first"
+    # The bytes stored equal the local files; ignored files were not sent.
+    for relative in ("score.py", "lib/helpers.py", ".amlignore", ".gitignore"):
+        assert stored_bytes(emulator, f"{folder_uri}/{relative}") == (scoring / relative).read_bytes()
+    blobs = emulator.blobs.list_blobs()
+    assert not any(name.endswith((".log", ".pyc")) for name in blobs)
+    assert len(blobs) == 4
+    # The storage calls carried no bearer token and the SAS was never in state.
+    storage = [entry for entry in emulator.requests_log() if "/_blob/" in entry["path"]]
+    assert storage and all(entry["status"] == 201 for entry in storage)
+    assert "sig=" not in repr(outs).replace("sig=***", "")
+    assert not any("sv=" in str(value) for value in outs.values())
+
+    # No-op: no change, no request.
+    emulator.clear_requests_log()
+    diff = provider.diff(
+        created.id, outs, checked(provider, code_inputs(scoring, description="first", tags={"team": "ml"}))
+    )
+    assert diff.changes is False
+    assert emulator.requests_log() == []
+
+    # Refresh: no drift.
+    read = provider.read(created.id, outs)
+    assert read.inputs is not None
+    assert provider.diff(read.id, read.outs or {}, inputs).changes is False
+
+    # Mutable fields: one PUT each, the content kept.
+    for change in ({"description": "second"}, {"tags": {"team": "ops"}}, {"is_archived": True}):
+        news = checked(provider, code_inputs(scoring, **{"description": "first", "tags": {"team": "ml"}, **change}))
+        diff = provider.diff(created.id, outs, news)
+        assert diff.changes is True and diff.replaces == [], change
+        emulator.clear_requests_log()
+        outs = provider.update(created.id, outs, news).outs or {}
+        assert [w.split(" ")[0] for w in writes(emulator)] == ["PUT"], change
+        current = arm(emulator, f"{BASE}/codes/score/versions/1").json()["properties"]
+        assert current["codeUri"] == folder_uri
+        key = next(iter(change))
+        wire = {"description": "description", "tags": "tags", "is_archived": "isArchived"}[key]
+        assert current[wire] == change[key]
+        inputs = news
+
+    provider.delete(created.id, outs)
+    assert arm(emulator, f"{BASE}/codes/score/versions/1").status_code == 404
+
+
+def test_editing_one_file_replaces_the_version_and_uploads_again(
+    emulator: EmulatorServer, make_provider: Make, scoring: Path
+) -> None:
+    provider = make_provider("CodeVersion")
+    created = provider.create(checked(provider, code_inputs(scoring)))
+    outs = created.outs or {}
+    (scoring / "score.py").write_text("def run(batch):\n    return batch[:1]\n")
+    news = checked(provider, code_inputs(scoring))
+    diff = provider.diff(created.id, outs, news)
+    assert diff.replaces == ["content_hash"]
+    assert diff.delete_before_replace is True
+    assert "immutable in Azure ML" in provider.spec.field("content_hash").update_source
+    # The engine deletes, then creates.
+    provider.delete(created.id, outs)
+    again = provider.create(news)
+    uri = (again.outs or {})["asset_uri"]
+    assert uri != outs["asset_uri"]
+    assert stored_bytes(emulator, f"{uri}/score.py") == (scoring / "score.py").read_bytes()
+
+
+def test_ignored_or_moved_files_change_nothing(make_provider: Make, scoring: Path, tmp_path: Path) -> None:
+    provider = make_provider("CodeVersion")
+    before = checked(provider, code_inputs(scoring))
+    (scoring / "more.log").write_text("still ignored\n")
+    assert checked(provider, code_inputs(scoring))["content_hash"] == before["content_hash"]
+    moved = tmp_path / "elsewhere"
+    os.rename(scoring, moved)
+    diff = provider.diff("id", {**before}, checked(provider, code_inputs(moved)))
+    assert diff.replaces == []
+    assert diff.changes is True  # provider-side only: no request
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"properties": {"k": "v"}}, "properties"),
+        ({"version": "2"}, "version"),
+        ({"name": "other"}, "name"),
+    ],
+)
+def test_code_version_replace_triggers(make_provider: Make, scoring: Path, change: dict[str, Any], field: str) -> None:
+    provider = make_provider("CodeVersion")
+    created = provider.create(checked(provider, code_inputs(scoring)))
+    diff = provider.diff(created.id, created.outs or {}, checked(provider, code_inputs(scoring, **change)))
+    assert diff.replaces == [field]
+
+
+def test_code_version_by_uri_needs_no_upload(emulator: EmulatorServer, make_provider: Make) -> None:
+    provider = make_provider("CodeVersion")
+    uri = "https://example.blob.core.windows.net/c/code"
+    created = provider.create(checked(provider, {"name": "ext", "uri": uri}))
+    assert (created.outs or {})["asset_uri"] == uri
+    assert not any("startPendingUpload" in entry["path"] for entry in emulator.requests_log())
+    read = provider.read(created.id, created.outs or {})
+    assert provider.diff(read.id, read.outs or {}, checked(provider, {"name": "ext", "uri": uri})).changes is False
+
+
+def test_source_is_checked_without_requests(emulator: EmulatorServer, make_provider: Make, scoring: Path) -> None:
+    provider = make_provider("CodeVersion")
+    both = provider.check({}, {**code_inputs(scoring), "uri": "https://x/y"})
+    assert [failure.property for failure in both.failures] == ["path"]
+    neither = provider.check({}, {"name": "c"})
+    assert "path" in [failure.property for failure in neither.failures]
+    no_hash = provider.check({}, {"name": "c", "path": str(scoring)})
+    assert [failure.property for failure in no_hash.failures] == ["content_hash"]
+    assert emulator.requests_log() == []
+
+
+def test_a_refused_sas_fails_the_create_without_showing_it(
+    emulator: EmulatorServer, make_provider: Make, scoring: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    provider = make_provider("CodeVersion")
+    real_key = emulator.blobs.account_key()
+    # The storage key rotates right after the SAS is issued: the SAS no longer verifies.
+    keys = iter([real_key])
+    monkeypatch.setattr(emulator.blobs, "account_key", lambda: next(keys, b"rotated-key"))
+    with pytest.raises(AzureMLError) as raised:
+        provider.create(checked(provider, code_inputs(scoring)))
+    message = str(raised.value)
+    assert "AuthenticationFailed" in message
+    assert "run `pulumi up` again" in message
+    assert "sig=" not in message.replace("sig=***", "")
+    assert arm(emulator, f"{BASE}/codes/score/versions/1").status_code == 404
