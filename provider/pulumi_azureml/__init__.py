@@ -46,7 +46,14 @@ if TYPE_CHECKING:
     from pulumi_azureml.provider import AzureMLError
 
     # -- asset versions (issue 17, uploads) ------------------------------------------------------------------------
-    from pulumi_azureml.resources.assets import CodeVersion, CodeVersionArgs
+    from pulumi_azureml.resources.assets import (
+        CodeVersion,
+        CodeVersionArgs,
+        DataVersion,
+        DataVersionArgs,
+        ModelVersion,
+        ModelVersionArgs,
+    )
     from pulumi_azureml.resources.batch import (
         AssetReferenceArgs,
         BatchDeployment,
@@ -166,6 +173,10 @@ _LAZY: dict[str, str] = {
     # -- asset versions (issue 17, uploads) ----------------------------------------------------------------------------
     "CodeVersion": "pulumi_azureml.resources.assets",
     "CodeVersionArgs": "pulumi_azureml.resources.assets",
+    "DataVersion": "pulumi_azureml.resources.assets",
+    "DataVersionArgs": "pulumi_azureml.resources.assets",
+    "ModelVersion": "pulumi_azureml.resources.assets",
+    "ModelVersionArgs": "pulumi_azureml.resources.assets",
 }
 """Public name → the module that defines it."""
 
@@ -243,6 +254,10 @@ __all__ = [
     # -- asset versions (issue 17, uploads) ----------------------------------------------------------------------------
     "CodeVersion",
     "CodeVersionArgs",
+    "DataVersion",
+    "DataVersionArgs",
+    "ModelVersion",
+    "ModelVersionArgs",
 ]
 
 

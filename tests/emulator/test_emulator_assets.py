@@ -240,3 +240,37 @@ def test_the_request_log_never_holds_the_sas_signature(
     assert signature not in logged
     assert urllib.parse.quote(signature, safe="") not in logged
     assert API_VERSION  # the ARM calls above used the package's api-version
+
+
+# ---------------------------------------------------------------------------------------------- default datastore
+
+
+def test_the_default_datastore_is_readable_and_its_key_signs_sas_the_blob_endpoint_accepts(
+    arm: Arm, emulator: EmulatorServer, workspace: dict[str, Any]
+) -> None:
+    from pulumi_azureml.emulator.blobs import sign, string_to_sign
+
+    listed = arm.get(f"{workspace_path()}/datastores", params={"isDefault": "true"})
+    assert listed.status_code == 200
+    [store] = listed.json()["value"]
+    properties = store["properties"]
+    assert store["name"] == "workspaceblobstore"
+    assert properties["isDefault"] is True
+    assert properties["datastoreType"] == "AzureBlob"
+    assert properties["credentials"] == {"credentialsType": "AccountKey"}  # the key is never in a GET
+    assert arm.get(f"{workspace_path()}/datastores/workspaceblobstore").json() == store
+    assert arm.get(f"{workspace_path()}/datastores/other").status_code == 404
+    secrets = arm.post(f"{workspace_path()}/datastores/workspaceblobstore/listSecrets", {})
+    assert secrets.status_code == 200
+    key = base64.b64decode(secrets.json()["key"])
+    fields = {"sv": "2022-11-02", "sr": "c", "sp": "cw", "se": "2099-01-01T00:00:00Z", "spr": "https,http"}
+    fields["sig"] = sign(key, string_to_sign(fields, properties["accountName"], properties["containerName"]))
+    url = f"http://{properties['endpoint']}/{properties['accountName']}/{properties['containerName']}/x/y.bin"
+    assert _put_blob(url, urllib.parse.urlencode(fields), b"data").status_code == 201
+    unauthenticated = requests.post(
+        f"{emulator.url}{workspace_path()}/datastores/workspaceblobstore/listSecrets",
+        params={"api-version": API_VERSION},
+        json={},
+        timeout=10,
+    )
+    assert unauthenticated.status_code == 401

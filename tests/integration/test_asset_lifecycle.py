@@ -196,3 +196,128 @@ def test_a_refused_sas_fails_the_create_without_showing_it(
     assert "run `pulumi up` again" in message
     assert "sig=" not in message.replace("sig=***", "")
     assert arm(emulator, f"{BASE}/codes/score/versions/1").status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------- models and data
+
+
+def datastore_bytes(emulator: EmulatorServer, asset_uri: str) -> bytes:
+    """The bytes behind an ``azureml://.../datastores/workspaceblobstore/paths/...`` URI, from the emulator."""
+    store = arm(emulator, f"{BASE}/datastores/workspaceblobstore").json()["properties"]
+    path = asset_uri.split("/paths/", 1)[1]
+    file = emulator.blobs.blob_file(store["accountName"], store["containerName"], path)
+    assert file is not None, asset_uri
+    return Path(file).read_bytes()
+
+
+@pytest.fixture
+def model_file(tmp_path: Path) -> Path:
+    path = tmp_path / "model.pkl"
+    # Larger than one 4 MiB block: sent as blocks and a block list.
+    path.write_bytes(os.urandom(9 * 1024 * 1024 + 123))
+    return path
+
+
+def model_inputs(path: Path, **extra: Any) -> dict[str, Any]:
+    return {"name": "churn", "version": "3", "path": str(path), "content_hash": hash_path(str(path)), **extra}
+
+
+def test_model_file_uploads_to_the_default_datastore_and_registers(
+    emulator: EmulatorServer, make_provider: Make, model_file: Path
+) -> None:
+    provider = make_provider("ModelVersion")
+    inputs = checked(provider, model_inputs(model_file, description="v3", tags={"team": "ml"}))
+    created = provider.create(inputs)
+    outs = created.outs or {}
+    uri = outs["asset_uri"]
+    assert uri.startswith(f"azureml://subscriptions/{SUBSCRIPTION}/resourcegroups/{RESOURCE_GROUP}/workspaces/")
+    assert uri.endswith("/model.pkl")
+    assert datastore_bytes(emulator, uri) == model_file.read_bytes()
+    body = arm(emulator, f"{BASE}/models/churn/versions/3").json()["properties"]
+    assert body["modelUri"] == uri
+    log = emulator.requests_log()
+    blocks = [entry for entry in log if "comp=block" in entry["query"] and "blocklist" not in entry["query"]]
+    assert len(blocks) == 3
+    assert any("listSecrets" in entry["path"] for entry in log)
+    # Neither the datastore key nor a SAS is in the outputs.
+    key = arm_post(emulator, f"{BASE}/datastores/workspaceblobstore/listSecrets")["key"]
+    assert key not in repr(outs)
+    assert "sig=" not in repr(outs)
+
+    emulator.clear_requests_log()
+    assert (
+        provider.diff(
+            created.id, outs, checked(provider, model_inputs(model_file, description="v3", tags={"team": "ml"}))
+        ).changes
+        is False
+    )
+    assert emulator.requests_log() == []
+    read = provider.read(created.id, outs)
+    assert provider.diff(read.id, read.outs or {}, inputs).changes is False
+
+    for change in ({"stage": "Production"}, {"description": "v3b"}, {"tags": {}}, {"is_archived": True}):
+        news = checked(provider, model_inputs(model_file, **{"description": "v3", "tags": {"team": "ml"}, **change}))
+        assert provider.diff(created.id, outs, news).replaces == [], change
+        emulator.clear_requests_log()
+        outs = provider.update(created.id, outs, news).outs or {}
+        assert [w.split(" ")[0] for w in writes(emulator)] == ["PUT"], change
+        assert arm(emulator, f"{BASE}/models/churn/versions/3").json()["properties"]["modelUri"] == uri
+
+    for change, field in (({"model_type": "mlflow_model"}, "model_type"), ({"flavors": {"python": {}}}, "flavors")):
+        assert provider.diff(created.id, outs, checked(provider, model_inputs(model_file, **change))).replaces == [
+            field
+        ]
+
+    with model_file.open("r+b") as handle:
+        handle.write(b"edited")
+    diff = provider.diff(created.id, outs, checked(provider, model_inputs(model_file)))
+    assert diff.replaces == ["content_hash"]
+    provider.delete(created.id, outs)
+    assert arm(emulator, f"{BASE}/models/churn/versions/3").status_code == 404
+
+
+def arm_post(emulator: EmulatorServer, path: str) -> dict[str, Any]:
+    response = requests.post(
+        f"{emulator.url}{path}?api-version={API}", headers={"Authorization": f"Bearer {TOKEN}"}, json={}, timeout=10
+    )
+    result: dict[str, Any] = response.json()
+    return result
+
+
+@pytest.mark.parametrize("data_type", ["uri_file", "uri_folder"])
+def test_data_versions_upload_a_file_or_a_folder(
+    emulator: EmulatorServer, make_provider: Make, scoring: Path, model_file: Path, data_type: str
+) -> None:
+    provider = make_provider("DataVersion")
+    path = model_file if data_type == "uri_file" else scoring
+    inputs = checked(
+        provider,
+        {"name": "events", "data_type": data_type, "path": str(path), "content_hash": hash_path(str(path))},
+    )
+    created = provider.create(inputs)
+    outs = created.outs or {}
+    body = arm(emulator, f"{BASE}/data/events/versions/1").json()["properties"]
+    assert body["dataType"] == data_type
+    assert body["dataUri"] == outs["asset_uri"]
+    if data_type == "uri_file":
+        assert datastore_bytes(emulator, outs["asset_uri"]) == model_file.read_bytes()
+    else:
+        assert datastore_bytes(emulator, outs["asset_uri"] + "/score.py") == (scoring / "score.py").read_bytes()
+    read = provider.read(created.id, outs)
+    assert provider.diff(read.id, read.outs or {}, inputs).changes is False
+    other_type = "uri_folder" if data_type == "uri_file" else "uri_file"
+    assert provider.diff(created.id, outs, {**inputs, "data_type": other_type}).replaces == ["data_type"]
+    provider.delete(created.id, outs)
+
+
+def test_mltable_by_uri_and_its_rules(emulator: EmulatorServer, make_provider: Make) -> None:
+    provider = make_provider("DataVersion")
+    uri = "azureml://datastores/workspaceblobstore/paths/tables/events/"
+    created = provider.create(
+        checked(provider, {"name": "table", "data_type": "mltable", "uri": uri, "referenced_uris": ["./a.csv"]})
+    )
+    assert (created.outs or {})["asset_uri"] == uri
+    wrong = provider.check({}, {"name": "t", "data_type": "uri_file", "uri": uri, "referenced_uris": ["x"]})
+    assert [failure.property for failure in wrong.failures] == ["referenced_uris"]
+    missing = provider.check({}, {"name": "t", "uri": uri})
+    assert "data_type" in [failure.property for failure in missing.failures]

@@ -18,6 +18,7 @@ from .handlers import (
     batch_deployments,
     batch_endpoints,
     computes,
+    default_datastore,
     operation_status,
     resource_groups,
     workspaces,
@@ -145,6 +146,10 @@ ROUTES: tuple[Route, ...] = (
         f"{_WORKSPACE}/{{collection:codes}}/{{name}}/versions/{{version}}/startPendingUpload",
         assets.start_pending_upload,
     ),
+    # The workspace's default datastore, read-only (model and data uploads go to it).
+    Route("GET", f"{_WORKSPACE}/datastores", default_datastore.list_datastores),
+    Route("GET", f"{_WORKSPACE}/datastores/{{datastoreName}}", default_datastore.get_datastore),
+    Route("POST", f"{_WORKSPACE}/datastores/{{datastoreName}}/listSecrets", default_datastore.list_secrets),
     # -- end of assets ------------------------------------------------------------------------------------------
     # Operation status and result URLs.
     *(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pulumi_azureml.schema import ResourceSpec
-from pulumi_azureml.specs.assets import CODE_VERSION
+from pulumi_azureml.specs.assets import CODE_VERSION, DATA_VERSION, MODEL_VERSION
 from pulumi_azureml.specs.batch import BATCH_DEPLOYMENT, BATCH_ENDPOINT, BATCH_ENDPOINT_DEFAULT_DEPLOYMENT
 from pulumi_azureml.specs.compute import COMPUTE
 from pulumi_azureml.specs.workspace import WORKSPACE
@@ -14,6 +14,6 @@ SPECS: dict[str, ResourceSpec] = {
 }
 
 # -- asset versions (issue 17, uploads) ----------------------------------------------------------------------------
-SPECS.update({spec.kind: spec for spec in (CODE_VERSION,)})
+SPECS.update({spec.kind: spec for spec in (CODE_VERSION, MODEL_VERSION, DATA_VERSION)})
 
 __all__ = ["SPECS"]

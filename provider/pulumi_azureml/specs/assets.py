@@ -33,10 +33,13 @@ before the old one is deleted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from pulumi_azureml.arm.blob import BlobUploader, UploadError, hide_sas
+from pulumi_azureml.arm.blob import BlobUploader, UploadError, blob_service_url, container_sas, hide_sas
+from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.console import say
 from pulumi_azureml.schema import Field, HookContext, Output, ResourceSpec, Timeouts, set_path
 from pulumi_azureml.specs.common import (
@@ -46,7 +49,7 @@ from pulumi_azureml.specs.common import (
     WORKSPACE_NAME,
     WORKSPACE_PATH,
 )
-from pulumi_azureml.uploads import HASH_PREFIX, LocalPathError, collect, upload
+from pulumi_azureml.uploads import HASH_PREFIX, LocalFile, LocalPathError, collect, upload
 
 ASSET_NAME_PATTERN = r"[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}"
 ASSET_NAME_RULE = "must be 1-255 characters: a letter or digit, then letters, digits, '-' or '_'"
@@ -157,15 +160,33 @@ OUTPUTS = (
 # ---------------------------------------------------------------------------------------------- uploads
 
 
-def _upload_code(context: HookContext, body: dict[str, Any]) -> None:
-    """``before_create`` of a code version: local files go to the folder the service's pending upload names."""
+def _local_files(context: HookContext) -> list[LocalFile] | None:
     path = context.inputs.get("path")
     if path is None:
-        return
+        return None
     try:
-        files = collect(str(path))
+        return collect(str(path))
     except LocalPathError as error:
         raise UploadError(f"{context.action_prefix}: path {error}") from None
+
+
+def _send_files(context: HookContext, files: list[LocalFile], folder: str, sas: str) -> None:
+    try:
+        upload(
+            files,
+            BlobUploader(folder, sas),
+            expected_hash=str(context.inputs.get("content_hash") or "") or None,
+            progress=lambda line: say(f"azureml: {_described(context)}: {line}"),
+        )
+    except UploadError as error:
+        raise UploadError(hide_sas(f"{context.action_prefix}: {error}")) from None
+
+
+def _upload_code(context: HookContext, body: dict[str, Any]) -> None:
+    """``before_create`` of a code version: local files go to the folder the service's pending upload names."""
+    files = _local_files(context)
+    if files is None:
+        return
     answer = context.client.post(
         f"{context.path}/startPendingUpload",
         api_version=context.api_version,
@@ -178,17 +199,74 @@ def _upload_code(context: HookContext, body: dict[str, Any]) -> None:
     sas_uri = str((reference.get("credential") or {}).get("sasUri") or "")
     if not folder or "?" not in sas_uri:
         raise UploadError(f"{context.action_prefix}: the service's pending upload answered no blob location or SAS")
-    try:
-        uploader = BlobUploader(folder, sas_uri.split("?", 1)[1])
-        upload(
-            files,
-            uploader,
-            expected_hash=str(context.inputs.get("content_hash") or "") or None,
-            progress=lambda line: say(f"azureml: {_described(context)}: {line}"),
-        )
-    except UploadError as error:
-        raise UploadError(hide_sas(f"{context.action_prefix}: {error}")) from None
+    _send_files(context, files, folder, sas_uri.split("?", 1)[1])
     set_path(body, "properties.codeUri", folder)
+
+
+def _datastore_uri(inputs: Mapping[str, Any], datastore: str, path: str) -> str:
+    """The long-form datastore URI Azure ML's clients register uploaded assets with."""
+    return (
+        f"azureml://subscriptions/{inputs['subscription_id']}/resourcegroups/{inputs['resource_group_name']}/"
+        f"workspaces/{inputs['workspace_name']}/datastores/{datastore}/paths/{path}"
+    )
+
+
+UPLOAD_SAS_SECONDS = 3600.0
+"""Lifetime of the write-only SAS made for one datastore upload."""
+
+
+def _upload_to_default_datastore(uri_wire: str) -> Callable[[HookContext, dict[str, Any]], None]:
+    """``before_create`` of model and data versions: local files go to the workspace's default datastore.
+
+    Workspace model and data versions have no pending-upload action (registries do), so this is what Azure's own
+    clients do for them: find the default datastore (``GET .../datastores?isDefault=true``), read its account key
+    (``POST .../listSecrets``), and upload below ``LocalUpload/<content hash>/``; the version then points at the
+    file or folder by its ``azureml://`` datastore URI. The key never leaves this process: a short-lived
+    write-only SAS made from it authorises the upload.
+    """
+
+    def hook(context: HookContext, body: dict[str, Any]) -> None:
+        files = _local_files(context)
+        if files is None:
+            return
+        workspace = render_path(WORKSPACE_PATH, context.inputs)
+        action = f"{context.action_prefix} (finding the workspace's default datastore)"
+        stores = context.client.list(
+            f"{workspace}/datastores", api_version=context.api_version, action=action, params={"isDefault": "true"}
+        )
+        store = next((item for item in stores if (item.get("properties") or {}).get("isDefault")), None)
+        properties = (store or {}).get("properties") or {}
+        if store is None or properties.get("datastoreType") != "AzureBlob":
+            raise UploadError(
+                f"{context.action_prefix}: the workspace's default datastore is not an Azure Blob datastore; upload "
+                "the files yourself and give `uri` instead of `path`"
+            )
+        secrets = context.client.post(
+            f"{workspace}/datastores/{store.get('name')}/listSecrets",
+            api_version=context.api_version,
+            action=f"{context.action_prefix} (reading the default datastore's key)",
+            timeout=context.timeout,
+            body={},
+        )
+        key = (secrets or {}).get("key") if (secrets or {}).get("secretsType") == "AccountKey" else None
+        if not key:
+            raise UploadError(
+                f"{context.action_prefix}: the default datastore {store.get('name')} has no account key "
+                "(identity-based access); upload the files yourself and give `uri` instead of `path`"
+            )
+        account, container = str(properties.get("accountName")), str(properties.get("containerName"))
+        digest = str(context.inputs.get("content_hash") or "").removeprefix(HASH_PREFIX)[:32]
+        prefix = f"LocalUpload/{digest}"
+        service = blob_service_url(
+            account, str(properties.get("endpoint") or ""), str(properties.get("protocol") or "")
+        )
+        sas = container_sas(account, container, str(key), permissions="cw", expiry=time.time() + UPLOAD_SAS_SECONDS)
+        _send_files(context, files, f"{service}/{container}/{prefix}", sas)
+        # A single file is the asset itself; a folder's asset is the folder.
+        target = f"{prefix}/{files[0].relative}" if os.path.isfile(str(context.inputs.get("path"))) else prefix
+        set_path(body, uri_wire, _datastore_uri(context.inputs, str(store.get("name")), target))
+
+    return hook
 
 
 def _described(context: HookContext) -> str:
@@ -219,4 +297,91 @@ CODE_VERSION = ResourceSpec(
     # An in-place PUT must carry the registered content again (it is a full replace); the upload's folder is in
     # no input, so it is read back.
     preserve_on_put=("properties.codeUri",),
+)
+
+MODEL_VERSION = ResourceSpec(
+    kind="ModelVersion",
+    noun="model version",
+    path=WORKSPACE_PATH + "/models/{name}/versions/{version}",
+    placement=_placement("model"),
+    fields=(
+        *_source_fields("properties.modelUri", "model file or folder"),
+        Field(
+            "model_type",
+            wire="properties.modelType",
+            server_default=True,
+            update_source="create-only " + _REGISTERED,
+            description="The model's format: custom_model (the service's default), mlflow_model or triton_model.",
+        ),
+        Field("flavors", wire="properties.flavors", type="any", update_source="create-only " + _REGISTERED),
+        Field("job_name", wire="properties.jobName", update_source="create-only " + _REGISTERED),
+        Field(
+            "stage",
+            wire="properties.stage",
+            server_default=True,
+            update="put",
+            update_source=_IN_PLACE,
+            description="Lifecycle stage (the service starts with Development).",
+        ),
+        *_common_fields(),
+        *META_FIELDS,
+    ),
+    outputs=OUTPUTS,
+    timeouts=Timeouts(create=3600, update=600, delete=600),
+    ownership_tag=False,
+    validate=_check_source,
+    before_create=_upload_to_default_datastore("properties.modelUri"),
+    extra_outputs=_asset_uri("modelUri"),
+    preserve_on_put=("properties.modelUri",),
+)
+
+
+def _check_data(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
+    failures = _check_source(inputs)
+    if inputs.get("referenced_uris") and inputs.get("data_type") != "mltable":
+        failures.append(("referenced_uris", "applies only when data_type is mltable"))
+    return failures
+
+
+DATA_VERSION = ResourceSpec(
+    kind="DataVersion",
+    noun="data version",
+    path=WORKSPACE_PATH + "/data/{name}/versions/{version}",
+    placement=_placement("data asset"),
+    fields=(
+        *_source_fields("properties.dataUri", "file (uri_file) or folder (uri_folder, mltable)"),
+        Field(
+            "data_type",
+            wire="properties.dataType",
+            required=True,
+            choices=("uri_file", "uri_folder", "mltable"),
+            update_source="create-only " + _REGISTERED,
+            description="uri_file (a file), uri_folder (a folder) or mltable (a folder with an MLTable file).",
+        ),
+        Field(
+            "referenced_uris",
+            wire="properties.referencedUris",
+            type="list",
+            item=Field("uri"),
+            update_source="create-only " + _REGISTERED,
+            description="mltable only: the URIs its MLTable file refers to.",
+        ),
+        Field(
+            "stage",
+            wire="properties.stage",
+            server_default=True,
+            update="put",
+            update_source=_IN_PLACE,
+            description="Lifecycle stage (the service starts with Development).",
+        ),
+        *_common_fields(),
+        *META_FIELDS,
+    ),
+    outputs=OUTPUTS,
+    timeouts=Timeouts(create=3600, update=600, delete=600),
+    ownership_tag=False,
+    validate=_check_data,
+    before_create=_upload_to_default_datastore("properties.dataUri"),
+    extra_outputs=_asset_uri("dataUri"),
+    preserve_on_put=("properties.dataUri",),
 )

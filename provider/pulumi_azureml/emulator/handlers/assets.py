@@ -312,19 +312,27 @@ def _filter_archived(context: HandlerContext, items: list[JsonObject]) -> list[J
 # ---------------------------------------------------------------------------------------------- pending upload
 
 
+def workspace_storage(workspace: ResourceRecord) -> tuple[str, str, str]:
+    """(storage account ARM id, account name, default blob container) of a workspace.
+
+    Every real workspace has a storage account; a workspace seeded into this emulator without one gets a name
+    derived from its id, so uploads still have somewhere to go. The container is the one Azure ML creates for the
+    workspace's default datastore (``azureml-blobstore-{workspaceId}``).
+    """
+    properties = workspace.body["properties"]
+    storage_id = str(properties.get("storageAccount") or "")
+    account = storage_id.rstrip("/").rsplit("/", 1)[-1] if storage_id else ""
+    account = account or "st" + str(properties["workspaceId"]).replace("-", "")[:22]
+    return storage_id, account, f"azureml-blobstore-{properties['workspaceId']}"
+
+
 def start_pending_upload(context: HandlerContext) -> Response:
     """``CodeVersions_CreateOrGetStartPendingUpload``: a blob folder in the workspace storage and its SAS."""
     _validate_names(context)
     request = schemas.conform(PENDING_UPLOAD_REQUEST, common.json_body(context))
     with context.store.transaction() as transaction:
         workspace = common.require_workspace(transaction, context, writing=True, as_parent=True)
-    properties = workspace.body["properties"]
-    storage_id = str(properties.get("storageAccount") or "")
-    # Every real workspace has a storage account; a workspace seeded into this emulator without one gets a name
-    # derived from its id, so uploads still have somewhere to go.
-    account = storage_id.rstrip("/").rsplit("/", 1)[-1] if storage_id else ""
-    account = account or "st" + str(properties["workspaceId"]).replace("-", "")[:22]
-    container = f"azureml-blobstore-{properties['workspaceId']}"
+    storage_id, account, container = workspace_storage(workspace)
     upload_id = request.get("pendingUploadId") or str(uuid.uuid4())
     blob_folder = f"LocalUpload/{upload_id}/{context.params['name']}"
     blob_uri = f"{context.base_url}{blobs.BLOB_PREFIX}{account}/{container}/{blob_folder}"
