@@ -15,6 +15,7 @@ from pulumi_azureml._version import __version__
 
 if TYPE_CHECKING:
     from pulumi_azureml.lookups import (
+        AssetVersionResult,
         BatchDeploymentResult,
         BatchEndpointKeys,
         BatchEndpointResult,
@@ -26,8 +27,14 @@ if TYPE_CHECKING:
         get_batch_endpoint_keys,
         get_batch_endpoint_keys_output,
         get_batch_endpoint_output,
+        get_code_version,
+        get_code_version_output,
         get_compute,
         get_compute_output,
+        get_data_version,
+        get_data_version_output,
+        get_model_version,
+        get_model_version_output,
         get_workspace,
         get_workspace_output,
         get_workspace_services,
@@ -36,16 +43,20 @@ if TYPE_CHECKING:
         list_batch_deployments_output,
         list_batch_endpoints,
         list_batch_endpoints_output,
+        list_code_versions,
+        list_code_versions_output,
         list_computes,
         list_computes_output,
+        list_data_versions,
+        list_data_versions_output,
+        list_model_versions,
+        list_model_versions_output,
         list_resource_groups,
         list_resource_groups_output,
         list_workspaces,
         list_workspaces_output,
     )
     from pulumi_azureml.provider import AzureMLError
-
-    # -- asset versions (issue 17, uploads) ------------------------------------------------------------------------
     from pulumi_azureml.resources.assets import (
         CodeVersion,
         CodeVersionArgs,
@@ -177,6 +188,19 @@ _LAZY: dict[str, str] = {
     "DataVersionArgs": "pulumi_azureml.resources.assets",
     "ModelVersion": "pulumi_azureml.resources.assets",
     "ModelVersionArgs": "pulumi_azureml.resources.assets",
+    "AssetVersionResult": "pulumi_azureml.lookups",
+    "get_code_version": "pulumi_azureml.lookups",
+    "get_code_version_output": "pulumi_azureml.lookups",
+    "get_data_version": "pulumi_azureml.lookups",
+    "get_data_version_output": "pulumi_azureml.lookups",
+    "get_model_version": "pulumi_azureml.lookups",
+    "get_model_version_output": "pulumi_azureml.lookups",
+    "list_code_versions": "pulumi_azureml.lookups",
+    "list_code_versions_output": "pulumi_azureml.lookups",
+    "list_data_versions": "pulumi_azureml.lookups",
+    "list_data_versions_output": "pulumi_azureml.lookups",
+    "list_model_versions": "pulumi_azureml.lookups",
+    "list_model_versions_output": "pulumi_azureml.lookups",
 }
 """Public name → the module that defines it."""
 
@@ -258,6 +282,19 @@ __all__ = [
     "DataVersionArgs",
     "ModelVersion",
     "ModelVersionArgs",
+    "AssetVersionResult",
+    "get_code_version",
+    "get_code_version_output",
+    "get_data_version",
+    "get_data_version_output",
+    "get_model_version",
+    "get_model_version_output",
+    "list_code_versions",
+    "list_code_versions_output",
+    "list_data_versions",
+    "list_data_versions_output",
+    "list_model_versions",
+    "list_model_versions_output",
 ]
 
 

@@ -321,3 +321,42 @@ def test_mltable_by_uri_and_its_rules(emulator: EmulatorServer, make_provider: M
     assert [failure.property for failure in wrong.failures] == ["referenced_uris"]
     missing = provider.check({}, {"name": "t", "uri": uri})
     assert "data_type" in [failure.property for failure in missing.failures]
+
+
+def test_lookups_read_versions_and_hide_archived_ones(emulator: EmulatorServer, make_provider: Make) -> None:
+    import contextvars
+
+    import pulumi
+
+    from pulumi_azureml import lookups
+
+    from integration.conftest import stack_config
+
+    provider = make_provider("ModelVersion")
+    for version in ("1", "2"):
+        provider.create(checked(provider, {"name": "m", "version": version, "uri": f"https://x/m{version}"}))
+    archived = make_provider("CodeVersion")
+    archived.create(checked(archived, {"name": "c", "uri": "https://x/c", "is_archived": True}))
+
+    def run() -> tuple[Any, ...]:
+        pulumi.runtime.set_all_config(stack_config(emulator), ["azureml:accessToken"])
+        return (
+            lookups.get_model_version("m", "2"),
+            lookups.list_model_versions("m"),
+            lookups.list_code_versions("c"),
+            lookups.list_code_versions("c", include_archived=True),
+        )
+
+    one, models, active, everything = contextvars.Context().run(run)
+    assert one.asset_uri == "https://x/m2" and one.name == "m" and one.version == "2"
+    assert one.type == "CustomModel" and one.stage == "Development"
+    assert [item.version for item in models] == ["1", "2"]
+    assert active == []
+    assert [item.is_archived for item in everything] == [True]
+    with pytest.raises(AzureMLError, match="reading data version"):
+        contextvars.Context().run(
+            lambda: (
+                pulumi.runtime.set_all_config(stack_config(emulator), ["azureml:accessToken"]),
+                lookups.get_data_version("none", "1"),
+            )
+        )
