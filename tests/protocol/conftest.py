@@ -48,4 +48,5 @@ def http_requests(emulator: EmulatorServer) -> list[str]:
 def remaining_ids(emulator: EmulatorServer) -> list[str]:
     """ARM ids of everything the emulator still holds besides the seeded resource group and workspace."""
     ids = [str(resource.get("id", "")) for resource in emulator.state()["resources"]]
-    return [rid for rid in ids if "/computes/" in rid.lower() or "/batchendpoints/" in rid.lower()]
+    # Asset versions too (their containers stay, as in the service: an asset's name is kept once registered).
+    return [rid for rid in ids if any(part in rid.lower() for part in ("/computes/", "/batchendpoints/", "/versions/"))]
