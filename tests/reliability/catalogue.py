@@ -295,3 +295,23 @@ def all_cases() -> list[KindCase]:
     if "Workspace" in SPECS:
         cases.append(workspace_case())
     return cases
+
+
+# -- asset versions (issue 17, uploads) --------------------------------------------------------------------------------
+
+ASSET_URI = "https://stassets.blob.core.windows.net/assets/LocalUpload/0123/"
+
+
+def code_version(name: str, **changes: Any) -> Declared:
+    """A code version by URI (uploads need local files; the bad-input catalogue checks without any)."""
+    return Declared("CodeVersion", {"name": name, "version": "1", "uri": ASSET_URI + "src", **changes})
+
+
+def model_version(name: str, **changes: Any) -> Declared:
+    return Declared("ModelVersion", {"name": name, "version": "1", "uri": ASSET_URI + "model.pkl", **changes})
+
+
+def data_version(name: str, **changes: Any) -> Declared:
+    return Declared(
+        "DataVersion", {"name": name, "version": "1", "data_type": "uri_folder", "uri": ASSET_URI + "data", **changes}
+    )
