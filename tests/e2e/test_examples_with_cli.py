@@ -28,7 +28,7 @@ from cli_driver import REPOSITORY, Cli, Project
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
 EXAMPLES = ["batch-scoring", "compute-cluster", "compute-instance", "multi-stack"]
-AZURE_ML_KINDS = {"compute", "batchEndpoint", "batchDeployment"}
+AZURE_ML_KINDS = {"compute", "batchEndpoint", "batchDeployment", "codeVersion", "modelVersion", "dataVersion"}
 
 
 def offline_recipe(example: str) -> list[str]:
