@@ -360,3 +360,40 @@ def test_lookups_read_versions_and_hide_archived_ones(emulator: EmulatorServer, 
                 lookups.get_data_version("none", "1"),
             )
         )
+
+
+def test_the_content_hash_is_registered_so_refresh_sees_other_content_and_adoption_works(
+    emulator: EmulatorServer, make_provider: Make, scoring: Path
+) -> None:
+    provider = make_provider("CodeVersion")
+    inputs = checked(provider, code_inputs(scoring, properties={"team": "ml"}))
+    created = provider.create(inputs)
+    registered = arm(emulator, f"{BASE}/codes/score/versions/1").json()["properties"]["properties"]
+    assert registered == {"team": "ml", "pulumi-azureml-content-hash": inputs["content_hash"]}
+    read = provider.read(created.id, created.outs or {})
+    assert provider.diff(read.id, read.outs or {}, inputs).changes is False
+
+    # Another stack adopts a version of the same content: no conflict, no new upload. (Without `properties`: the
+    # provider's adoption compares a property bag the service adds to as if the program managed none of it.)
+    plain = make_provider("CodeVersion")
+    plain.create(checked(plain, code_inputs(scoring, name="plain")))
+    other = make_provider("CodeVersion")
+    emulator.clear_requests_log()
+    adopted = other.create(checked(other, {**code_inputs(scoring, name="plain"), "adopt_existing": True}))
+    assert adopted.id.endswith("/codes/plain/versions/1")
+    assert not any("/_blob/" in entry["path"] for entry in emulator.requests_log())
+
+    # Someone registers other content under the same version: the refresh shows it, the next up replaces it.
+    path = f"{emulator.url}{BASE}/codes/score/versions/1?api-version={API}"
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    requests.delete(path, headers=headers, timeout=10).raise_for_status()
+    elsewhere = {
+        "codeUri": "https://x/other",
+        "properties": {"team": "ml", "pulumi-azureml-content-hash": "sha256:" + "1" * 64},
+    }
+    requests.put(path, json={"properties": elsewhere}, headers=headers, timeout=10).raise_for_status()
+    read = provider.read(created.id, created.outs or {})
+    assert provider.diff(read.id, read.outs or {}, inputs).replaces == ["content_hash"]
+
+    reserved = provider.check({}, code_inputs(scoring, properties={"pulumi-azureml-content-hash": "x"}))
+    assert [failure.property for failure in reserved.failures] == ["properties"]

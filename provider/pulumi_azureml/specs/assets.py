@@ -101,12 +101,6 @@ def _source_fields(uri_wire: str, what: str) -> tuple[Field, ...]:
             "computed by the program; `.amlignore` (or else `.gitignore`) in a folder excludes files.",
         ),
         Field(
-            "content_hash",
-            validate=_content_hash,
-            update_source=IMMUTABLE,
-            description="sha256 of `path`'s files, computed by the resource class (not for users).",
-        ),
-        Field(
             "uri",
             wire=uri_wire,
             server_default=True,
@@ -114,6 +108,29 @@ def _source_fields(uri_wire: str, what: str) -> tuple[Field, ...]:
             description="Where the content already is (https://, azureml://...), instead of `path`.",
         ),
     )
+
+
+CONTENT_HASH_PROPERTY = "pulumi-azureml-content-hash"
+"""The version's property that records the hash of the files it was registered from: a refresh reads the content
+the service holds, and a version this stack registered can be recognised (adopted) by its content."""
+
+
+def _hash_field() -> Field:
+    # After `properties`: the request body's property bag is the user's, plus this entry.
+    return Field(
+        "content_hash",
+        wire=f"properties.properties.{CONTENT_HASH_PROPERTY}",
+        validate=_content_hash,
+        update_source=IMMUTABLE,
+        description=f"sha256 of `path`'s files, computed by the resource class (not for users); registered as the "
+        f"version's property {CONTENT_HASH_PROPERTY}.",
+    )
+
+
+def _no_reserved_property(value: Any) -> str | None:
+    if isinstance(value, dict) and CONTENT_HASH_PROPERTY in value:
+        return f"must not set {CONTENT_HASH_PROPERTY!r}: this package records the content hash there"
+    return None
 
 
 def _common_fields() -> tuple[Field, ...]:
@@ -126,7 +143,14 @@ def _common_fields() -> tuple[Field, ...]:
             update="put",
             update_source="spec: 'Tags can be added, removed, and updated' (PUT of the same version)",
         ),
-        Field("properties", wire="properties.properties", type="map", update_source="create-only " + _REGISTERED),
+        Field(
+            "properties",
+            wire="properties.properties",
+            type="map",
+            validate=_no_reserved_property,
+            server_adds_keys=True,
+            update_source="create-only " + _REGISTERED,
+        ),
         Field(
             "is_archived",
             wire="properties.isArchived",
@@ -287,7 +311,7 @@ CODE_VERSION = ResourceSpec(
     noun="code version",
     path=WORKSPACE_PATH + "/codes/{name}/versions/{version}",
     placement=_placement("code asset"),
-    fields=(*_source_fields("properties.codeUri", "folder of code"), *_common_fields(), *META_FIELDS),
+    fields=(*_source_fields("properties.codeUri", "folder of code"), *_common_fields(), _hash_field(), *META_FIELDS),
     outputs=OUTPUTS,
     timeouts=Timeouts(create=3600, update=600, delete=600),
     ownership_tag=False,  # a version's tags are in its properties: nowhere to put the marker without changing them
@@ -324,6 +348,7 @@ MODEL_VERSION = ResourceSpec(
             description="Lifecycle stage (the service starts with Development).",
         ),
         *_common_fields(),
+        _hash_field(),
         *META_FIELDS,
     ),
     outputs=OUTPUTS,
@@ -375,6 +400,7 @@ DATA_VERSION = ResourceSpec(
             description="Lifecycle stage (the service starts with Development).",
         ),
         *_common_fields(),
+        _hash_field(),
         *META_FIELDS,
     ),
     outputs=OUTPUTS,
