@@ -294,6 +294,8 @@ def all_cases() -> list[KindCase]:
     cases = [compute_case(), endpoint_case(), deployment_case(), default_deployment_case()]
     if "Workspace" in SPECS:
         cases.append(workspace_case())
+    if "CodeVersion" in SPECS:  # asset versions (issue 17)
+        cases.append(code_version_case())
     return cases
 
 
@@ -315,3 +317,45 @@ def data_version(name: str, **changes: Any) -> Declared:
     return Declared(
         "DataVersion", {"name": name, "version": "1", "data_type": "uri_folder", "uri": ASSET_URI + "data", **changes}
     )
+
+
+def _code_folder(variant: str) -> Declared:
+    """A code version from a local folder (made once per process), so faults also meet the upload around them."""
+    import tempfile
+    from pathlib import Path
+
+    from pulumi_azureml.uploads import hash_path
+
+    root = Path(_FOLDERS.setdefault("root", tempfile.mkdtemp(prefix="azureml-reliability-code-")))
+    folder = root / variant
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        (folder / "score.py").write_text(f"# {variant}\ndef run(batch):\n    return batch\n")
+    return Declared(
+        "CodeVersion",
+        {"name": "score", "version": "1", "path": str(folder), "content_hash": hash_path(str(folder))},
+    )
+
+
+_FOLDERS: dict[str, str] = {}
+
+
+def code_version_case() -> KindCase:
+    base = _code_folder("base")
+    path = f"{WORKSPACE_PATH}/codes/score/versions/1"
+    return KindCase(
+        kind="CodeVersion",
+        subject="score",
+        program={"score": base},
+        updated=Declared("CodeVersion", {**base.inputs, "description": "changed in place"}),
+        replaced=_code_folder("edited"),
+        targets=_same_targets("PUT", path),
+        # Unused: every operation of a version is answered at once (nothing can end Failed).
+        touch=("GET", path, {}),
+        update_write="PUT",
+        synchronous_operations=frozenset(OPERATIONS_OF_A_VERSION),
+        notes=("replace = new content: the version is deleted, then uploaded and registered again",),
+    )
+
+
+OPERATIONS_OF_A_VERSION = ("create", "update", "replace", "refresh", "delete")

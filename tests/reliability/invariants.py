@@ -27,7 +27,9 @@ from pulumi_azureml.specs.common import OWNERSHIP_TAG
 from reliability.catalogue import Declared
 from reliability.inprocess_engine import Entry, over_the_wire
 
-MANAGED_KINDS = frozenset({"compute", "batchEndpoint", "batchDeployment", "workspace"})
+MANAGED_KINDS = frozenset(
+    {"compute", "batchEndpoint", "batchDeployment", "workspace", "codeVersion", "modelVersion", "dataVersion"}
+)
 
 
 def held_resources(emulator: EmulatorServer, seeded: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
