@@ -20,15 +20,16 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import quote, urlencode, urlsplit
-
-import requests
-import requests.adapters
 
 from pulumi_azureml._version import __version__
 from pulumi_azureml.arm.clouds import is_loopback
 from pulumi_azureml.arm.errors import ArmError
+
+if TYPE_CHECKING:
+    # Imported where an upload starts: the provider host must not load requests for a preview.
+    import requests
 
 BLOCK_SIZE = 4 * 1024 * 1024
 """Bytes per block (and the largest file sent in one Put Blob): 4 MiB, Azure's own tools' default chunk."""
@@ -123,6 +124,8 @@ class BlobUploader:
     ) -> None:
         query = "&".join([self._sas, *(f"{name}={quote(value, safe='')}" for name, value in params.items())])
         request_headers = {"x-ms-version": STORAGE_VERSION, "Content-Length": str(len(data)), **headers}
+        import requests
+
         problem = ""
         for attempt in range(ATTEMPTS):
             try:
@@ -167,6 +170,9 @@ def _xml_code(text: str) -> str:
 
 
 def _session() -> requests.Session:
+    import requests
+    import requests.adapters
+
     session = requests.Session()
     # A no-op auth hook: requests would otherwise add ~/.netrc credentials for a matching host (proxies from the
     # environment still apply).
