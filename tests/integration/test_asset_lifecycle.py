@@ -397,3 +397,43 @@ def test_the_content_hash_is_registered_so_refresh_sees_other_content_and_adopti
 
     reserved = provider.check({}, code_inputs(scoring, properties={"pulumi-azureml-content-hash": "x"}))
     assert [failure.property for failure in reserved.failures] == ["properties"]
+
+
+@pytest.mark.parametrize(
+    ("data_type", "which", "message"),
+    [
+        ("uri_file", "folder", "needs a file"),
+        ("uri_folder", "file", "needs a folder"),
+        ("mltable", "folder", "no MLTable file"),
+    ],
+)
+def test_a_data_path_must_match_its_type(
+    emulator: EmulatorServer,
+    make_provider: Make,
+    scoring: Path,
+    model_file: Path,
+    data_type: str,
+    which: str,
+    message: str,
+) -> None:
+    provider = make_provider("DataVersion")
+    path = scoring if which == "folder" else model_file
+    inputs = checked(
+        provider, {"name": "d", "data_type": data_type, "path": str(path), "content_hash": hash_path(str(path))}
+    )
+    with pytest.raises(AzureMLError, match=message):
+        provider.create(inputs)
+    assert not any("/_blob/" in entry["path"] for entry in emulator.requests_log())
+    assert arm(emulator, f"{BASE}/data/d/versions/1").status_code == 404
+
+
+def test_an_mltable_folder_uploads(emulator: EmulatorServer, make_provider: Make, scoring: Path) -> None:
+    (scoring / "MLTable").write_text("paths:\n  - pattern: ./*.csv\n")
+    provider = make_provider("DataVersion")
+    inputs = checked(
+        provider, {"name": "t", "data_type": "mltable", "path": str(scoring), "content_hash": hash_path(str(scoring))}
+    )
+    created = provider.create(inputs)
+    assert (
+        datastore_bytes(emulator, (created.outs or {})["asset_uri"] + "/MLTable") == (scoring / "MLTable").read_bytes()
+    )

@@ -227,6 +227,24 @@ def _upload_code(context: HookContext, body: dict[str, Any]) -> None:
     set_path(body, "properties.codeUri", folder)
 
 
+def _check_data_path(context: HookContext, files: list[LocalFile]) -> None:
+    """A data version's local path must be what its type says: a file for uri_file, a folder (with an ``MLTable``
+    file for mltable) otherwise."""
+    data_type = context.inputs.get("data_type")
+    if data_type is None:
+        return
+    is_file = os.path.isfile(str(context.inputs.get("path")))
+    problem = ""
+    if data_type == "uri_file" and not is_file:
+        problem = "is a folder, but data_type uri_file needs a file (use uri_folder for a folder)"
+    elif data_type != "uri_file" and is_file:
+        problem = f"is a file, but data_type {data_type} needs a folder (use uri_file for a file)"
+    elif data_type == "mltable" and "MLTable" not in {item.relative for item in files}:
+        problem = "has no MLTable file at its top, which data_type mltable needs"
+    if problem:
+        raise UploadError(f"{context.action_prefix}: path {context.inputs.get('path')!r} {problem}")
+
+
 def _datastore_uri(inputs: Mapping[str, Any], datastore: str, path: str) -> str:
     """The long-form datastore URI Azure ML's clients register uploaded assets with."""
     return (
@@ -253,6 +271,7 @@ def _upload_to_default_datastore(uri_wire: str) -> Callable[[HookContext, dict[s
         files = _local_files(context)
         if files is None:
             return
+        _check_data_path(context, files)
         workspace = render_path(WORKSPACE_PATH, context.inputs)
         action = f"{context.action_prefix} (finding the workspace's default datastore)"
         stores = context.client.list(
