@@ -74,8 +74,9 @@ def test_upload_register_edit_and_destroy_with_the_cli(
     outputs = cli.run("stack", "output", "--json", cwd=directory).json()
     assert code_bytes(emulator, outputs["code_uri"], "score.py") == (directory / "scoring" / "score.py").read_bytes()
     assert model_bytes(emulator, outputs["model_uri"]) == model_file.read_bytes()
+    assert model_bytes(emulator, outputs["data_uri"]) == (directory / "data" / "customers.csv").read_bytes()
     assert not any(name.endswith("debug.log") for name in emulator.blobs.list_blobs())
-    assert len(versions(emulator)) == 2
+    assert len(versions(emulator)) == 3
     storage = [entry for entry in emulator.requests_log() if "/_blob/" in entry["path"]]
     assert storage and all(entry["status"] == 201 for entry in storage), storage
 
@@ -100,10 +101,11 @@ def test_upload_register_edit_and_destroy_with_the_cli(
     assert code_bytes(emulator, after["code_uri"], "score.py") == score.read_bytes()
     assert after["model_uri"] == outputs["model_uri"]
 
-    # In place: the model's stage.
+    # In place: the model's stage, the data's tags.
     cli.run("config", "set", "modelStage", "Production", cwd=directory)
+    cli.run("config", "set", "dataSource", "warehouse", cwd=directory)
     staged = resource_operations(cli.run("preview", "--json", cwd=directory).json())
-    assert staged["churn-model"] == "update", staged
+    assert staged["churn-model"] == "update" and staged["customers"] == "update", staged
     cli.run("up", "--yes", "--skip-preview", cwd=directory)
     cli.run("preview", "--expect-no-changes", cwd=directory)
     cli.run("refresh", "--yes", "--expect-no-changes", cwd=directory)

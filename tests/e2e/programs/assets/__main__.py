@@ -27,7 +27,16 @@ model = azureml.ModelVersion(
     stage=config.get("modelStage"),
 )
 
+data = azureml.DataVersion(
+    "customers",
+    name="customers",
+    data_type="uri_file",
+    path="data/customers.csv",
+    tags={"source": config.get("dataSource") or "crm"},
+)
+
 pulumi.export("code_id", code.arm_id)
 pulumi.export("code_uri", code.asset_uri)
 pulumi.export("model_id", model.arm_id)
 pulumi.export("model_uri", model.asset_uri)
+pulumi.export("data_uri", data.asset_uri)
