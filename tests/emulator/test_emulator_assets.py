@@ -274,3 +274,24 @@ def test_the_default_datastore_is_readable_and_its_key_signs_sas_the_blob_endpoi
         timeout=10,
     )
     assert unauthenticated.status_code == 401
+
+
+@pytest.mark.parametrize("blob", ["a//b", "../escape", "a/../../b", "a\\b", "a\x01b", "x" * 1025])
+def test_blob_names_that_could_escape_or_that_storage_refuses_are_invalid(
+    arm: Arm, emulator: EmulatorServer, workspace: dict[str, Any], blob: str
+) -> None:
+    reference = _pending_upload(arm)["blobReferenceForConsumption"]
+    sas = reference["credential"]["sasUri"].split("?", 1)[1]
+    base = reference["blobUri"].split("/LocalUpload/", 1)[0]
+    response = _put_blob(f"{base}/{urllib.parse.quote(blob, safe='/')}", sas, b"x")
+    assert response.status_code == 400
+    assert response.headers["x-ms-error-code"] == "InvalidUri"
+    assert emulator.blobs.list_blobs() == []
+
+
+def test_names_storage_accepts_are_accepted(arm: Arm, emulator: EmulatorServer, workspace: dict[str, Any]) -> None:
+    reference = _pending_upload(arm)["blobReferenceForConsumption"]
+    sas = reference["credential"]["sasUri"].split("?", 1)[1]
+    for name in ("pkg/__init__.py", "my file (1).py", "données/ü.csv", "a+b@c.txt"):
+        url = f"{reference['blobUri']}/{urllib.parse.quote(name, safe='/')}"
+        assert _put_blob(url, sas, b"x").status_code == 201, name

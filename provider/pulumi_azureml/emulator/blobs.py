@@ -46,7 +46,11 @@ MAX_BLOCK_ID_BYTES = 64
 
 _KEY_FILE = ".account-key"
 _TIME = "%Y-%m-%dT%H:%M:%SZ"
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-._/ ]{0,1023}$")
+_ACCOUNT = re.compile(r"^[a-z0-9]{3,24}$", re.IGNORECASE)
+_CONTAINER = re.compile(r"^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", re.IGNORECASE)
+_BLOB = re.compile(r"^[^\x00-\x1f\x7f\\]{1,1024}$")
+"""Storage's naming rules for accounts and containers; a blob name is up to 1,024 characters. Control characters
+and backslashes, and empty, ``.`` or ``..`` segments, are refused too: blobs are files under this emulator's folder."""
 
 
 class BlobStore:
@@ -214,7 +218,7 @@ def _parse_time(text: str) -> float | None:
 def handle(store: BlobStore, request: Request, now: float) -> Response:
     """Answer one request under :data:`BLOB_PREFIX`; never raises."""
     parts = request.path[len(BLOB_PREFIX) :].split("/", 2)
-    if len(parts) < 3 or not all(parts) or not _SAFE_NAME.match(parts[2]) or ".." in parts[2].split("/"):
+    if len(parts) < 3 or not _valid_names(*parts):
         return _error(400, "InvalidUri", "The requested URI does not represent any resource on the server.")
     account, container, blob = parts
     failure = _authorise(store, request, account, container, now)
@@ -267,6 +271,12 @@ def handle(store: BlobStore, request: Request, now: float) -> Response:
             200, raw=data, headers={"Content-Type": "application/octet-stream", "x-ms-blob-type": "BlockBlob"}
         )
     return _error(405, "UnsupportedHttpVerb", "The resource doesn't support specified Http Verb.")
+
+
+def _valid_names(account: str, container: str, blob: str) -> bool:
+    if not (_ACCOUNT.match(account) and _CONTAINER.match(container) and _BLOB.match(blob)):
+        return False
+    return all(segment not in ("", ".", "..") for segment in blob.split("/"))
 
 
 def _authorise(store: BlobStore, request: Request, account: str, container: str, now: float) -> Response | None:
