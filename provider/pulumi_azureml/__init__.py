@@ -14,6 +14,7 @@ from pulumi_azureml._lazy import lazy_exports
 from pulumi_azureml._version import __version__
 
 if TYPE_CHECKING:
+    from pulumi_azureml.errors import AzureMLError
     from pulumi_azureml.lookups import (
         AssetVersionResult,
         BatchDeploymentResult,
@@ -56,7 +57,6 @@ if TYPE_CHECKING:
         list_workspaces,
         list_workspaces_output,
     )
-    from pulumi_azureml.provider import AzureMLError
     from pulumi_azureml.resources.assets import (
         CodeVersion,
         CodeVersionArgs,
@@ -114,7 +114,7 @@ if TYPE_CHECKING:
 _LAZY: dict[str, str] = {
     "AssetReferenceArgs": "pulumi_azureml.resources.batch",
     "AssignedUserArgs": "pulumi_azureml.resources.compute",
-    "AzureMLError": "pulumi_azureml.provider",
+    "AzureMLError": "pulumi_azureml.errors",
     "BatchDeployment": "pulumi_azureml.resources.batch",
     "BatchDeploymentArgs": "pulumi_azureml.resources.batch",
     "BatchDeploymentResult": "pulumi_azureml.lookups",

@@ -3,8 +3,9 @@
 Rules (documented per field in the specs, summarised in the README):
 
 - only declared input fields are compared; ``__provider`` and read-only outputs never cause a diff;
-- an input left unset is not a change when the service fills it (``server_default``), nor ``location`` when it
-  defaults to the workspace's; an empty object or list is the same as an unset one (``schema.is_empty``);
+- an input left unset is not a change when the service fills it (``server_default``), nor when it defaults to
+  the workspace's (``default_from_workspace``); an empty object or list is the same as an unset one
+  (``schema.is_empty``);
 - values compare by meaning, as each field declares (``schema.same_value``);
 - a value unknown during preview counts as changed, so a create-only field that depends on another resource's
   output previews as a replace rather than hiding one;
@@ -21,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pulumi_azureml.schema import ResourceSpec, UpdateRule, is_empty, is_unknown, same_value
+from pulumi_azureml.schema import UNKNOWN, ResourceSpec, UpdateRule, is_empty, is_unknown, same_value
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ class DiffPlan:
     def has_changes(self) -> bool:
         return bool(self.changed)
 
+    @property
+    def runs_actions(self) -> bool:
+        """Some change is applied by an action hook after the write (or instead of one)."""
+        return any(rule == "action" for rule in self.rules.values())
+
 
 def plan_diff(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffPlan:
     """Compare ``olds`` (the last outputs, which echo the inputs) with ``news`` (checked inputs)."""
@@ -55,8 +61,8 @@ def plan_diff(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, An
         if is_empty(new):
             if is_empty(old) or (new is None and field_.server_default):
                 continue
-            if field_.name == "location" and spec.location_from_workspace:
-                continue
+            if field_.default_from_workspace:
+                continue  # unset means "the workspace's", which is what the resource already has
         elif not is_unknown(new) and old is not None and same_value(field_, new, old):
             continue
         changed.append(field_.name)
@@ -82,3 +88,41 @@ def plan_diff(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, An
         delete_before_replace=bool(replaces) and same_id,
         unknown=unknown,
     )
+
+
+def describe(spec: ResourceSpec, inputs: Mapping[str, Any]) -> str:
+    """``"compute gpu-cluster"``: the kind and the resource's own name (its last placement field)."""
+    name = inputs.get(spec.placement[-1].name) or "?"
+    return f"{spec.noun} {'(not yet known)' if name == UNKNOWN else name}"
+
+
+def explain(spec: ResourceSpec, plan: DiffPlan) -> str:
+    """The preview's one-line reason: update in place (by which request) or replace (in which order, and why)."""
+    # A value unknown at preview comes from a resource not created (or replaced) yet: promise nothing about it.
+    note = (
+        f"; {', '.join(plan.unknown)} not known until the resources it comes from are created or replaced"
+        if plan.unknown
+        else ""
+    )
+    # Tentative when every field that decides the step (the replacing ones, else all) is unknown.
+    maybe = bool(plan.unknown) and set(plan.replaces or plan.changed) <= set(plan.unknown)
+    if plan.replaces:
+        reasons = ", ".join(f"{name} ({_update_source(spec, name)})" for name in plan.replaces)
+        order = "delete, then create" if plan.delete_before_replace else "create, then delete"
+        verb = "may be REPLACED" if maybe else "will be REPLACED"
+        return f"{verb} ({order}) because {reasons} changed{note}"
+    how = {"PATCH": "PATCH", "PUT": "full PUT"}.get(plan.write or "", "")
+    actions = [name for name in plan.changed if plan.rules[name] == "action"]
+    parts = [f"{'may update' if maybe else 'update'} in place by {how} ({', '.join(plan.changed)})"] if how else []
+    if actions:
+        parts.append(f"run actions for {', '.join(actions)}")
+    if not parts:
+        parts.append(f"provider-side settings change ({', '.join(plan.changed)}); no request to Azure")
+    return "; ".join(parts) + note
+
+
+def _update_source(spec: ResourceSpec, name: str) -> str:
+    try:
+        return spec.field(name).update_source or "cannot change in place"
+    except KeyError:
+        return "cannot change in place"

@@ -31,10 +31,10 @@ from pulumi_azureml.arm.client import USER_AGENT, ArmClient
 from pulumi_azureml.arm.clouds import is_loopback
 from pulumi_azureml.arm.errors import ArmError, ClientInputError, error_from_response
 from pulumi_azureml.arm.ids import ResourceId, render_path
-from pulumi_azureml.provider import AzureMLError
+from pulumi_azureml.errors import AzureMLError
 from pulumi_azureml.runtime import client_for
 from pulumi_azureml.schema import get_path
-from pulumi_azureml.settings import CONFIG_NAMESPACE, DEFAULT_API_VERSION, SETTINGS, SETTINGS_BY_KEY, Settings
+from pulumi_azureml.settings import CONFIG_NAMESPACE, SETTINGS, Settings
 from pulumi_azureml.specs.batch import ENDPOINT_PATH
 from pulumi_azureml.specs.compute import PATH as COMPUTE_PATH
 from pulumi_azureml.specs.workspace import PATH as WORKSPACE_PATH
@@ -211,16 +211,8 @@ def _required(settings: Settings, key: str, given: str | None, argument: str) ->
         return str(given)
     value = settings.get(key)
     if value in (None, ""):
-        environment = " or ".join(SETTINGS_BY_KEY[key].environment)
-        raise ClientInputError(
-            f"{argument} is required: pass it, or set the stack config "
-            f"`pulumi config set {CONFIG_NAMESPACE}:{key} <value>`, or the environment variable {environment}"
-        )
+        raise ClientInputError(f"{argument} {Settings.how_to_set(key, 'pass it, or set the stack config')}")
     return str(value)
-
-
-def _api_version(settings: Settings, given: str | None) -> str:
-    return str(given or settings.get("apiVersion") or DEFAULT_API_VERSION)
 
 
 @contextlib.contextmanager
@@ -264,7 +256,7 @@ def _target(
     workspace = _required(settings, "workspaceName", workspace_name, "workspace_name") if needs_workspace else ""
     return _Target(
         client=client_for(settings),
-        api_version=_api_version(settings, api_version),
+        api_version=settings.api_version(api_version),
         subscription_id=subscription,
         resource_group_name=group,
         workspace_name=workspace,

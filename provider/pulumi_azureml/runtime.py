@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 import zlib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pulumi_azureml.arm.auth import (
@@ -47,6 +48,21 @@ def client_for(settings: Settings) -> ArmClient:
             client = _build_client(settings)
             _CLIENTS[key] = client
         return client
+
+
+def client_for_resource(settings: Settings, inputs: Mapping[str, Any]) -> ArmClient:
+    """The client for one resource's operation; refused (naming each setting and its rule) when a setting is
+    invalid. On the embedded emulator the resource's group is made to exist first: the local stack has no
+    resource-group resource."""
+    problems = settings.problems()
+    if problems:
+        raise ClientInputError("; ".join(f"{source} {reason}" for source, reason in problems))
+    emulator_db = settings.get("emulator")
+    subscription, group = inputs.get("subscription_id"), inputs.get("resource_group_name")
+    if emulator_db and subscription and group:
+        location = settings.get("location") or EMULATOR_DEFAULTS["location"]
+        embedded_emulator(emulator_db).ensure_resource_group(str(subscription), str(group), location)
+    return client_for(settings)
 
 
 def embedded_emulator(db_path: str) -> Any:

@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from pulumi_azureml.arm.ids import same_id
+
 if TYPE_CHECKING:
     from pulumi_azureml.arm.client import ArmClient
 
@@ -77,6 +79,10 @@ class Field:
     """Top-level only: the whole value is a secret (wrapped by the resource class, marked secret in state)."""
     write_only: bool = False
     """The service never returns it: ``read`` keeps the last value from state instead of reading it."""
+    default_from_workspace: bool = False
+    """When the program leaves it unset, create sends the parent workspace's value at the same wire path (read
+    then, never in ``check``); the state remembers it was defaulted (output ``<name>_defaulted``), so a refresh
+    never turns the server's value into an input and an unset input never shows as a change."""
     server_default: bool = False
     """The service fills it when absent: leaving it unset is never a change, and ``read`` keeps it unset."""
     applies_to: tuple[str, ...] = ()
@@ -109,6 +115,14 @@ class Output:
     secret: bool = False
     only_keys: tuple[str, ...] = ()
     """For an object output: keep only these keys (the rest is changed by others, e.g. another resource's write)."""
+
+
+ARM_ID_OUTPUT = Output("arm_id", "id", description="The resource's ARM id, as the service spells it.")
+
+
+def defaulted_flag(field_: Field) -> str:
+    """The output recording that ``field_`` was left unset and took the workspace's value."""
+    return f"{field_.name}_defaulted"
 
 
 @dataclass(frozen=True)
@@ -150,8 +164,6 @@ class ResourceSpec:
     timeouts: Timeouts
     discriminator: str | None = None
     """Name of the field whose value selects per-type rules (``compute_type``)."""
-    location_from_workspace: bool = False
-    """When ``location`` is not given, use the parent workspace's location (read at create time, not in check)."""
     delete_params: Callable[[Mapping[str, Any], bool], dict[str, str]] | None = None
     """Query parameters of the DELETE, from the inputs and whether it cleans up a create that ended Failed."""
     after_write: Callable[[HookContext, dict[str, Any]], dict[str, Any]] | None = None
@@ -198,6 +210,18 @@ class ResourceSpec:
             return rule(old, inputs.get(field_.name))
         selector = str(inputs.get(self.discriminator, "")) if self.discriminator else ""
         return rule.get(selector, rule.get("*", "replace"))
+
+    def workspace_defaulted_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.default_from_workspace)
+
+    def all_outputs(self) -> tuple[Output, ...]:
+        """The declared outputs, the ARM id every resource has, and one ``<name>_defaulted`` flag per field that
+        defaults from the workspace (outputs are all ``read`` gets, so the flag must live there)."""
+        flags = tuple(
+            Output(defaulted_flag(f), "", type="boolean", description=f"Whether {f.name} came from the workspace.")
+            for f in self.workspace_defaulted_fields()
+        )
+        return (*self.outputs, ARM_ID_OUTPUT, *flags)
 
     def secret_input_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.secret)
@@ -460,7 +484,7 @@ def location_equivalent(desired: Any, actual: Any) -> bool:
 
 def case_insensitive_equivalent(desired: Any, actual: Any) -> bool:
     """ARM ids and VM sizes come back with varying case."""
-    return str(desired).lower().rstrip("/") == str(actual).lower().rstrip("/")
+    return same_id(str(desired), str(actual))
 
 
 def _squash(value: Any) -> str:

@@ -154,6 +154,20 @@ class Settings:
             raise ClientInputError(f"{source} {reason}")
         return value
 
+    @staticmethod
+    def how_to_set(key: str, where: str) -> str:
+        """How to supply a required setting: ``where`` (e.g. "set it on the resource"), the stack config, or the
+        environment. The one wording of "X is required" for resources and lookups alike."""
+        environment = " or ".join(SETTINGS_BY_KEY[key].environment)
+        return (
+            f"is required: {where}, or `pulumi config set {CONFIG_NAMESPACE}:{key} <value>`, "
+            f"or the environment variable {environment}"
+        )
+
+    def api_version(self, given: object = None) -> str:
+        """The api-version to call: the resource's or lookup's own, else ``azureml:apiVersion``, else the default."""
+        return str(given or self.get("apiVersion") or DEFAULT_API_VERSION)
+
     def poll_interval(self) -> float:
         source, raw = self._source("pollIntervalSeconds")
         reason = _poll_interval_problem(raw or "")

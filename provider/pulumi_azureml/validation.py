@@ -17,7 +17,7 @@ from pulumi_azureml.arm.errors import ClientInputError
 from pulumi_azureml.arm.ids import validate_name
 from pulumi_azureml.quoting import quote
 from pulumi_azureml.schema import Field, ResourceSpec, build_body, is_unknown, normalize, to_wire, whole_number
-from pulumi_azureml.settings import SETTINGS_BY_KEY, Settings
+from pulumi_azureml.settings import Settings
 
 Failure = tuple[str, str]
 
@@ -248,13 +248,7 @@ def _applies(field_: Field, selector: str) -> bool:
 
 
 def _missing_reason(field_: Field) -> str:
-    if field_.setting:
-        environment = " or ".join(SETTINGS_BY_KEY[field_.setting].environment)
-        return (
-            f"is required: set it on the resource, or `pulumi config set azureml:{field_.setting} <value>`, "
-            f"or the environment variable {environment}"
-        )
-    return "is required"
+    return Settings.how_to_set(field_.setting, "set it on the resource") if field_.setting else "is required"
 
 
 def validate_value(field_: Field, value: Any, where: str, *, secret: bool = False) -> list[Failure]:

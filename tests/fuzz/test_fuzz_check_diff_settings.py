@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from pulumi.dynamic import ConfigureRequest
 
 from pulumi_azureml.arm.errors import ClientInputError
-from pulumi_azureml.provider import AzureMLProvider, _printable
+from pulumi_azureml.provider import AzureMLProvider
+from pulumi_azureml.redaction import printable as _printable
 from pulumi_azureml.settings import SETTINGS, Settings
 from pulumi_azureml.specs import SPECS
 

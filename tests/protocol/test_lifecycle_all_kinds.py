@@ -16,6 +16,7 @@ import requests
 
 import pulumi_azureml as azureml
 from pulumi_azureml.emulator import EmulatorServer
+from pulumi_azureml.specs import SPECS
 
 from harness import Stack
 from protocol.conftest import RESOURCE_GROUP, SUBSCRIPTION, TOKEN, WORKSPACE, http_requests, remaining_ids
@@ -203,6 +204,16 @@ CASES = {
 }
 
 
+def assert_only_declared_outputs(stack: Stack, target: str) -> None:
+    """State holds the inputs, the spec's declared outputs and nothing else (no provider-invented key)."""
+    resource = stack.state().find(target)
+    kind = resource.type.rsplit(":", 1)[-1]
+    spec = SPECS[kind]
+    declared = {f.name for f in spec.all_fields()} | {o.name for o in spec.all_outputs()} | {"__provider"}
+    undeclared = sorted(set(resource.plain_outputs()) - declared)
+    assert undeclared == [], f"{kind} outputs not declared by its spec: {undeclared}"
+
+
 def change_out_of_band(emulator: EmulatorServer, method: str, path: str, body: dict[str, object]) -> None:
     url = f"{emulator.url}{path}?api-version=2025-12-01"
     headers = {"Authorization": f"Bearer {TOKEN}"}
@@ -225,6 +236,7 @@ def change_out_of_band(emulator: EmulatorServer, method: str, path: str, body: d
 def test_lifecycle(kind: str, stack: Stack, emulator: EmulatorServer) -> None:
     case = CASES[kind]
     assert stack.up(case.program("base")).op(case.target) == "create"
+    assert_only_declared_outputs(stack, case.target)
 
     emulator.clear_requests_log()
     again = stack.up(case.program("base"))

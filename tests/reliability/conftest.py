@@ -156,10 +156,10 @@ def credential_token_source(credential: RotatingCredential) -> CredentialTokenSo
 @pytest.fixture
 def install_client(monkeypatch: pytest.MonkeyPatch) -> Callable[[ArmClient], None]:
     """Make every provider in this test use the given client (see the module docstring for why)."""
-    import pulumi_azureml.provider as provider_module
+    import pulumi_azureml.runtime as runtime_module
 
     def install(client: ArmClient) -> None:
-        monkeypatch.setattr(provider_module, "client_for", lambda settings: client)
+        monkeypatch.setattr(runtime_module, "client_for", lambda settings: client)
 
     return install
 

@@ -138,7 +138,7 @@ def interrupted_then_converges(
         assert again.op(name) == "create"
         assert any("interrupted while creating" in warning for warning in again.warnings)
         if point != "before-the-write":
-            assert "waiting for its creating to end" in again.host_output, again.host_output
+            assert "waiting for its running operation (Creating) to end first" in again.host_output, again.host_output
         check_strict(stack, emulator, program, make_provider, seeded)
         for identifier, created in creation_times(emulator, seeded).items():
             if identifier in leftover:

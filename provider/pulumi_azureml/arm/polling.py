@@ -36,7 +36,9 @@ from pulumi_azureml.arm.errors import (
 )
 from pulumi_azureml.arm.retry import retry_after_seconds
 
-TERMINAL_STATES = frozenset({"succeeded", "failed", "canceled"})
+UNSUCCESSFUL_STATES = frozenset({"failed", "canceled"})
+TERMINAL_STATES = frozenset({"succeeded"}) | UNSUCCESSFUL_STATES
+"""Lower-cased terminal provisioning/operation states (ARM RPC); the only place they are spelled out."""
 _OPERATION_FAILURE_STATUSES = frozenset({400, 409, 412, 422})
 """Location answers that report the operation's failure; 401/403/404/408/429 and 5xx describe the poll itself."""
 
@@ -169,7 +171,7 @@ class OperationWaiter:
             lowered = status.lower()
             if lowered == "succeeded":
                 return
-            if lowered in ("failed", "canceled"):
+            if lowered in UNSUCCESSFUL_STATES:
                 self._raise_terminal(request, lowered, body.get("error"), body)
             last = response
 

@@ -112,7 +112,7 @@ BATCH_ENDPOINT = ResourceSpec(
         endpoint_name_field("name", "Endpoint name. Default: the Pulumi resource name."),
     ),
     fields=(
-        location_field(description="Region. Default: the workspace's location."),
+        location_field(description="Region. Default: the workspace's location.", from_workspace=True),
         Field(
             "auth_mode",
             wire="properties.authMode",
@@ -191,7 +191,6 @@ BATCH_ENDPOINT = ResourceSpec(
         Output("secondary_key", "", secret=True),
     ),
     timeouts=Timeouts(create=1800, update=1800, delete=1800),
-    location_from_workspace=True,
     preserve_on_put=("properties.defaults",),
     extra_outputs=_endpoint_keys,
     validate=lambda inputs: (
@@ -281,7 +280,7 @@ BATCH_DEPLOYMENT = ResourceSpec(
         ),
     ),
     fields=(
-        location_field(description="Region. Default: the workspace's location."),
+        location_field(description="Region. Default: the workspace's location.", from_workspace=True),
         Field("description", wire="properties.description", update="patch", update_source="PATCH accepts it"),
         tags_field("patch", "PATCH accepts description and tags", non_empty_values=True),
         Field(
@@ -448,7 +447,6 @@ BATCH_DEPLOYMENT = ResourceSpec(
     ),
     timeouts=Timeouts(create=3600, update=3600, delete=1800),
     expand=expand_asset_references,
-    location_from_workspace=True,
 )
 
 BATCH_ENDPOINT_DEFAULT_DEPLOYMENT = ResourceSpec(

@@ -59,7 +59,9 @@ WORKSPACE_NAME = Field(
 )
 
 
-def location_field(*, description: str, required: bool = False, setting: str | None = None) -> Field:
+def location_field(
+    *, description: str, required: bool = False, setting: str | None = None, from_workspace: bool = False
+) -> Field:
     return Field(
         "location",
         wire="location",
@@ -68,6 +70,7 @@ def location_field(*, description: str, required: bool = False, setting: str | N
         setting=setting,
         equivalent=location_equivalent,
         validate=azure_region,
+        default_from_workspace=from_workspace,
         update_source="ARM TrackedResource: location is create-only ([read, create])",
     )
 

@@ -196,7 +196,9 @@ FIELDS: tuple[Field, ...] = (
         description="AmlCompute (cluster), ComputeInstance, or an attached type (AKS, Kubernetes, ...).",
         update_source="discriminator: a different type is a different resource",
     ),
-    location_field(description="Region of the compute resource. Default: the workspace's location."),
+    location_field(
+        description="Region of the compute resource. Default: the workspace's location.", from_workspace=True
+    ),
     Field(
         "description",
         wire="properties.description",
@@ -525,7 +527,6 @@ COMPUTE = ResourceSpec(
     outputs=OUTPUTS,
     timeouts=Timeouts(create=3600, update=3600, delete=3600),
     discriminator="compute_type",
-    location_from_workspace=True,
     delete_params=_delete_params,
     after_write=_after_write,
     validate=_validate,

@@ -621,7 +621,6 @@ WORKSPACE = ResourceSpec(
         Output("identity_user_assigned_identities", "identity.userAssignedIdentities", type="any"),
     ),
     timeouts=Timeouts(create=1800, update=1800, delete=1800),
-    location_from_workspace=False,
     delete_params=_delete_params,
     extra_outputs=_creation_time,
     validate=_validate,
