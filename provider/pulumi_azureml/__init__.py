@@ -298,4 +298,78 @@ __all__ = [
 ]
 
 
+# -- Datastores and environment versions (issue 17) ------------------------------------------------------------
+if TYPE_CHECKING:
+    from pulumi_azureml.lookups import (
+        DatastoreResult,
+        DatastoreSecrets,
+        EnvironmentVersionResult,
+        get_datastore,
+        get_datastore_output,
+        get_datastore_secrets,
+        get_datastore_secrets_output,
+        get_environment_version,
+        get_environment_version_output,
+        list_datastores,
+        list_datastores_output,
+        list_environment_versions,
+        list_environment_versions_output,
+    )
+    from pulumi_azureml.resources.datastore import Datastore, DatastoreArgs
+    from pulumi_azureml.resources.environment import (
+        BuildContextArgs,
+        EnvironmentVersion,
+        EnvironmentVersionArgs,
+        InferenceConfigArgs,
+        RouteArgs,
+    )
+
+_ISSUE_17: dict[str, str] = {
+    "BuildContextArgs": "pulumi_azureml.resources.environment",
+    "Datastore": "pulumi_azureml.resources.datastore",
+    "DatastoreArgs": "pulumi_azureml.resources.datastore",
+    "DatastoreResult": "pulumi_azureml.lookups",
+    "DatastoreSecrets": "pulumi_azureml.lookups",
+    "EnvironmentVersion": "pulumi_azureml.resources.environment",
+    "EnvironmentVersionArgs": "pulumi_azureml.resources.environment",
+    "EnvironmentVersionResult": "pulumi_azureml.lookups",
+    "InferenceConfigArgs": "pulumi_azureml.resources.environment",
+    "RouteArgs": "pulumi_azureml.resources.environment",
+    "get_datastore": "pulumi_azureml.lookups",
+    "get_datastore_output": "pulumi_azureml.lookups",
+    "get_datastore_secrets": "pulumi_azureml.lookups",
+    "get_datastore_secrets_output": "pulumi_azureml.lookups",
+    "get_environment_version": "pulumi_azureml.lookups",
+    "get_environment_version_output": "pulumi_azureml.lookups",
+    "list_datastores": "pulumi_azureml.lookups",
+    "list_datastores_output": "pulumi_azureml.lookups",
+    "list_environment_versions": "pulumi_azureml.lookups",
+    "list_environment_versions_output": "pulumi_azureml.lookups",
+}
+_LAZY.update(_ISSUE_17)
+__all__ += [
+    "BuildContextArgs",
+    "Datastore",
+    "DatastoreArgs",
+    "DatastoreResult",
+    "DatastoreSecrets",
+    "EnvironmentVersion",
+    "EnvironmentVersionArgs",
+    "EnvironmentVersionResult",
+    "InferenceConfigArgs",
+    "RouteArgs",
+    "get_datastore",
+    "get_datastore_output",
+    "get_datastore_secrets",
+    "get_datastore_secrets_output",
+    "get_environment_version",
+    "get_environment_version_output",
+    "list_datastores",
+    "list_datastores_output",
+    "list_environment_versions",
+    "list_environment_versions_output",
+]
+# -- end of datastores and environment versions -----------------------------------------------------------------
+
+
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())

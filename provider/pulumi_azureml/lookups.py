@@ -802,6 +802,281 @@ __all__ = [
 ]
 
 
+# -- Datastores and environment versions (issue 17) --------------------------------------------------------------
+
+from pulumi_azureml.specs.datastores import PATH as _DATASTORE_PATH  # noqa: E402
+from pulumi_azureml.specs.environments import PATH as _ENVIRONMENT_VERSION_PATH  # noqa: E402
+
+
+@dataclass(frozen=True)
+class DatastoreResult:
+    """A datastore, as GET returns it: without its secret (see :func:`get_datastore_secrets`)."""
+
+    id: str
+    name: str
+    datastore_type: str | None
+    account_name: str | None
+    container_name: str | None
+    filesystem: str | None
+    file_share_name: str | None
+    endpoint: str | None
+    protocol: str | None
+    credentials_type: str | None
+    is_default: bool | None
+    description: str | None
+    tags: dict[str, str]
+    """The datastore's own tags (``properties.tags``)."""
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class DatastoreSecrets:
+    """A datastore's secret (``listSecrets``): the one value its credential kind has; never shown by ``repr``."""
+
+    secrets_type: str | None
+    account_key: str | None = field(repr=False)
+    sas_token: str | None = field(repr=False)
+    client_secret: str | None = field(repr=False)
+    certificate: str | None = field(repr=False)
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class EnvironmentVersionResult:
+    """An environment version."""
+
+    id: str
+    name: str
+    """The environment's name (the container)."""
+    version: str
+    image: str | None
+    conda_file: str | None
+    build_context_uri: str | None
+    dockerfile_path: str | None
+    os_type: str | None
+    environment_type: str | None
+    description: str | None
+    stage: str | None
+    is_archived: bool | None
+    provisioning_state: str | None
+    tags: dict[str, str]
+    """The version's own tags (``properties.tags``)."""
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+def _property_tags(body: Mapping[str, Any]) -> dict[str, str]:
+    tags = get_path(body, "properties.tags")
+    return {str(key): str(value) for key, value in tags.items()} if isinstance(tags, Mapping) else {}
+
+
+def _datastore(body: dict[str, Any]) -> DatastoreResult:
+    return DatastoreResult(
+        id=str(body.get("id") or ""),
+        name=str(body.get("name") or ""),
+        datastore_type=_text(body, "properties.datastoreType"),
+        account_name=_text(body, "properties.accountName"),
+        container_name=_text(body, "properties.containerName"),
+        filesystem=_text(body, "properties.filesystem"),
+        file_share_name=_text(body, "properties.fileShareName"),
+        endpoint=_text(body, "properties.endpoint"),
+        protocol=_text(body, "properties.protocol"),
+        credentials_type=_text(body, "properties.credentials.credentialsType"),
+        is_default=_flag(body, "properties.isDefault"),
+        description=_text(body, "properties.description"),
+        tags=_property_tags(body),
+        raw=body,
+    )
+
+
+def _environment_version(body: dict[str, Any], name: str) -> EnvironmentVersionResult:
+    return EnvironmentVersionResult(
+        id=str(body.get("id") or ""),
+        name=name,
+        version=str(body.get("name") or ""),
+        image=_text(body, "properties.image"),
+        conda_file=_text(body, "properties.condaFile"),
+        build_context_uri=_text(body, "properties.build.contextUri"),
+        dockerfile_path=_text(body, "properties.build.dockerfilePath"),
+        os_type=_text(body, "properties.osType"),
+        environment_type=_text(body, "properties.environmentType"),
+        description=_text(body, "properties.description"),
+        stage=_text(body, "properties.stage"),
+        is_archived=_flag(body, "properties.isArchived"),
+        provisioning_state=_text(body, "properties.provisioningState"),
+        tags=_property_tags(body),
+        raw=body,
+    )
+
+
+def _workspace_target(
+    workspace_name: str | None, resource_group_name: str | None, subscription_id: str | None, api_version: str | None
+) -> _Target:
+    return _target(
+        subscription_id=subscription_id,
+        resource_group_name=resource_group_name,
+        workspace_name=workspace_name,
+        api_version=api_version,
+        needs_workspace=True,
+    )
+
+
+def get_datastore(
+    name: str,
+    workspace_name: str | None = None,
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+    api_version: str | None = None,
+) -> DatastoreResult:
+    """One datastore of the workspace (``workspaceblobstore`` is the workspace's own default one)."""
+    with _reported("reading datastore"):
+        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
+        path = render_path(_DATASTORE_PATH, _placement(target, name=name))
+        return _datastore(target.client.get(path, api_version=target.api_version, action="reading datastore"))
+
+
+def list_datastores(
+    workspace_name: str | None = None,
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+    api_version: str | None = None,
+) -> list[DatastoreResult]:
+    """Every datastore of the workspace, its default ones included."""
+    with _reported("listing datastores"):
+        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
+        path = render_path(_WORKSPACE_PATH, _placement(target)) + "/datastores"
+        items = target.client.list(path, api_version=target.api_version, action="listing datastores")
+        return [_datastore(item) for item in items]
+
+
+def get_datastore_secrets(
+    name: str,
+    workspace_name: str | None = None,
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+    api_version: str | None = None,
+) -> DatastoreSecrets:
+    """A datastore's secret (POST ``listSecrets``; GET never returns it). Handle it as a secret: the ``_output``
+    form is a secret Output. Identity-based datastores (credentials ``None``) have none: the service refuses."""
+    with _reported("listing datastore secrets"):
+        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
+        path = render_path(_DATASTORE_PATH, _placement(target, name=name)) + "/listSecrets"
+        body = target.client.post(
+            path, api_version=target.api_version, action="listing datastore secrets", timeout=LIST_KEYS_TIMEOUT
+        )
+        secrets = body or {}
+        return DatastoreSecrets(
+            secrets_type=_text(secrets, "secretsType"),
+            account_key=_text(secrets, "key"),
+            sas_token=_text(secrets, "sasToken"),
+            client_secret=_text(secrets, "clientSecret"),
+            certificate=_text(secrets, "certificate"),
+            raw=secrets,
+        )
+
+
+def get_environment_version(
+    name: str,
+    version: str,
+    workspace_name: str | None = None,
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+    api_version: str | None = None,
+) -> EnvironmentVersionResult:
+    """One version of an environment."""
+    with _reported("reading environment version"):
+        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
+        path = render_path(_ENVIRONMENT_VERSION_PATH, _placement(target, name=name, version=version))
+        body = target.client.get(path, api_version=target.api_version, action="reading environment version")
+        return _environment_version(body, name)
+
+
+def list_environment_versions(
+    name: str,
+    workspace_name: str | None = None,
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+    api_version: str | None = None,
+) -> list[EnvironmentVersionResult]:
+    """The (not archived) versions of an environment."""
+    with _reported("listing environment versions"):
+        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
+        path = render_path(_ENVIRONMENT_VERSION_PATH.rsplit("/", 1)[0], _placement(target, name=name))
+        items = target.client.list(path, api_version=target.api_version, action="listing environment versions")
+        return [_environment_version(item, name) for item in items]
+
+
+def get_datastore_output(
+    name: pulumi.Input[str],
+    workspace_name: pulumi.Input[str] | None = None,
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+    api_version: pulumi.Input[str] | None = None,
+) -> pulumi.Output[DatastoreResult]:
+    return _deferred(get_datastore, name, workspace_name, resource_group_name, subscription_id, api_version)
+
+
+def list_datastores_output(
+    workspace_name: pulumi.Input[str] | None = None,
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+    api_version: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[DatastoreResult]]:
+    return _deferred(list_datastores, workspace_name, resource_group_name, subscription_id, api_version)
+
+
+def get_datastore_secrets_output(
+    name: pulumi.Input[str],
+    workspace_name: pulumi.Input[str] | None = None,
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+    api_version: pulumi.Input[str] | None = None,
+) -> pulumi.Output[DatastoreSecrets]:
+    """As :func:`get_datastore_secrets`, as a secret Output."""
+    secrets = _deferred(get_datastore_secrets, name, workspace_name, resource_group_name, subscription_id, api_version)
+    return pulumi.Output.secret(secrets)
+
+
+def get_environment_version_output(
+    name: pulumi.Input[str],
+    version: pulumi.Input[str],
+    workspace_name: pulumi.Input[str] | None = None,
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+    api_version: pulumi.Input[str] | None = None,
+) -> pulumi.Output[EnvironmentVersionResult]:
+    return _deferred(
+        get_environment_version, name, version, workspace_name, resource_group_name, subscription_id, api_version
+    )
+
+
+def list_environment_versions_output(
+    name: pulumi.Input[str],
+    workspace_name: pulumi.Input[str] | None = None,
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+    api_version: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[EnvironmentVersionResult]]:
+    return _deferred(list_environment_versions, name, workspace_name, resource_group_name, subscription_id, api_version)
+
+
+__all__ += [
+    "DatastoreResult",
+    "DatastoreSecrets",
+    "EnvironmentVersionResult",
+    "get_datastore",
+    "get_datastore_output",
+    "get_datastore_secrets",
+    "get_datastore_secrets_output",
+    "get_environment_version",
+    "get_environment_version_output",
+    "list_datastores",
+    "list_datastores_output",
+    "list_environment_versions",
+    "list_environment_versions_output",
+]
+# -- end of datastores and environment versions -----------------------------------------------------------------
+
+
 # -- asset versions (issue 17, uploads) --------------------------------------------------------------------------------
 
 

@@ -159,6 +159,8 @@ class AzureMLProvider(ResourceProvider):
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         plan = plan_diff(self.spec, olds, news)
         inputs = inputs_only(news)
+        # A rotated secret's old value is hidden by the new one in the merge below: remember it for redaction.
+        secret_values(self.spec, self._settings, inputs_only(olds))
         # The old outputs too: service-generated secrets (listkeys results) are only there, and must be redacted.
         with self._reported("updating", {**inputs_only(olds), **inputs}):
             operation = self._operation(inputs, "updating")

@@ -136,6 +136,28 @@ ENUMS: dict[str, tuple[Callable[[], dict[str, Any]], str, str, str, str]] = {
 }
 
 
+# -- Environment versions (issue 17; datastores answer without a provisioningState: their own file covers them) ----
+def environment_version_body() -> dict[str, Any]:
+    route = {"path": "/score", "port": 5001}
+    return {"properties": {"image": "python:3.11-slim", "inferenceConfig": {"scoringRoute": route}}}
+
+
+ENVIRONMENT_VERSION_PATH = f"{workspace_path()}/environments/strict/versions/1"
+INTEGERS["EnvironmentVersion scoringRoute port"] = (
+    environment_version_body,
+    ENVIRONMENT_VERSION_PATH,
+    "properties.inferenceConfig.scoringRoute.port",
+)
+ENUMS["EnvironmentVersion osType"] = (
+    environment_version_body,
+    ENVIRONMENT_VERSION_PATH,
+    "properties.osType",
+    "linux",
+    "Linux",
+)
+# -- end of environment versions -----------------------------------------------------------------------------------
+
+
 def _with(body: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
     body = copy.deepcopy(body)
     parts = dotted.split(".")
@@ -223,6 +245,7 @@ def test_enums_any_casing_stored_canonically_unknown_refused(arm: Arm, workspace
             "properties.serverlessComputeSettings.serverlessComputeNoPublicIP",
             "yes",
         ),
+        (environment_version_body, ENVIRONMENT_VERSION_PATH, "properties.isArchived", "true"),
     ],
 )
 def test_booleans_accept_only_true_and_false(

@@ -119,3 +119,35 @@ def test_batch_endpoint_lifecycle(target: Target) -> None:
     finally:
         endpoints.delete(created.id, created.outs or {})
     assert endpoints.read(created.id, created.outs or {}).id == ""
+
+
+# -- Environment versions (issue 17): a live run checks the immutability and the implicit container ---------------
+def test_environment_version_lifecycle(target: Target) -> None:
+    environments = target("EnvironmentVersion")
+    inputs = checked(
+        environments,
+        {
+            "name": random_name("pzml-env-"),
+            "version": "1",
+            "image": "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest",
+            "conda_file": "name: lifecycle\ndependencies:\n  - python=3.11\n",
+            "description": "lifecycle test",
+            "owner_marker": "t",
+        },
+    )
+    created = environments.create(inputs)
+    try:
+        outs = created.outs or {}
+        assert environments.diff(created.id, outs, inputs).changes is False
+        tagged = checked(environments, {**inputs, "description": "lifecycle test v2", "tags": {"purpose": "test"}})
+        diff = environments.diff(created.id, outs, tagged)
+        assert diff.changes is True and diff.replaces == []
+        outs = environments.update(created.id, outs, tagged).outs or {}
+        read = environments.read(created.id, outs)
+        assert read.inputs is not None and read.inputs["tags"] == {"purpose": "test"}
+        assert environments.diff(created.id, read.outs or {}, tagged).changes is False
+        changed = checked(environments, {**inputs, "image": "python:3.12-slim"})
+        assert environments.diff(created.id, read.outs or {}, changed).replaces == ["image"]
+    finally:
+        environments.delete(created.id, created.outs or {})
+    assert environments.read(created.id, created.outs or {}).id == ""

@@ -278,3 +278,83 @@ def test_output_forms_run_in_preview_read_only_with_secret_keys(
     assert up.outputs["later"] == WORKSPACE
     assert TOKEN not in lookups_stack.state_text()
     assert str(batch["primary_key"]) not in lookups_stack.state_text()
+
+
+# -- Datastores and environment versions (issue 17) ------------------------------------------------------------
+DATASTORE_KEY = "bG9va3VwLXRlc3QtYWNjb3VudC1rZXktMDEyMzQ1"
+
+
+@pytest.fixture
+def assets(emulator: EmulatorServer, make_provider: Make) -> None:
+    datastores = make_provider("Datastore")
+    datastores.create(
+        checked(
+            datastores,
+            {
+                "name": "landing",
+                "datastore_type": "AzureBlob",
+                "account_name": "mystorage",
+                "container_name": "landing",
+                "account_key": DATASTORE_KEY,
+                "tags": {"team": "ml"},
+            },
+        )
+    )
+    environments = make_provider("EnvironmentVersion")
+    for version in ("1", "2"):
+        environments.create(
+            checked(environments, {"name": "sklearn", "version": version, "image": f"python:3.1{version}-slim"})
+        )
+
+
+def test_datastores_environment_versions_and_datastore_secrets(emulator: EmulatorServer, assets: None) -> None:
+    config = stack_config(emulator)
+    emulator.clear_requests_log()
+    landing = in_stack(config, lambda: lookups.get_datastore("landing"))
+    assert landing.id == f"{BASE}/datastores/landing" and landing.datastore_type == "AzureBlob"
+    assert landing.container_name == "landing" and landing.credentials_type == "AccountKey"
+    assert landing.is_default is False and landing.tags == {"team": "ml"}
+    assert DATASTORE_KEY not in repr(landing.raw)
+    names = sorted(item.name for item in in_stack(config, lookups.list_datastores))
+    assert names == ["landing", "workspaceblobstore", "workspacefilestore"]
+    default = in_stack(config, lambda: lookups.get_datastore("workspaceblobstore"))
+    assert default.is_default is True
+
+    secrets = in_stack(config, lambda: lookups.get_datastore_secrets("landing"))
+    assert secrets.secrets_type == "AccountKey" and secrets.account_key == DATASTORE_KEY
+    assert DATASTORE_KEY not in repr(secrets)
+
+    version = in_stack(config, lambda: lookups.get_environment_version("sklearn", "2"))
+    assert version.id == f"{BASE}/environments/sklearn/versions/2" and version.name == "sklearn"
+    assert version.version == "2" and version.image == "python:3.12-slim" and version.environment_type == "UserCreated"
+    versions = in_stack(config, lambda: lookups.list_environment_versions("sklearn"))
+    assert sorted(item.version for item in versions) == ["1", "2"]
+    writes = [(entry["method"], entry["path"].rsplit("/", 1)[-1]) for entry in emulator.requests_log()]
+    assert [write for write in writes if write[0] != "GET"] == [("POST", "listSecrets")]
+
+    with pytest.raises(AzureMLError) as raised:
+        in_stack(config, lambda: lookups.get_environment_version("sklearn", "9"))
+    assert isinstance(raised.value.__cause__, NotFoundError)
+
+
+def datastore_lookups_program() -> None:
+    pulumi.export("landing", azureml.get_datastore_output("landing").apply(lambda item: item.account_name))
+    pulumi.export("datastores", azureml.list_datastores_output().apply(lambda items: len(items)))
+    pulumi.export("key", azureml.get_datastore_secrets_output("landing").account_key)
+    pulumi.export("image", azureml.get_environment_version_output("sklearn", "1").image)
+    pulumi.export("versions", azureml.list_environment_versions_output("sklearn").apply(lambda items: len(items)))
+
+
+def test_datastore_output_forms_keep_the_secret_secret(
+    emulator: EmulatorServer, assets: None, lookups_stack: Stack
+) -> None:
+    preview = lookups_stack.preview(datastore_lookups_program)
+    outputs = preview.outputs
+    assert outputs["landing"] == "mystorage" and outputs["datastores"] == 3
+    assert outputs["image"] == "python:3.11-slim" and outputs["versions"] == 2
+    assert outputs["key"] == DATASTORE_KEY and preview.secret_outputs == {"key"}
+    lookups_stack.up(datastore_lookups_program)
+    assert DATASTORE_KEY not in lookups_stack.state_text()
+
+
+# -- end of datastores and environment versions -----------------------------------------------------------------

@@ -204,6 +204,72 @@ CASES = {
 }
 
 
+# -- Datastores and environment versions (issue 17) ------------------------------------------------------------
+DATASTORE_KEY = "cHJvdG9jb2wtdGVzdC1hY2NvdW50LWtleQ=="
+
+
+def datastore_program(variant: str) -> Callable[[], None]:
+    def program() -> None:
+        azureml.Datastore(
+            "landing",
+            datastore_type="AzureBlob",
+            account_name="mystorage",
+            container_name="other" if variant == "replace" else "landing",
+            account_key=DATASTORE_KEY,
+            description="second" if variant == "update" else "first",
+        )
+
+    return program
+
+
+def environment_program(variant: str) -> Callable[[], None]:
+    def program() -> None:
+        azureml.EnvironmentVersion(
+            "sklearn",
+            version="1",
+            image="python:3.12-slim" if variant == "replace" else "python:3.11-slim",
+            description="second" if variant == "update" else "first",
+        )
+
+    return program
+
+
+CASES.update(
+    {
+        "Datastore": Case(
+            "landing",
+            datastore_program,
+            (
+                "PUT",
+                f"{BASE}/datastores/landing",
+                {
+                    "properties": {
+                        "datastoreType": "AzureBlob",
+                        "accountName": "mystorage",
+                        "containerName": "other",
+                        "description": "portal",
+                        "credentials": {
+                            "credentialsType": "AccountKey",
+                            "secrets": {"secretsType": "AccountKey", "key": DATASTORE_KEY},
+                        },
+                    }
+                },
+            ),
+        ),
+        "EnvironmentVersion": Case(
+            "sklearn",
+            environment_program,
+            (
+                "PUT",
+                f"{BASE}/environments/sklearn/versions/1",
+                {"properties": {"image": "python:3.12-slim", "description": "portal"}},
+            ),
+        ),
+    }
+)
+# -- end of datastores and environment versions -----------------------------------------------------------------
+
+
 def assert_only_declared_outputs(stack: Stack, target: str) -> None:
     """State holds the inputs, the spec's declared outputs and nothing else (no provider-invented key)."""
     resource = stack.state().find(target)

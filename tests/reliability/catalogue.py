@@ -294,10 +294,134 @@ def all_cases() -> list[KindCase]:
     cases = [compute_case(), endpoint_case(), deployment_case(), default_deployment_case()]
     if "Workspace" in SPECS:
         cases.append(workspace_case())
-    if "CodeVersion" in SPECS:  # asset versions (issue 17)
-        cases.append(code_version_case())
     return cases
 
+
+# -- Datastores and environment versions (issue 17) ------------------------------------------------------------
+ACCOUNT_KEY = "cmVsaWFiaWxpdHktYWNjb3VudC1rZXktMDEyMzQ1Njc4OQ=="
+SAS_TOKEN = "sv=2024-11-04&ss=b&srt=co&sp=rl&sig=reliabilitysasSignature0123"
+CLIENT_SECRET = "reliability-client-secret-0123456789"
+TENANT_ID = "00000000-1111-2222-3333-444444444444"
+CLIENT_ID = "55555555-6666-7777-8888-999999999999"
+DATASTORE_SECRETS = (ACCOUNT_KEY, SAS_TOKEN, CLIENT_SECRET)
+
+
+def datastore(name: str, **changes: Any) -> Declared:
+    """An AzureBlob datastore with an account key."""
+    inputs: dict[str, Any] = {
+        "name": name,
+        "datastore_type": "AzureBlob",
+        "account_name": "reliabilitystore",
+        "container_name": "landing",
+        "account_key": ACCOUNT_KEY,
+        "description": "landing zone",
+        "tags": {"team": "ml"},
+    }
+    inputs.update(changes)
+    return Declared("Datastore", {key: value for key, value in inputs.items() if value is not None})
+
+
+def lake_datastore(name: str, **changes: Any) -> Declared:
+    """An ADLS Gen2 datastore with a service principal."""
+    inputs: dict[str, Any] = {
+        "name": name,
+        "datastore_type": "AzureDataLakeGen2",
+        "account_name": "reliabilitylake",
+        "filesystem": "curated",
+        "tenant_id": TENANT_ID,
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+    }
+    inputs.update(changes)
+    return Declared("Datastore", {key: value for key, value in inputs.items() if value is not None})
+
+
+def environment_version(name: str, **changes: Any) -> Declared:
+    inputs: dict[str, Any] = {
+        "name": name,
+        "version": "1",
+        "image": "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest",
+        "conda_file": "name: scoring\ndependencies:\n  - python=3.11\n",
+        "description": "scoring image",
+    }
+    inputs.update(changes)
+    return Declared("EnvironmentVersion", {key: value for key, value in inputs.items() if value is not None})
+
+
+def _datastore_touch_body() -> dict[str, Any]:
+    return {
+        "properties": {
+            "datastoreType": "AzureBlob",
+            "accountName": "reliabilitystore",
+            "containerName": "landing",
+            "description": "landing zone",
+            "tags": {"team": "ml"},
+            "credentials": {
+                "credentialsType": "AccountKey",
+                "secrets": {"secretsType": "AccountKey", "key": ACCOUNT_KEY},
+            },
+        }
+    }
+
+
+SYNCHRONOUS = frozenset({"create", "update", "replace", "refresh", "delete"})
+"""Datastores and environment versions answer every write at once (200/201/204): no long-running operation."""
+
+
+def datastore_case() -> KindCase:
+    path = f"{WORKSPACE_PATH}/datastores/landing"
+    return KindCase(
+        kind="Datastore",
+        subject="landing",
+        program={"landing": datastore("landing")},
+        updated=datastore("landing", description="landing zone v2"),
+        replaced=datastore("landing", container_name="other"),
+        targets=_same_targets("PUT", path),
+        touch=("PUT", path, _datastore_touch_body()),
+        update_write="PUT",
+        synchronous_operations=SYNCHRONOUS,
+    )
+
+
+def environment_version_case() -> KindCase:
+    path = f"{WORKSPACE_PATH}/environments/sklearn/versions/1"
+    base = environment_version("sklearn")
+    return KindCase(
+        kind="EnvironmentVersion",
+        subject="sklearn",
+        program={"sklearn": base},
+        updated=environment_version("sklearn", description="scoring image v2"),
+        replaced=environment_version("sklearn", image="python:3.12-slim"),
+        targets=_same_targets("PUT", path),
+        touch=(
+            "PUT",
+            path,
+            {
+                "properties": {
+                    "image": base.inputs["image"],
+                    "condaFile": base.inputs["conda_file"],
+                    "description": base.inputs["description"],
+                }
+            },
+        ),
+        update_write="PUT",
+        synchronous_operations=SYNCHRONOUS,
+        notes=("replace keeps the ARM id (same name and version): delete, then create",),
+    )
+
+
+_all_cases_before_issue_17 = all_cases
+
+
+def all_cases() -> list[KindCase]:  # noqa: F811 - extends the list above
+    """Every kind under test, datastores and environment versions included."""
+    return [*_all_cases_before_issue_17(), datastore_case(), environment_version_case()]
+
+
+# -- end of datastores and environment versions -----------------------------------------------------------------
+
+
+_all_cases_before_uploads = all_cases
 
 # -- asset versions (issue 17, uploads) --------------------------------------------------------------------------------
 
@@ -359,3 +483,13 @@ def code_version_case() -> KindCase:
 
 
 OPERATIONS_OF_A_VERSION = ("create", "update", "replace", "refresh", "delete")
+
+
+def all_cases() -> list[KindCase]:  # noqa: F811 - extends the list above
+    """Every kind under test, asset versions from local files included (issue 17, uploads)."""
+    from pulumi_azureml.specs import SPECS
+
+    cases = _all_cases_before_uploads()
+    if "CodeVersion" in SPECS:
+        cases.append(code_version_case())
+    return cases

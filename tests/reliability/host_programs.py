@@ -31,6 +31,8 @@ RESOURCE_CLASSES: dict[str, Callable[..., pulumi.CustomResource]] = {
 }
 if hasattr(azureml, "Workspace"):
     RESOURCE_CLASSES["Workspace"] = azureml.Workspace
+# Datastores and environment versions (issue 17).
+RESOURCE_CLASSES.update({"Datastore": azureml.Datastore, "EnvironmentVersion": azureml.EnvironmentVersion})
 
 
 def program_of(declared: Mapping[str, Declared], exports: Callable[[dict[str, Any]], None] | None = None) -> Any:

@@ -28,7 +28,17 @@ from reliability.catalogue import Declared
 from reliability.inprocess_engine import Entry, over_the_wire
 
 MANAGED_KINDS = frozenset(
-    {"compute", "batchEndpoint", "batchDeployment", "workspace", "codeVersion", "modelVersion", "dataVersion"}
+    {
+        "compute",
+        "batchEndpoint",
+        "batchDeployment",
+        "workspace",
+        "datastore",
+        "environmentVersion",  # issue 17: datastores and environments
+        "codeVersion",
+        "modelVersion",
+        "dataVersion",  # issue 17: uploads
+    }
 )
 
 
@@ -38,7 +48,9 @@ def held_resources(emulator: EmulatorServer, seeded: Iterable[str] = ()) -> dict
     held: dict[str, dict[str, Any]] = {}
     for record in emulator.state()["resources"]:
         identifier = str(record["id"]).lower()
-        if record["kind"] in MANAGED_KINDS and identifier not in skip:
+        # A workspace's own default datastores come and go with it (issue 17): never a leak of their own.
+        system = identifier.endswith(("/datastores/workspaceblobstore", "/datastores/workspacefilestore"))
+        if record["kind"] in MANAGED_KINDS and identifier not in skip and not system:
             held[identifier] = dict(record["body"])
     return held
 

@@ -692,3 +692,144 @@ def _declared(case: BadInput) -> Declared:
     if "name" not in inputs and case.kind in ("Compute", "BatchEndpoint", "Workspace"):
         inputs["name"] = "subject"
     return Declared(case.kind, inputs)
+
+
+# -- Datastores and environment versions (issue 17) ------------------------------------------------------------
+from reliability.catalogue import (  # noqa: E402
+    ACCOUNT_KEY,
+    CLIENT_SECRET,
+    SAS_TOKEN,
+    datastore,
+    environment_version,
+    lake_datastore,
+)
+
+BASES.update(
+    {
+        "datastore": ("Datastore", datastore("landing").inputs),
+        "lake": ("Datastore", lake_datastore("lake").inputs),
+        "environment": ("EnvironmentVersion", environment_version("sklearn").inputs),
+    }
+)
+
+
+def datastore_environment_cases() -> list[BadInput]:
+    cases = [
+        BadInput(base, f"name-{label}", {"name": value}, "name", rule)
+        for base in ("datastore", "environment")
+        for label, value, rule in (
+            ("leading-hyphen", "-abc", "1-255 characters"),
+            ("too-long", "a" * 300, "1-255 characters"),
+            ("slash", "a/b", "'/'"),
+            ("empty", "", "must not be empty"),
+        )
+    ]
+    return cases + [
+        BadInput("datastore", "type-unknown", {"datastore_type": "AzureDataLakeGen1"}, "datastore_type", "one of"),
+        BadInput("datastore", "type-missing", {"datastore_type": DELETE}, "datastore_type", "is required"),
+        BadInput("datastore", "account-missing", {"account_name": DELETE}, "account_name", "is required"),
+        BadInput("datastore", "container-missing", {"container_name": DELETE}, "container_name", "is required"),
+        BadInput("datastore", "filesystem-on-blob", {"filesystem": "x"}, "filesystem", "applies only to"),
+        BadInput("lake", "filesystem-missing", {"filesystem": DELETE}, "filesystem", "is required"),
+        BadInput(
+            "lake",
+            "account-key-on-lake",
+            {"account_key": ACCOUNT_KEY, "client_secret": DELETE},
+            "credentials_type",
+            "does not work with",
+        ),
+        BadInput("lake", "tenant-not-guid", {"tenant_id": "contoso"}, "tenant_id", "GUID"),
+        BadInput("lake", "client-id-missing", {"client_id": DELETE}, "client_id", "is required"),
+        BadInput("datastore", "two-secrets", {"sas_token": SAS_TOKEN}, "credentials_type", "both set"),
+        BadInput("datastore", "key-for-sas", {"credentials_type": "Sas"}, "sas_token", "is required"),
+        BadInput("datastore", "secret-for-none", {"credentials_type": "None"}, "account_key", "does not apply"),
+        BadInput("datastore", "key-not-a-string", {"account_key": 123456789}, "account_key", "must be a string"),
+        BadInput(
+            "datastore",
+            "credentials-type-typo",
+            {"credentials_type": "AcountKey"},
+            "credentials_type",
+            "did you mean AccountKey",
+        ),
+        BadInput("datastore", "is-default-false", {"is_default": False}, "is_default", "can only be true"),
+        BadInput(
+            "datastore",
+            "auth-identity-unknown",
+            {"service_data_access_auth_identity": "Workspace"},
+            "service_data_access_auth_identity",
+            "one of",
+        ),
+        BadInput(
+            "datastore", "unknown-field", {"connection_string": CLIENT_SECRET}, "connection_string", "is not a property"
+        ),
+        BadInput(
+            "environment",
+            "image-and-build",
+            {"build": {"context_uri": "https://x/ctx/"}},
+            "build",
+            "cannot be set together with image",
+        ),
+        BadInput("environment", "no-image", {"image": DELETE}, "image", "is required unless build"),
+        BadInput(
+            "environment",
+            "conda-with-build",
+            {"image": DELETE, "build": {"context_uri": "https://x/ctx/"}},
+            "conda_file",
+            "only goes with image",
+        ),
+        BadInput("environment", "version-missing", {"version": DELETE}, "version", "is required"),
+        BadInput("environment", "version-slash", {"version": "1/2"}, "version", "'/'"),
+        BadInput("environment", "os-type", {"os_type": "Darwin"}, "os_type", "one of"),
+        BadInput(
+            "environment",
+            "build-without-context",
+            {"image": DELETE, "conda_file": DELETE, "build": {}},
+            "build.context_uri",
+            "is required",
+        ),
+        BadInput(
+            "environment",
+            "port-fraction",
+            {"inference_config": {"scoring_route": {"path": "/score", "port": 80.5}}},
+            "inference_config.scoring_route.port",
+            "whole number",
+        ),
+        BadInput(
+            "environment",
+            "port-out-of-range",
+            {"inference_config": {"scoring_route": {"path": "/score", "port": 0}}},
+            "inference_config.scoring_route.port",
+            "at least 1",
+        ),
+        BadInput("environment", "archived-string", {"is_archived": "yes"}, "is_archived", "true or false"),
+    ]
+
+
+DATASTORE_ENVIRONMENT_CASES = datastore_environment_cases()
+
+
+@pytest.mark.parametrize(
+    "case", DATASTORE_ENVIRONMENT_CASES, ids=[case.case_id for case in DATASTORE_ENVIRONMENT_CASES]
+)
+def test_datastore_and_environment_bad_input_is_refused_without_any_request(
+    emulator: EmulatorServer,
+    install_client: Callable[[Any], None],
+    make_provider: Callable[[str], AzureMLProvider],
+    case: BadInput,
+) -> None:
+    test_bad_input_is_refused_by_check_without_any_request(emulator, install_client, make_provider, case)
+
+
+@pytest.mark.parametrize(
+    "case", DATASTORE_ENVIRONMENT_CASES, ids=[case.case_id for case in DATASTORE_ENVIRONMENT_CASES]
+)
+def test_datastore_failures_never_show_a_credential(
+    emulator: EmulatorServer, make_provider: Callable[[str], AzureMLProvider], case: BadInput
+) -> None:
+    result = make_provider(case.kind).check({}, over_the_wire(case.inputs()))
+    text = " ".join(f"{failure.property} {failure.reason}" for failure in result.failures)
+    for secret in (ACCOUNT_KEY, SAS_TOKEN, CLIENT_SECRET, "123456789"):
+        assert secret not in text, case.case_id
+
+
+# -- end of datastores and environment versions -----------------------------------------------------------------

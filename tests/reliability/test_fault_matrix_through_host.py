@@ -57,6 +57,9 @@ SLOW_CELLS = [
 ]
 if "Workspace" in CASES:
     SLOW_CELLS += [("Workspace", "create", "operation-failed"), ("Workspace", "update", "429")]
+# Datastores and environment versions (issue 17).
+DEFAULT_CELLS += [("Datastore", "update", "503"), ("EnvironmentVersion", "replace", "dropped-connection")]
+SLOW_CELLS += [("Datastore", "create", "500-persistent"), ("EnvironmentVersion", "delete", "429")]
 
 
 def host_failure_text(error: BaseException) -> str:

@@ -219,3 +219,94 @@ def test_errors_and_reprs_in_process_never_show_secrets(
     assert leaks(str(raised.value)) == [], str(raised.value)
     # The original error (unredacted) is chained with ``from None``: no traceback prints it.
     assert raised.value.__suppress_context__ is True
+
+
+# -- Datastores and environment versions (issue 17) ------------------------------------------------------------
+from reliability.catalogue import (  # noqa: E402
+    ACCOUNT_KEY,
+    SAS_TOKEN,
+    datastore,
+    environment_version,
+    lake_datastore,
+)
+from reliability.catalogue import CLIENT_SECRET as DATASTORE_CLIENT_SECRET  # noqa: E402
+
+ROTATED_KEY = "cm90YXRlZC1hY2NvdW50LWtleS1uZXZlci1sb2ctbWU="
+DATASTORE_SECRETS = {
+    "account key": ACCOUNT_KEY,
+    "rotated account key": ROTATED_KEY,
+    "sas token": SAS_TOKEN,
+    "datastore client secret": DATASTORE_CLIENT_SECRET,
+}
+
+
+def datastore_program(*, key: str = ACCOUNT_KEY, description: str = "landing zone", container: str = "landing") -> Any:
+    declared: dict[str, Declared] = {
+        "landing": datastore("landing", account_key=key, description=description, container_name=container),
+        "lake": lake_datastore("lake"),
+        "share": Declared(
+            "Datastore",
+            {
+                "datastore_type": "AzureFile",
+                "account_name": "reliabilitystore",
+                "file_share_name": "share",
+                "sas_token": SAS_TOKEN,
+            },
+        ),
+        "sklearn": environment_version("sklearn", description=description),
+    }
+    return program_of(declared)
+
+
+@pytest.mark.timeout(120)
+def test_datastore_credentials_never_leak_through_a_full_lifecycle(tmp_path: Path, emulator: EmulatorServer) -> None:
+    stack = Stack(
+        tmp_path / "state.json",
+        stack_config(emulator),
+        secret_config_keys=("azureml:accessToken",),
+        project=PROJECT,
+        stack_name=STACK,
+    )
+    seen: list[str] = []
+
+    def scan(where: str) -> None:
+        assert leaks(stack.state_text(), extra=DATASTORE_SECRETS) == [], f"state file after {where}"
+        assert leaks(provider_pickles(stack), extra=DATASTORE_SECRETS) == [], f"__provider after {where}"
+        assert leaks(stack.last_host_output, extra=DATASTORE_SECRETS) == [], f"host output during {where}"
+        seen.append(stack.last_host_output)
+
+    stack.up(datastore_program())
+    scan("create")
+    state = stack.state()
+    for name, secret_input in (("landing", "account_key"), ("lake", "client_secret"), ("share", "sas_token")):
+        resource = state.find(name)
+        assert is_secret(resource.inputs[secret_input]), f"{name}.{secret_input} input in plain text"
+        assert is_secret(resource.outputs[secret_input]), f"{name}.{secret_input} output in plain text"
+    stack.up(datastore_program(description="v2"))
+    scan("update")
+
+    # A key rotation the service refuses with an error that echoes the old and the new key: both redacted.
+    echo = f"storage refused key {ROTATED_KEY} (was {ACCOUNT_KEY})"
+    emulator.add_fault(method="PUT", path="*/datastores/landing", status=400, error_message=echo, times=1)
+    with pytest.raises((HostError, DeploymentError)) as raised:
+        stack.up(datastore_program(description="v2", key=ROTATED_KEY))
+    error = host_error_text(raised.value)
+    assert "storage refused key *** (was ***)" in error, error
+    assert leaks(error, extra=DATASTORE_SECRETS) == [], error
+    scan("a failed key rotation")
+
+    stack.up(datastore_program(description="v2", key=ROTATED_KEY))
+    scan("key rotation")
+    stack.refresh()
+    scan("refresh")
+    stack.up(datastore_program(description="v2", key=ROTATED_KEY, container="other"))
+    scan("replace")
+
+    stack.destroy()
+    scan("destroy")
+    assert "".join(seen), "the host printed nothing at all: the scan would prove nothing"
+    left = [r["id"] for r in emulator.state()["resources"] if "/datastores/" in r["id"] or "/environments/" in r["id"]]
+    assert [rid for rid in left if not rid.endswith(("workspaceblobstore", "workspacefilestore"))] == []
+
+
+# -- end of datastores and environment versions -----------------------------------------------------------------

@@ -175,5 +175,9 @@ def test_service_urls_and_sas_from_a_key() -> None:
     assert blob_service_url("acct", "core.windows.net", "https") == "https://acct.blob.core.windows.net"
     assert blob_service_url("acct", "core.chinacloudapi.cn", "https") == "https://acct.blob.core.chinacloudapi.cn"
     assert blob_service_url("acct", "127.0.0.1:9/_blob", "http") == "http://127.0.0.1:9/_blob/acct"
+    emulated = blob_service_url("acct", "core.windows.net", "https", management_endpoint="http://127.0.0.1:7/")
+    assert emulated == "http://127.0.0.1:7/_blob/acct"
+    real = blob_service_url("acct", "core.windows.net", "https", management_endpoint="https://management.azure.com")
+    assert real == "https://acct.blob.core.windows.net"
     sas = container_sas("acct", "c", "a2V5", permissions="cw", expiry=4102444800.0)
     assert "sr=c" in sas and "sp=cw" in sas and "se=2100-01-01T00%3A00%3A00Z" in sas and "sig=" in sas

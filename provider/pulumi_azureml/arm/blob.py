@@ -227,13 +227,21 @@ def container_sas(account: str, container: str, account_key: str, *, permissions
     return urlencode(fields)
 
 
-def blob_service_url(account: str, endpoint: str, protocol: str) -> str:
+LOOPBACK_STORAGE_PATH = "/_blob"
+"""Where a management endpoint on loopback (the bundled emulator) serves its storage accounts, path-style."""
+
+
+def blob_service_url(account: str, endpoint: str, protocol: str, *, management_endpoint: str = "") -> str:
     """The Blob service URL of ``account`` for a datastore's ``endpoint`` suffix and ``protocol``.
 
-    ``https://{account}.blob.{endpoint}`` (``core.windows.net`` and the sovereign clouds' suffixes); an endpoint on a
-    loopback host is an emulator, addressed IP-style as Azure's storage SDKs and Azurite do:
-    ``{protocol}://{endpoint}/{account}``.
+    ``https://{account}.blob.{endpoint}`` (``core.windows.net`` and the sovereign clouds' suffixes). Against a
+    management endpoint on loopback (the bundled emulator, which answers for every storage account it knows) and
+    for an endpoint on a loopback host, storage is addressed IP-style, as Azure's storage SDKs and Azurite do:
+    ``{origin}{path}/{account}``.
     """
+    management = urlsplit(management_endpoint)
+    if management.scheme and is_loopback(management.hostname or ""):
+        return f"{management.scheme}://{management.netloc}{LOOPBACK_STORAGE_PATH}/{account}"
     host = endpoint.split("/", 1)[0].rsplit(":", 1)[0]
     if is_loopback(host):
         return f"{protocol}://{endpoint.rstrip('/')}/{account}"

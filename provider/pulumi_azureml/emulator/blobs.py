@@ -33,6 +33,7 @@ import tempfile
 import threading
 import urllib.parse
 import uuid
+from collections.abc import Callable
 from xml.etree import ElementTree
 
 from .messages import Request, Response
@@ -215,13 +216,20 @@ def _parse_time(text: str) -> float | None:
 # ---------------------------------------------------------------------------------------------- requests
 
 
-def handle(store: BlobStore, request: Request, now: float) -> Response:
-    """Answer one request under :data:`BLOB_PREFIX`; never raises."""
+def handle(
+    store: BlobStore, request: Request, now: float, account_keys: Callable[[str], list[bytes]] | None = None
+) -> Response:
+    """Answer one request under :data:`BLOB_PREFIX`; never raises.
+
+    ``account_keys(account)``: the keys the emulator's datastores hold for a storage account (a SAS signed with any
+    of them is valid, as with an account's two keys), besides this endpoint's own key.
+    """
     parts = request.path[len(BLOB_PREFIX) :].split("/", 2)
     if len(parts) < 3 or not _valid_names(*parts):
         return _error(400, "InvalidUri", "The requested URI does not represent any resource on the server.")
     account, container, blob = parts
-    failure = _authorise(store, request, account, container, now)
+    keys = [store.account_key(), *(account_keys(account) if account_keys else [])]
+    failure = _authorise(keys, request, account, container, now)
     if failure is not None:
         return failure
     query = {name.lower(): value for name, value in request.query.items()}
@@ -279,7 +287,7 @@ def _valid_names(account: str, container: str, blob: str) -> bool:
     return all(segment not in ("", ".", "..") for segment in blob.split("/"))
 
 
-def _authorise(store: BlobStore, request: Request, account: str, container: str, now: float) -> Response | None:
+def _authorise(keys: list[bytes], request: Request, account: str, container: str, now: float) -> Response | None:
     if request.header("authorization") is not None:
         # The only credential this endpoint takes is the SAS the service handed out: an Authorization header here
         # means a client sent a token meant for another audience (the ARM bearer token) to a storage host.
@@ -294,8 +302,9 @@ def _authorise(store: BlobStore, request: Request, account: str, container: str,
             "Server failed to authenticate the request. "
             "Please refer to the information in the www-authenticate header.",
         )
-    expected = sign(store.account_key(), string_to_sign(fields, account, container))
-    if fields.get("sr") != "c" or not hmac.compare_digest(expected, fields["sig"]):
+    to_sign = string_to_sign(fields, account, container)
+    signed = any(hmac.compare_digest(sign(key, to_sign), fields["sig"]) for key in keys)
+    if fields.get("sr") != "c" or not signed:
         return _auth_failed("Signature did not match.")
     expiry = _parse_time(fields.get("se", ""))
     if expiry is None or expiry <= now:

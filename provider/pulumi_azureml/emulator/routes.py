@@ -18,7 +18,8 @@ from .handlers import (
     batch_deployments,
     batch_endpoints,
     computes,
-    default_datastore,
+    datastores,
+    environments,
     operation_status,
     resource_groups,
     workspaces,
@@ -146,10 +147,6 @@ ROUTES: tuple[Route, ...] = (
         f"{_WORKSPACE}/{{collection:codes}}/{{name}}/versions/{{version}}/startPendingUpload",
         assets.start_pending_upload,
     ),
-    # The workspace's default datastore, read-only (model and data uploads go to it).
-    Route("GET", f"{_WORKSPACE}/datastores", default_datastore.list_datastores),
-    Route("GET", f"{_WORKSPACE}/datastores/{{datastoreName}}", default_datastore.get_datastore),
-    Route("POST", f"{_WORKSPACE}/datastores/{{datastoreName}}/listSecrets", default_datastore.list_secrets),
     # -- end of assets ------------------------------------------------------------------------------------------
     # Operation status and result URLs.
     *(
@@ -167,6 +164,31 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("GET", "/discovery", workspaces.get_discovery, api_versions=None, authenticated=False),
 )
+
+
+# -- Datastores and environment versions (issue 17) ------------------------------------------------------------
+_DATASTORES = f"{_WORKSPACE}/datastores"
+_DATASTORE = f"{_DATASTORES}/{{datastoreName}}"
+_ENVIRONMENTS = f"{_WORKSPACE}/environments"
+_ENVIRONMENT = f"{_ENVIRONMENTS}/{{environmentName}}"
+_ENVIRONMENT_VERSIONS = f"{_ENVIRONMENT}/versions"
+_ENVIRONMENT_VERSION = f"{_ENVIRONMENT_VERSIONS}/{{version}}"
+
+ROUTES = (
+    *ROUTES,
+    Route("GET", _DATASTORES, datastores.list_datastores),
+    Route("GET", _DATASTORE, datastores.get_datastore),
+    Route("PUT", _DATASTORE, datastores.put_datastore),
+    Route("DELETE", _DATASTORE, datastores.delete_datastore),
+    Route("POST", f"{_DATASTORE}/listSecrets", datastores.list_secrets),
+    Route("GET", _ENVIRONMENTS, environments.list_containers),
+    Route("GET", _ENVIRONMENT, environments.get_container),
+    Route("GET", _ENVIRONMENT_VERSIONS, environments.list_versions),
+    Route("GET", _ENVIRONMENT_VERSION, environments.get_version),
+    Route("PUT", _ENVIRONMENT_VERSION, environments.put_version),
+    Route("DELETE", _ENVIRONMENT_VERSION, environments.delete_version),
+)
+# -- end of datastores and environment versions -----------------------------------------------------------------
 
 
 class RouteTable:

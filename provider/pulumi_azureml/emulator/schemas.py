@@ -580,3 +580,85 @@ WORKSPACE_PATCH = obj(
     }
 )
 """``WorkspaceUpdateParameters``."""
+
+# ---------------------------------------------------------------------------------------------- datastores and
+# environment versions (mfe.json 2025-12-01: ``DatastoreResource``, ``EnvironmentVersionResource``)
+
+_PROXY = {"id": ANY, "name": ANY, "type": ANY, "systemData": ANY}
+"""Read-only members of a ``ProxyResource`` a client may send back from a GET; the service ignores them."""
+
+DATASTORE_TYPES = ("AzureBlob", "AzureDataLakeGen1", "AzureDataLakeGen2", "AzureFile", "OneLake")
+CREDENTIALS_TYPES = ("AccountKey", "Certificate", "None", "Sas", "ServicePrincipal")
+SERVICE_DATA_ACCESS_AUTH_IDENTITIES = ("None", "WorkspaceSystemAssignedIdentity", "WorkspaceUserAssignedIdentity")
+
+DATASTORE = obj(
+    {
+        **_PROXY,
+        "properties": obj(
+            {
+                "datastoreType": enum(*DATASTORE_TYPES, required=True),
+                # Discriminated by credentialsType; each variant's closed member list is the handler's.
+                "credentials": obj({"credentialsType": enum(*CREDENTIALS_TYPES, required=True)}, required=True),
+                "description": STRING,
+                "tags": STRING_MAP,
+                "properties": STRING_MAP,
+                "isDefault": BOOLEAN,
+                "accountName": STRING,
+                "containerName": STRING,
+                "filesystem": STRING,
+                "fileShareName": STRING,
+                "storeName": STRING,
+                "endpoint": STRING,
+                "protocol": STRING,
+                "serviceDataAccessAuthIdentity": enum(*SERVICE_DATA_ACCESS_AUTH_IDENTITIES),
+                "resourceGroup": STRING,
+                "subscriptionId": STRING,
+            },
+            required=True,
+        ),
+    },
+    closed=True,
+)
+"""``DatastoreResource``: ``DatastoreProperties`` discriminated by ``datastoreType`` (each variant closed: the
+handler checks the members per type)."""
+
+_ROUTE = obj(
+    {"path": string(required=True, min_length=1, pattern="[a-zA-Z0-9_]"), "port": Prop("int32", required=True)},
+    closed=True,
+)
+
+ENVIRONMENT_VERSION = obj(
+    {
+        **_PROXY,
+        "properties": obj(
+            {
+                "description": STRING,
+                "tags": STRING_MAP,
+                "properties": STRING_MAP,
+                "isAnonymous": BOOLEAN,
+                "isArchived": BOOLEAN,
+                "autoRebuild": enum("Disabled", "OnBaseImageUpdate"),
+                "build": obj(
+                    {
+                        "contextUri": string(required=True, min_length=1, pattern="[a-zA-Z0-9_]"),
+                        "dockerfilePath": STRING,
+                    },
+                    closed=True,
+                ),
+                "condaFile": STRING,
+                "environmentType": ANY,
+                "image": STRING,
+                "inferenceConfig": obj(
+                    {"livenessRoute": _ROUTE, "readinessRoute": _ROUTE, "scoringRoute": _ROUTE}, closed=True
+                ),
+                "osType": enum("Linux", "Windows"),
+                "provisioningState": ANY,
+                "stage": STRING,
+            },
+            required=True,
+            closed=True,
+        ),
+    },
+    closed=True,
+)
+"""``EnvironmentVersionResource`` (``EnvironmentVersion`` + ``AssetBase`` + ``ResourceBase``, closed)."""

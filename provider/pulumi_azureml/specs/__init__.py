@@ -13,6 +13,13 @@ SPECS: dict[str, ResourceSpec] = {
     for spec in (COMPUTE, BATCH_ENDPOINT, BATCH_DEPLOYMENT, BATCH_ENDPOINT_DEFAULT_DEPLOYMENT, WORKSPACE)
 }
 
+# -- Datastores and environment versions (issue 17) ------------------------------------------------------------
+from pulumi_azureml.specs.datastores import DATASTORE  # noqa: E402
+from pulumi_azureml.specs.environments import ENVIRONMENT_VERSION  # noqa: E402
+
+SPECS.update({spec.kind: spec for spec in (DATASTORE, ENVIRONMENT_VERSION)})
+# -- end of datastores and environment versions -----------------------------------------------------------------
+
 # -- asset versions (issue 17, uploads) ----------------------------------------------------------------------------
 SPECS.update({spec.kind: spec for spec in (CODE_VERSION, MODEL_VERSION, DATA_VERSION)})
 

@@ -306,7 +306,10 @@ def _upload_to_default_datastore(uri_wire: str) -> Callable[[HookContext, dict[s
         digest = str(context.inputs.get("content_hash") or "").removeprefix(HASH_PREFIX)[:32]
         prefix = f"LocalUpload/{digest}"
         service = blob_service_url(
-            account, str(properties.get("endpoint") or ""), str(properties.get("protocol") or "")
+            account,
+            str(properties.get("endpoint") or "core.windows.net"),
+            str(properties.get("protocol") or "https"),
+            management_endpoint=context.client.endpoint,
         )
         sas = container_sas(account, container, str(key), permissions="cw", expiry=time.time() + UPLOAD_SAS_SECONDS)
         _send_files(context, files, f"{service}/{container}/{prefix}", sas)

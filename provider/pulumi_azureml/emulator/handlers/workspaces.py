@@ -31,7 +31,7 @@ from ..validation import (
     reject_unknown_keys,
     require_field,
 )
-from . import common, resource_groups
+from . import common, datastores, resource_groups
 
 WORKSPACE_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$")
 
@@ -272,6 +272,8 @@ def put_workspace(context: HandlerContext) -> Response:
             location=location,
             changes=lambda outcome: [(["properties", "provisioningState"], outcome.status)],
         )
+        # Every workspace comes with its default datastores (issue 17; see handlers.datastores).
+        datastores.seed_system_datastores(transaction, record, settings=context.settings, moment=context.now())
         headers = {"Location": operations.result_url(context.base_url, operation), **common.retry_after(context)}
         return Response(202, None, headers)
 
@@ -523,4 +525,5 @@ def seed(
     )
     record = ResourceRecord(key=key, id=resource_id, kind="workspace", body=body)
     transaction.put(record)
+    datastores.seed_system_datastores(transaction, record, settings=settings, moment=moment)
     return record
