@@ -1,6 +1,6 @@
 """The batch scoring story in one `pulumi up`: a model file and a scoring folder from this repository become a
-ModelVersion and a CodeVersion (uploaded, then registered), then a cluster, an endpoint, two deployments running
-them, and the endpoint's default routing.
+ModelVersion and a CodeVersion (uploaded, then registered), the conda file an EnvironmentVersion, then a cluster,
+an endpoint, two deployments running them, and the endpoint's default routing.
 
 Edit `scoring/score.py` and the next preview shows the code version replaced (versions are immutable in Azure ML)
 and the deployments that use it updated; change `defaultDeployment` in config to switch traffic.
@@ -14,8 +14,20 @@ import pulumi_azureml as azureml
 
 HERE = Path(__file__).parent
 config = pulumi.Config()
-# A curated environment from Azure ML's registry (any environment ARM id works, e.g. an EnvironmentVersion's).
-environment = config.get("environmentId") or "azureml://registries/azureml/environments/sklearn-1.5/versions/1"
+
+# The environment the scoring runs in: an image plus the conda file beside this program (or, with `environmentId`
+# set, any environment the workspace or a registry already has).
+environment = (
+    config.get("environmentId")
+    or azureml.EnvironmentVersion(
+        "churn-env",
+        name="churn-scoring-env",
+        version="1",
+        image="mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest",
+        conda_file=(HERE / "conda.yml").read_text(),
+        description="Scoring environment",
+    ).arm_id
+)
 
 model = azureml.ModelVersion(
     "churn-model",

@@ -28,7 +28,15 @@ from cli_driver import REPOSITORY, Cli, Project
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
 EXAMPLES = ["batch-scoring", "compute-cluster", "compute-instance", "multi-stack"]
-AZURE_ML_KINDS = {"compute", "batchEndpoint", "batchDeployment", "codeVersion", "modelVersion", "dataVersion"}
+AZURE_ML_KINDS = {
+    "compute",
+    "batchEndpoint",
+    "batchDeployment",
+    "codeVersion",
+    "modelVersion",
+    "dataVersion",
+    "environmentVersion",
+}
 
 
 def offline_recipe(example: str) -> list[str]:
