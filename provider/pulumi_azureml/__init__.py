@@ -16,6 +16,7 @@ from pulumi_azureml._version import __version__
 if TYPE_CHECKING:
     from pulumi_azureml.errors import AzureMLError
     from pulumi_azureml.lookups import (
+        AssetVersionResult,
         BatchDeploymentResult,
         BatchEndpointKeys,
         BatchEndpointResult,
@@ -32,8 +33,14 @@ if TYPE_CHECKING:
         get_batch_endpoint_keys,
         get_batch_endpoint_keys_output,
         get_batch_endpoint_output,
+        get_code_version,
+        get_code_version_output,
         get_compute,
         get_compute_output,
+        get_data_version,
+        get_data_version_output,
+        get_model_version,
+        get_model_version_output,
         get_online_deployment,
         get_online_deployment_logs,
         get_online_deployment_logs_output,
@@ -52,8 +59,14 @@ if TYPE_CHECKING:
         list_batch_deployments_output,
         list_batch_endpoints,
         list_batch_endpoints_output,
+        list_code_versions,
+        list_code_versions_output,
         list_computes,
         list_computes_output,
+        list_data_versions,
+        list_data_versions_output,
+        list_model_versions,
+        list_model_versions_output,
         list_online_deployments,
         list_online_deployments_output,
         list_online_endpoints,
@@ -62,6 +75,14 @@ if TYPE_CHECKING:
         list_resource_groups_output,
         list_workspaces,
         list_workspaces_output,
+    )
+    from pulumi_azureml.resources.assets import (
+        CodeVersion,
+        CodeVersionArgs,
+        DataVersion,
+        DataVersionArgs,
+        ModelVersion,
+        ModelVersionArgs,
     )
     from pulumi_azureml.resources.batch import (
         AssetReferenceArgs,
@@ -219,6 +240,26 @@ _LAZY: dict[str, str] = {
     "list_online_deployments_output": "pulumi_azureml.lookups",
     "list_online_endpoints": "pulumi_azureml.lookups",
     "list_online_endpoints_output": "pulumi_azureml.lookups",
+    # -- asset versions (issue 17, uploads) ----------------------------------------------------------------------------
+    "CodeVersion": "pulumi_azureml.resources.assets",
+    "CodeVersionArgs": "pulumi_azureml.resources.assets",
+    "DataVersion": "pulumi_azureml.resources.assets",
+    "DataVersionArgs": "pulumi_azureml.resources.assets",
+    "ModelVersion": "pulumi_azureml.resources.assets",
+    "ModelVersionArgs": "pulumi_azureml.resources.assets",
+    "AssetVersionResult": "pulumi_azureml.lookups",
+    "get_code_version": "pulumi_azureml.lookups",
+    "get_code_version_output": "pulumi_azureml.lookups",
+    "get_data_version": "pulumi_azureml.lookups",
+    "get_data_version_output": "pulumi_azureml.lookups",
+    "get_model_version": "pulumi_azureml.lookups",
+    "get_model_version_output": "pulumi_azureml.lookups",
+    "list_code_versions": "pulumi_azureml.lookups",
+    "list_code_versions_output": "pulumi_azureml.lookups",
+    "list_data_versions": "pulumi_azureml.lookups",
+    "list_data_versions_output": "pulumi_azureml.lookups",
+    "list_model_versions": "pulumi_azureml.lookups",
+    "list_model_versions_output": "pulumi_azureml.lookups",
 }
 """Public name → the module that defines it."""
 
@@ -322,6 +363,26 @@ __all__ = [
     "list_online_deployments_output",
     "list_online_endpoints",
     "list_online_endpoints_output",
+    # -- asset versions (issue 17, uploads) ----------------------------------------------------------------------------
+    "CodeVersion",
+    "CodeVersionArgs",
+    "DataVersion",
+    "DataVersionArgs",
+    "ModelVersion",
+    "ModelVersionArgs",
+    "AssetVersionResult",
+    "get_code_version",
+    "get_code_version_output",
+    "get_data_version",
+    "get_data_version_output",
+    "get_model_version",
+    "get_model_version_output",
+    "list_code_versions",
+    "list_code_versions_output",
+    "list_data_versions",
+    "list_data_versions_output",
+    "list_model_versions",
+    "list_model_versions_output",
 ]
 
 

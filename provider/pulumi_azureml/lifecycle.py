@@ -74,6 +74,8 @@ class ArmResource(Lifecycle):
         if existing is not None:
             return adoption.take_over(operation, existing)
         request = bodies.put_body(operation.spec, operation.inputs, _workspace_defaults(operation))
+        if operation.spec.before_create:
+            operation.spec.before_create(operation.hooks("create"), request)
         try:
             return operation.client.put(
                 operation.path,

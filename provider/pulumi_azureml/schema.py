@@ -186,6 +186,10 @@ class ResourceSpec:
     never receives into the form it does (e.g. ``azureml:<name>:<version>`` into an ARM id), in place; returns
     ``(property, reason)`` for the forms it cannot rewrite. No I/O."""
 
+    before_create: Callable[[HookContext, dict[str, Any]], None] | None = None
+    """Runs in ``create`` just before the PUT, with the request body to complete in place: I/O the body depends on
+    (an asset version's local files are uploaded, and the body points at where they went). Not run by updates."""
+
     def all_fields(self) -> tuple[Field, ...]:
         return self.placement + self.fields
 

@@ -28,7 +28,17 @@ from cli_driver import REPOSITORY, Cli, Project
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
 EXAMPLES = ["batch-scoring", "compute-cluster", "compute-instance", "multi-stack", "online-blue-green"]
-AZURE_ML_KINDS = {"compute", "batchEndpoint", "batchDeployment", "onlineEndpoint", "onlineDeployment"}
+AZURE_ML_KINDS = {
+    "compute",
+    "batchEndpoint",
+    "batchDeployment",
+    "codeVersion",
+    "modelVersion",
+    "dataVersion",
+    "environmentVersion",
+    "onlineEndpoint",
+    "onlineDeployment",
+}
 
 
 def offline_recipe(example: str) -> list[str]:

@@ -104,3 +104,31 @@ def test_multi_stack_example_deploys_each_stack_from_its_config(
     assert set(stack.up(program("multi-stack")).ops().values()) == {"same"}
     stack.destroy()
     assert remaining_ids(emulator) == []
+
+
+def test_batch_scoring_example_uploads_its_files_and_an_edit_reaches_the_deployments(
+    tmp_path: Path, emulator: EmulatorServer
+) -> None:
+    """The whole story (issue 17): model file and scoring folder → versions → deployments; an edit replaces the
+    code version, and the deployments that use it follow (their code id is the same ARM id, registered again)."""
+    import shutil
+
+    copy = tmp_path / "batch-scoring"
+    shutil.copytree(EXAMPLES / "batch-scoring", copy, ignore=shutil.ignore_patterns("venv", "*.db*", "__pycache__"))
+    stack = stack_for(tmp_path, emulator, "batch-scoring", {})
+    up = stack.up(str(copy / "__main__.py"))
+    assert up.outputs["model_id"].endswith("/models/churn/versions/1")
+    assert up.outputs["code_id"].endswith("/codes/churn-scoring/versions/1")
+    uploaded = [entry for entry in emulator.requests_log() if "/_blob/" in entry["path"]]
+    assert uploaded and all(entry["status"] == 201 for entry in uploaded)
+    emulator.clear_requests_log()
+    assert set(stack.up(str(copy / "__main__.py")).ops().values()) == {"same"}
+    assert http_requests(emulator) == []
+    score = copy / "scoring" / "score.py"
+    score.write_text(score.read_text() + "\n# tuned\n")
+    edited = stack.up(str(copy / "__main__.py"))
+    changed = {name: op for name, op in edited.ops().items() if op != "same"}
+    assert changed == {"scoring-code": "replace"}, changed
+    assert any("startPendingUpload" in entry["path"] for entry in emulator.requests_log())
+    stack.destroy()
+    assert remaining_ids(emulator) == []

@@ -48,7 +48,8 @@ def http_requests(emulator: EmulatorServer) -> list[str]:
 def remaining_ids(emulator: EmulatorServer) -> list[str]:
     """ARM ids of everything the emulator still holds besides the seeded resource group and workspace."""
     ids = [str(resource.get("id", "")) for resource in emulator.state()["resources"]]
-    # Datastores and environment versions (issue 17); the workspace's own default datastores come with it.
-    nested = ("/computes/", "/batchendpoints/", "/datastores/", "/environments/", "/onlineendpoints/")  # + issue 18
+    # Datastores and environment versions (issue 17); the workspace's own default datastores come with it. Code,
+    # model and data versions too (their containers stay, as in the service: an asset's name is kept once registered).
+    nested = ("/computes/", "/batchendpoints/", "/datastores/", "/environments/", "/versions/", "/onlineendpoints/")
     system = ("/datastores/workspaceblobstore", "/datastores/workspacefilestore")
     return [rid for rid in ids if any(p in rid.lower() for p in nested) and not rid.lower().endswith(system)]

@@ -6,8 +6,10 @@ refresh → destroy leaves nothing behind.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pulumi
 import pytest
@@ -116,6 +118,59 @@ def workspace_program(variant: str) -> Callable[[], None]:
     return program
 
 
+# -- asset versions (issue 17, uploads) --------------------------------------------------------------------------------
+# Local files live in one folder per test session; "replace" edits one file (a new content hash).
+_ASSETS = Path(tempfile.mkdtemp(prefix="azureml-protocol-assets-"))
+
+
+def _asset_files(variant: str) -> tuple[str, str]:
+    folder = _ASSETS / variant.replace("update", "base")
+    (folder / "src").mkdir(parents=True, exist_ok=True)
+    (folder / "src" / "score.py").write_text(
+        f"# {variant.replace('update', 'base')}\ndef run(batch):\n    return batch\n"
+    )
+    (folder / "model.bin").write_bytes(b"weights-" + variant.replace("update", "base").encode())
+    return str(folder / "src"), str(folder / "model.bin")
+
+
+def code_program(variant: str) -> Callable[[], None]:
+    def program() -> None:
+        folder, _ = _asset_files(variant)
+        azureml.CodeVersion("code", name="score", path=folder, description="two" if variant == "update" else "one")
+
+    return program
+
+
+def model_program(variant: str) -> Callable[[], None]:
+    def program() -> None:
+        _, model = _asset_files(variant)
+        azureml.ModelVersion(
+            "model", name="churn", path=model, description="churn", stage="Production" if variant == "update" else None
+        )
+
+    return program
+
+
+def data_program(variant: str) -> Callable[[], None]:
+    def program() -> None:
+        folder, _ = _asset_files(variant)
+        azureml.DataVersion(
+            "data", name="events", data_type="uri_folder", path=folder, tags={"v": "2" if variant == "update" else "1"}
+        )
+
+    return program
+
+
+ASSET_CASES = {
+    "CodeVersion": Case(
+        "code", code_program, ("PUT_ASSET", f"{BASE}/codes/score/versions/1", {"description": "portal"})
+    ),
+    "ModelVersion": Case(
+        "model", model_program, ("PUT_ASSET", f"{BASE}/models/churn/versions/1", {"description": "portal"})
+    ),
+    "DataVersion": Case("data", data_program, ("PUT_ASSET", f"{BASE}/data/events/versions/1", {"tags": {"v": "x"}})),
+}
+
 CASES = {
     "Compute": Case(
         "cluster",
@@ -146,6 +201,7 @@ CASES = {
             {"properties": {"friendlyName": "portal"}},
         ),
     ),
+    **ASSET_CASES,
 }
 
 
@@ -310,6 +366,10 @@ def change_out_of_band(emulator: EmulatorServer, method: str, path: str, body: d
         for read_only in ("scoringUri", "swaggerUri", "provisioningState"):
             current["properties"].pop(read_only, None)
         method, body = "PUT", {k: v for k, v in current.items() if k not in ("id", "name", "type", "systemData")}
+    if method == "PUT_ASSET":
+        # A version is changed in place by a PUT of the whole version with the mutable fields changed.
+        current = requests.get(url, headers=headers, timeout=10).json()
+        method, body = "PUT", {"properties": {**current["properties"], **body}}
     requests.request(method, url, json=body, headers=headers, timeout=10).raise_for_status()
     # Let the emulator finish the operation the change started (a GET counts as a poll).
     requests.get(url, headers=headers, timeout=10).raise_for_status()

@@ -520,3 +520,77 @@ def online_traffic_case() -> KindCase:
 
 def online_cases() -> list[KindCase]:
     return [online_endpoint_case(), online_deployment_case(), online_traffic_case()]
+
+
+_all_cases_before_uploads = all_cases
+
+# -- asset versions (issue 17, uploads) --------------------------------------------------------------------------------
+
+ASSET_URI = "https://stassets.blob.core.windows.net/assets/LocalUpload/0123/"
+
+
+def code_version(name: str, **changes: Any) -> Declared:
+    """A code version by URI (uploads need local files; the bad-input catalogue checks without any)."""
+    return Declared("CodeVersion", {"name": name, "version": "1", "uri": ASSET_URI + "src", **changes})
+
+
+def model_version(name: str, **changes: Any) -> Declared:
+    return Declared("ModelVersion", {"name": name, "version": "1", "uri": ASSET_URI + "model.pkl", **changes})
+
+
+def data_version(name: str, **changes: Any) -> Declared:
+    return Declared(
+        "DataVersion", {"name": name, "version": "1", "data_type": "uri_folder", "uri": ASSET_URI + "data", **changes}
+    )
+
+
+def _code_folder(variant: str) -> Declared:
+    """A code version from a local folder (made once per process), so faults also meet the upload around them."""
+    import tempfile
+    from pathlib import Path
+
+    from pulumi_azureml.uploads import hash_path
+
+    root = Path(_FOLDERS.setdefault("root", tempfile.mkdtemp(prefix="azureml-reliability-code-")))
+    folder = root / variant
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        (folder / "score.py").write_text(f"# {variant}\ndef run(batch):\n    return batch\n")
+    return Declared(
+        "CodeVersion",
+        {"name": "score", "version": "1", "path": str(folder), "content_hash": hash_path(str(folder))},
+    )
+
+
+_FOLDERS: dict[str, str] = {}
+
+
+def code_version_case() -> KindCase:
+    base = _code_folder("base")
+    path = f"{WORKSPACE_PATH}/codes/score/versions/1"
+    return KindCase(
+        kind="CodeVersion",
+        subject="score",
+        program={"score": base},
+        updated=Declared("CodeVersion", {**base.inputs, "description": "changed in place"}),
+        replaced=_code_folder("edited"),
+        targets=_same_targets("PUT", path),
+        # Unused: every operation of a version is answered at once (nothing can end Failed).
+        touch=("GET", path, {}),
+        update_write="PUT",
+        synchronous_operations=frozenset(OPERATIONS_OF_A_VERSION),
+        notes=("replace = new content: the version is deleted, then uploaded and registered again",),
+    )
+
+
+OPERATIONS_OF_A_VERSION = ("create", "update", "replace", "refresh", "delete")
+
+
+def all_cases() -> list[KindCase]:  # noqa: F811 - extends the list above
+    """Every kind under test, asset versions from local files included (issue 17, uploads)."""
+    from pulumi_azureml.specs import SPECS
+
+    cases = _all_cases_before_uploads()
+    if "CodeVersion" in SPECS:
+        cases.append(code_version_case())
+    return cases

@@ -35,6 +35,9 @@ MANAGED_KINDS = frozenset(
         "workspace",
         "datastore",
         "environmentVersion",
+        "codeVersion",
+        "modelVersion",
+        "dataVersion",
         "onlineEndpoint",
         "onlineDeployment",
     }  # issues 17, 18

@@ -25,9 +25,12 @@ from reliability.catalogue import (
     WORKSPACE_PATH,
     Declared,
     cluster,
+    code_version,
+    data_version,
     default_deployment,
     deployment,
     endpoint,
+    model_version,
     online_deployment,
     online_endpoint,
     online_traffic,
@@ -68,6 +71,10 @@ BASES: dict[str, tuple[str, dict[str, Any]]] = {
     "deployment": ("BatchDeployment", deployment("scoring", "blue", "cpu-cluster").inputs),
     "routing": ("BatchEndpointDefaultDeployment", default_deployment("scoring", "blue").inputs),
     "workspace": ("Workspace", workspace("mlw-new").inputs),
+    # -- asset versions (issue 17, uploads)
+    "code": ("CodeVersion", code_version("score").inputs),
+    "model": ("ModelVersion", model_version("churn").inputs),
+    "data": ("DataVersion", data_version("events").inputs),
 }
 
 
@@ -661,6 +668,32 @@ def online_cases() -> list[BadInput]:
 
 
 CASES = name_cases() + value_cases() + online_cases()
+
+
+def asset_cases() -> list[BadInput]:
+    """Asset versions (issue 17): the source (path or uri, and the program's hash), names, versions, types."""
+    path = {"path": "src", "uri": DELETE, "content_hash": "sha256:" + "0" * 64}
+    cases = [
+        BadInput("code", "path-and-uri", {"path": "src"}, "path", "not both"),
+        BadInput("code", "neither-path-nor-uri", {"uri": DELETE}, "path", "is required"),
+        BadInput("code", "path-without-hash", {**path, "content_hash": DELETE}, "content_hash", "is missing"),
+        BadInput("code", "hash-not-sha256", {**path, "content_hash": "md5:abc"}, "content_hash", "must be sha256:"),
+        BadInput("model", "archived-not-boolean", {"is_archived": "yes"}, "is_archived", "must be true or false"),
+        BadInput("data", "type-unknown", {"data_type": "table"}, "data_type", "must be one of uri_file"),
+        BadInput("data", "type-missing", {"data_type": DELETE}, "data_type", "is required"),
+        BadInput("data", "referenced-uris-not-mltable", {"referenced_uris": ["a"]}, "referenced_uris", "mltable"),
+        BadInput("code", "unknown-field", {"surprise": 1}, "surprise", "is not a property of CodeVersion"),
+        BadInput("model", "tag-not-string", {"tags": {"a": 1.5}}, "tags.a", "must be a string"),
+    ]
+    for base in ("code", "model", "data"):
+        cases.append(BadInput(base, "name-leading-hyphen", {"name": "-abc"}, "name", "must be 1-255 characters"))
+        cases.append(BadInput(base, "name-slash", {"name": "a/b"}, "name", "'/'"))
+        cases.append(BadInput(base, "version-leading-dot", {"version": ".1"}, "version", "must be 1-100 characters"))
+        cases.append(BadInput(base, "version-space", {"version": "1 2"}, "version", "whitespace"))
+    return cases
+
+
+CASES = name_cases() + value_cases() + asset_cases()
 
 
 def test_the_catalogue_has_over_a_hundred_cases_across_every_kind() -> None:

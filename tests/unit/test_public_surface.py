@@ -16,8 +16,9 @@ import pulumi_azureml
 from pulumi_azureml import lookups
 from pulumi_azureml.specs import SPECS
 
-# Written by the resource classes themselves, never by a user (the stack/resource ownership marker).
-INTERNAL_INPUTS = {"owner_marker"}
+# Written by the resource classes themselves, never by a user (the stack/resource ownership marker; an asset
+# version's content hash of its local path).
+INTERNAL_INPUTS = {"owner_marker", "content_hash"}
 # Every kind's ARM id as an output, alongside the Pulumi id (written by the generic provider for all kinds).
 COMMON_OUTPUTS = {"arm_id"}
 

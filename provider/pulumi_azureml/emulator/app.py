@@ -18,6 +18,7 @@ category, and is written to the request log. ``/_emulator/`` control calls bypas
 
 from __future__ import annotations
 
+import base64
 import collections
 import re
 import threading
@@ -25,7 +26,7 @@ import time
 import uuid
 from collections.abc import Callable
 
-from . import control, strict_json
+from . import blobs, control, strict_json
 from .context import HandlerContext, Outcome
 from .faults import FaultBook, FaultRule
 from .messages import ArmError, JsonObject, Request, Response, error_body
@@ -85,8 +86,10 @@ class Application:
         settings: Settings,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
+        blob_store: blobs.BlobStore | None = None,
     ) -> None:
         self.store = store
+        self.blobs = blob_store if blob_store is not None else blobs.BlobStore()
         self.faults = FaultBook()
         self.requests = RequestLog()
         self._initial_settings = settings
@@ -118,6 +121,7 @@ class Application:
     def reset(self) -> None:
         """Forget every resource, operation, fault, logged request and setting change."""
         self.store.reset()
+        self.blobs.reset()
         self.faults.clear()
         self.requests.clear()
         self._throttle.reset()
@@ -136,6 +140,21 @@ class Application:
     def now(self) -> float:
         return self._clock()
 
+    def _account_keys(self, account: str) -> list[bytes]:
+        """The account keys the datastores on ``account`` hold (the storage account's keys, as far as this emulator
+        knows them): a SAS a client made from a datastore's key is checked against them."""
+        keys: list[bytes] = []
+        with self.store.transaction() as transaction:
+            for record in transaction.list("datastore", ""):
+                properties = record.body.get("properties") or {}
+                key = record.secrets.get("key") if record.secrets.get("secretsType") == "AccountKey" else None
+                if str(properties.get("accountName", "")).lower() == account.lower() and isinstance(key, str):
+                    try:
+                        keys.append(base64.b64decode(key, validate=True))
+                    except ValueError:
+                        continue  # not a storage key (a user's datastore may hold anything): it signs nothing
+        return keys
+
     # ------------------------------------------------------------------------------------------ requests
 
     def handle(self, request: Request) -> Response:
@@ -149,6 +168,11 @@ class Application:
             except Exception as error:  # noqa: BLE001 - a bug must come back as an ARM 500, not a dropped socket
                 return _internal_error(error)
         started = time.perf_counter()
+        if request.path.startswith(blobs.BLOB_PREFIX):
+            # The storage side of an upload: its own authorisation (SAS only), errors and body format.
+            response = blobs.handle(self.blobs, request, self._clock(), self._account_keys)
+            self._log(request, response, response.headers.get("x-ms-request-id", ""), None, started)
+            return response
         settings = self._settings
         request_id = str(uuid.uuid4())
         path = _normalise(request.path)
@@ -241,6 +265,7 @@ class Application:
             store=self.store,
             clock=self._clock,
             forced_outcome=forced,
+            blobs=self.blobs,
         )
         return found.route.handler(context)
 
@@ -262,15 +287,18 @@ class Application:
             {
                 "method": request.method,
                 "path": request.path,
-                "query": request.raw_query,
-                "params": dict(request.query),
+                # A SAS signature is a credential: the log keeps the rest of the query only.
+                "query": blobs.redact_query(request.raw_query),
+                "params": {name: "***" if name.lower() == "sig" else value for name, value in request.query.items()},
                 "status": None if response.drop_connection else response.status,
                 "requestId": request_id,
                 "fault": fault.id if fault is not None else None,
                 "durationMs": round((time.perf_counter() - started) * 1000.0, 3),
                 # The request body exactly as received (text), so tests can assert what a client put on the wire
                 # (e.g. that an integer went out as `2`, not `2.0`). In-memory only, like the rest of this log.
-                "body": request.body.decode("utf-8", "replace") if request.body else None,
+                "body": None
+                if request.path.startswith(blobs.BLOB_PREFIX)
+                else (request.body.decode("utf-8", "replace") if request.body else None),
             }
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .blobs import BlobStore
 from .messages import JsonObject, Request
 from .settings import Settings
 from .store import Store
@@ -35,6 +36,14 @@ class HandlerContext:
     clock: Callable[[], float]
     forced_outcome: Outcome | None = None
     """Set by a matching fault rule: the operation this request starts ends this way."""
+    blobs: BlobStore | None = None
+    """The loopback storage behind pending uploads."""
+
+    def blob_key(self) -> bytes:
+        """The key this emulator's storage signs SAS with."""
+        if self.blobs is None:
+            raise RuntimeError("this emulator has no blob storage")
+        return self.blobs.account_key()
 
     @property
     def base_url(self) -> str:

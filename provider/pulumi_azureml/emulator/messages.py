@@ -46,6 +46,8 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     drop_connection: bool = False
     """Close the socket without answering (fault injection)."""
+    raw: bytes | None = None
+    """A body sent as these bytes instead of JSON (the blob endpoint: blob content, Storage's XML errors)."""
 
 
 def error_body(

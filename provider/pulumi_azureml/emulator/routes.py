@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .context import HandlerContext
 from .handlers import (
+    assets,
     batch_deployments,
     batch_endpoints,
     computes,
@@ -53,11 +54,17 @@ class Route:
 
 
 def _compile(template: str) -> re.Pattern[str]:
-    parts = re.split(r"(\{[A-Za-z]+\})", template)
+    parts = re.split(r"(\{[A-Za-z]+(?::[A-Za-z|]+)?\})", template)
     expression = "".join(
-        f"(?P<{part[1:-1]}>[^/]+)" if part.startswith("{") and part.endswith("}") else re.escape(part) for part in parts
+        _placeholder(part) if part.startswith("{") and part.endswith("}") else re.escape(part) for part in parts
     )
     return re.compile(f"^{expression}$", re.IGNORECASE)
+
+
+def _placeholder(part: str) -> str:
+    """``{name}`` matches one path segment; ``{name:a|b}`` only the literal segments ``a`` or ``b``."""
+    name, _, choices = part[1:-1].partition(":")
+    return f"(?P<{name}>{choices})" if choices else f"(?P<{name}>[^/]+)"
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,9 @@ _ONLINE_ENDPOINTS = f"{_WORKSPACE}/onlineEndpoints"
 _ONLINE_ENDPOINT = f"{_ONLINE_ENDPOINTS}/{{endpointName}}"
 _ONLINE_DEPLOYMENTS = f"{_ONLINE_ENDPOINT}/deployments"
 _ONLINE_DEPLOYMENT = f"{_ONLINE_DEPLOYMENTS}/{{deploymentName}}"
+_ASSETS = f"{_WORKSPACE}/{{collection:codes|models|data}}"
+_ASSET = f"{_ASSETS}/{{name}}"
+_ASSET_VERSION = f"{_ASSET}/versions/{{version}}"
 
 ROUTES: tuple[Route, ...] = (
     # Resource groups.
@@ -145,6 +155,20 @@ ROUTES: tuple[Route, ...] = (
     Route("PATCH", _ONLINE_DEPLOYMENT, online_deployments.patch_deployment, "lro"),
     Route("DELETE", _ONLINE_DEPLOYMENT, online_deployments.delete_deployment, "lro"),
     Route("POST", f"{_ONLINE_DEPLOYMENT}/getLogs", online_deployments.get_logs),
+    # -- Code, model and data assets (versions, their containers, the code version's pending upload) --------------
+    Route("GET", f"{_ASSETS}", assets.list_containers),
+    Route("GET", _ASSET, assets.get_container),
+    Route("DELETE", _ASSET, assets.delete_container),
+    Route("GET", f"{_ASSET}/versions", assets.list_versions),
+    Route("GET", _ASSET_VERSION, assets.get_version),
+    Route("PUT", _ASSET_VERSION, assets.put_version),
+    Route("DELETE", _ASSET_VERSION, assets.delete_version),
+    Route(
+        "POST",
+        f"{_WORKSPACE}/{{collection:codes}}/{{name}}/versions/{{version}}/startPendingUpload",
+        assets.start_pending_upload,
+    ),
+    # -- end of assets ------------------------------------------------------------------------------------------
     # Operation status and result URLs.
     *(
         Route("GET", f"{_LOCATION}/{segment}/{{operationId}}", operation_status.status_handler(family), "poll")

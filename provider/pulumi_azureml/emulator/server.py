@@ -27,6 +27,7 @@ from typing import Any, cast
 
 from . import control, strict_json
 from .app import Application
+from .blobs import BlobStore
 from .faults import FaultRule
 from .messages import JsonObject, Request, Response, error_body
 from .settings import Settings
@@ -248,7 +249,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         payload = b""
         headers = {header_safe(name): header_safe(str(value)) for name, value in response.headers.items()}
         status = response.status
-        if response.body is not None:
+        if response.raw is not None:
+            payload = response.raw
+        elif response.body is not None:
             try:
                 payload = strict_json.dumps(response.body)
             except (ValueError, TypeError, RecursionError) as error:
@@ -360,7 +363,9 @@ class EmulatorServer:
             }
         )
         store: Store = MemoryStore() if db_path is None else SqliteStore(db_path)
-        self._application = Application(store=store, settings=settings, clock=clock)
+        # Beside the SQLite file, so every emulator process on that file serves the same blobs.
+        blob_store = BlobStore(None if db_path is None else f"{os.fspath(db_path)}.blobs")
+        self._application = Application(store=store, settings=settings, clock=clock, blob_store=blob_store)
         if not (math.isfinite(request_timeout) and request_timeout > 0):
             raise ValueError("request_timeout must be a finite number of seconds > 0")
         self._request_timeout = request_timeout
@@ -397,6 +402,7 @@ class EmulatorServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._application.store.close()
+        self._application.blobs.close()
 
     def __enter__(self) -> EmulatorServer:
         return self.start()
@@ -506,6 +512,11 @@ class EmulatorServer:
     def expire_token(self, token: str) -> None:
         """Make ``token`` answer 401 ExpiredAuthenticationToken."""
         self._application.expire_token(token)
+
+    @property
+    def blobs(self) -> BlobStore:
+        """The loopback storage behind pending uploads (tests read the uploaded bytes from it)."""
+        return self._application.blobs
 
     def ensure_resource_group(self, subscription_id: str, name: str, location: str) -> JsonObject:
         """Create a Succeeded resource group directly in the store (no-op if it exists); return its body."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pulumi_azureml.schema import ResourceSpec
+from pulumi_azureml.specs.assets import CODE_VERSION, DATA_VERSION, MODEL_VERSION
 from pulumi_azureml.specs.batch import BATCH_DEPLOYMENT, BATCH_ENDPOINT, BATCH_ENDPOINT_DEFAULT_DEPLOYMENT
 from pulumi_azureml.specs.compute import COMPUTE
 from pulumi_azureml.specs.workspace import WORKSPACE
@@ -22,5 +23,8 @@ SPECS.update({spec.kind: spec for spec in (DATASTORE, ENVIRONMENT_VERSION)})
 from pulumi_azureml.specs.online import ONLINE_DEPLOYMENT, ONLINE_ENDPOINT, ONLINE_ENDPOINT_TRAFFIC  # noqa: E402
 
 SPECS.update({spec.kind: spec for spec in (ONLINE_ENDPOINT, ONLINE_DEPLOYMENT, ONLINE_ENDPOINT_TRAFFIC)})
+
+# -- asset versions (issue 17, uploads) ----------------------------------------------------------------------------
+SPECS.update({spec.kind: spec for spec in (CODE_VERSION, MODEL_VERSION, DATA_VERSION)})
 
 __all__ = ["SPECS"]

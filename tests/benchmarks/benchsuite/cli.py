@@ -26,6 +26,7 @@ from benchsuite import (
     parallel,
     preview_scale,
     requests_per_op,
+    upload,
 )
 from benchsuite.common import BENCH_DIR, ERROR, REPO_ROOT, Budget, Row, SectionResult, machine_facts
 from benchsuite.report import ordered_rows, render, write_json
@@ -45,6 +46,7 @@ SECTIONS = (
     "cli_parallel",
     "cli_build_warm",
     "cli_build_cold",
+    "upload",
 )
 """In run order. ``preview`` also gives section 5 (state size): both come from the same deployed stack."""
 OPT_IN = ("cli_build_cold",)
@@ -61,6 +63,7 @@ NUMBERS = {
     "cli_parallel": 9,
     "cli_build_warm": 10,
     "cli_build_cold": 10,
+    "upload": 11,
 }
 
 
@@ -144,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         "cli_parallel": lambda: [cli_engine.run_parallel(budget)],
         "cli_build_warm": lambda: [cli_build.run_warm(budget)],
         "cli_build_cold": lambda: [cli_build.run_cold(budget)],
+        "upload": lambda: [upload.run(budget)],
     }
     plan = [name for name in SECTIONS if name in selected and name not in skipped]
     machine = machine_facts()

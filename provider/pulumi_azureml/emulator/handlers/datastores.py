@@ -26,6 +26,7 @@ Facts from mfe.json 2025-12-01 (``Datastores_*``) and its examples (``examples/D
 
 from __future__ import annotations
 
+import base64
 import re
 import secrets
 import urllib.parse
@@ -365,7 +366,9 @@ def seed_system_datastores(
     properties = workspace.body.get("properties") or {}
     guid = str(properties.get("workspaceId") or "")
     storage = str(properties.get("storageAccount") or "")
-    account = storage.rstrip("/").rsplit("/", 1)[-1] if storage else f"{workspace.body['name'].lower()[:11]}storage"
+    # Storage account names are 3-24 lowercase letters and digits: a derived one keeps only those.
+    derived = re.sub(r"[^a-z0-9]", "", str(workspace.body["name"]).lower())[:17] + "storage"
+    account = storage.rstrip("/").rsplit("/", 1)[-1] if storage else derived
     identity = str(properties.get("systemDatastoresAuthMode") or "").lower() == "identity"
     for name, datastore_type, member, prefix in (
         ("workspaceblobstore", "AzureBlob", "containerName", "azureml-blobstore"),
@@ -397,5 +400,8 @@ def seed_system_datastores(
             },
             "systemData": common.system_data_at(moment, settings.principal_name, None),
         }
-        stored_secret = {} if identity else {"secretsType": "AccountKey", "key": secrets.token_urlsafe(48)}
+        # A storage account key is the base64 of 64 random bytes; clients sign SAS with the decoded bytes, and the
+        # emulator's blob endpoint verifies them with it (``blobs.handle``).
+        account_key = base64.b64encode(secrets.token_bytes(64)).decode("ascii")
+        stored_secret = {} if identity else {"secretsType": "AccountKey", "key": account_key}
         transaction.put(ResourceRecord(key=key, id=resource_id, kind=KIND, body=body, secrets=stored_secret))
