@@ -55,7 +55,7 @@ def _delete_failed(operation: Operation) -> None:
 def take_over(operation: Operation, existing: dict[str, Any]) -> dict[str, Any]:
     """Adopt an existing resource: ours from an interrupted run, or explicitly with ``adopt_existing``."""
     spec, inputs = operation.spec, operation.inputs
-    owned = ownership.is_ours(existing, inputs)
+    owned = ownership.is_ours(spec, existing, inputs)
     if not owned and not inputs.get("adopt_existing"):
         raise AzureMLError(
             f"creating {spec.noun} {operation.path}: a {spec.noun} with this name already exists and this stack did "
@@ -85,7 +85,7 @@ def _plan_against(operation: Operation, existing: dict[str, Any], desired: dict[
     # create-only change, and refuse to take over a resource that already matches.
     unset = {f.name: None for f in spec.fields if f.wire}
     current = state.inputs_from_body(
-        spec, ownership.without_marker(existing), {**desired, **unset}, include_server_defaults=True
+        spec, ownership.without_marker(spec, existing), {**desired, **unset}, include_server_defaults=True
     )
     for field_ in spec.fields:
         if field_.write_only and desired.get(field_.name) is not None:

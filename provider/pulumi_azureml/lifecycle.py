@@ -68,7 +68,7 @@ class ArmResource(Lifecycle):
     def create(self, operation: Operation) -> dict[str, Any]:
         # The verb is the operation the user asked for: a failure here is a failed create, not a failed read.
         existing = self.read(operation)
-        if existing is not None and ownership.is_failed_leftover(existing, operation.inputs):
+        if existing is not None and ownership.is_failed_leftover(operation.spec, existing, operation.inputs):
             adoption.replace_failed_leftover(operation)
             existing = None
         if existing is not None:

@@ -14,11 +14,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi_azureml.arm.polling import provisioning_state
-from pulumi_azureml.schema import ResourceSpec
+from pulumi_azureml.schema import ResourceSpec, get_path, set_path
 from pulumi_azureml.specs.common import OWNERSHIP_TAG
 
 TAGS = "tags"
-"""The ARM envelope's tags: both the field name and the wire name (every ARM tracked resource has them)."""
+"""The input that holds a resource's tags; its wire path is the spec's (``tags`` on the ARM envelope,
+``properties.tags`` on asset versions and datastores)."""
 MARKER_INPUT = "owner_marker"
 
 
@@ -27,33 +28,56 @@ def marker(inputs: Mapping[str, Any]) -> str | None:
     return str(value) if value else None
 
 
-def is_ours(existing: Mapping[str, Any], inputs: Mapping[str, Any]) -> bool:
+def tags_wire(spec: ResourceSpec) -> str | None:
+    """Where this kind keeps its tags on the wire; None when it has none (nowhere to put a marker)."""
+    return next((field_.wire for field_ in spec.fields if field_.name == TAGS), None)
+
+
+def is_ours(spec: ResourceSpec, existing: Mapping[str, Any], inputs: Mapping[str, Any]) -> bool:
     """The resource carries this stack's marker for this resource."""
-    own = marker(inputs)
-    return own is not None and (existing.get(TAGS) or {}).get(OWNERSHIP_TAG) == own
+    own, wire = marker(inputs), tags_wire(spec)
+    tags = get_path(existing, wire) if wire else None
+    return own is not None and isinstance(tags, dict) and tags.get(OWNERSHIP_TAG) == own
 
 
-def is_failed_leftover(existing: dict[str, Any], inputs: Mapping[str, Any]) -> bool:
+def is_failed_leftover(spec: ResourceSpec, existing: dict[str, Any], inputs: Mapping[str, Any]) -> bool:
     """Ours, and its create ended Failed after the run that started it was interrupted: it holds nothing worth
     keeping."""
-    return is_ours(existing, inputs) and provisioning_state(existing).lower() == "failed"
+    return is_ours(spec, existing, inputs) and provisioning_state(existing).lower() == "failed"
 
 
 def mark(spec: ResourceSpec, body: dict[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
     """``body`` with the marker added to its tags (when the spec uses one and the inputs have one)."""
-    own = marker(inputs)
-    if spec.ownership_tag and own:
-        body[TAGS] = {**(body.get(TAGS) or {}), OWNERSHIP_TAG: own}
+    own, wire = marker(inputs), tags_wire(spec)
+    if spec.ownership_tag and own and wire:
+        set_path(body, wire, {**(get_path(body, wire) or {}), OWNERSHIP_TAG: own})
     return body
 
 
-def without_marker(body: Mapping[str, Any]) -> dict[str, Any]:
-    """``body`` as the program sees it: the marker is ours to manage, never an input."""
-    tags = body.get(TAGS)
-    if not isinstance(tags, dict) or OWNERSHIP_TAG not in tags:
+def without_marker(spec: ResourceSpec, body: Mapping[str, Any]) -> dict[str, Any]:
+    """``body`` as the program sees it: the marker is ours to manage, never an input. ``body`` is not changed."""
+    wire = tags_wire(spec)
+    tags = get_path(body, wire) if wire else None
+    if not wire or not isinstance(tags, dict) or OWNERSHIP_TAG not in tags:
         return dict(body)
-    return {**body, TAGS: {key: value for key, value in tags.items() if key != OWNERSHIP_TAG} or None}
+    copy = copy_along(body, wire)
+    set_path(copy, wire, {key: value for key, value in tags.items() if key != OWNERSHIP_TAG} or None)
+    return copy
+
+
+def copy_along(body: Mapping[str, Any], dotted: str) -> dict[str, Any]:
+    """A copy of ``body`` in which the objects on the way to ``dotted`` are copies too (so setting it there leaves
+    ``body`` as it was)."""
+    copy = dict(body)
+    current = copy
+    for part in dotted.split(".")[:-1]:
+        child = current.get(part)
+        if not isinstance(child, dict):
+            break
+        current[part] = dict(child)
+        current = current[part]
+    return copy
 
 
 def has_tags(spec: ResourceSpec) -> bool:
-    return any(field_.name == TAGS for field_ in spec.fields)
+    return tags_wire(spec) is not None

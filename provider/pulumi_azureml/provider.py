@@ -152,7 +152,7 @@ class AzureMLProvider(ResourceProvider):
             body = self._lifecycle.read(operation)
             if body is None:
                 return ReadResult("", {})
-            inputs = state.inputs_from_body(self.spec, ownership.without_marker(body), old)
+            inputs = state.inputs_from_body(self.spec, ownership.without_marker(self.spec, body), old)
             outputs = self._outputs(operation.with_inputs(inputs), "update", body)
             return ReadResult(self._lifecycle.resource_id(operation, body), outputs, inputs)
 

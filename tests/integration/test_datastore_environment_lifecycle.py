@@ -11,7 +11,8 @@ import pytest
 import requests
 
 from pulumi_azureml.emulator import EmulatorServer
-from pulumi_azureml.provider import AzureMLProvider
+from pulumi_azureml.provider import AzureMLError, AzureMLProvider
+from pulumi_azureml.specs.common import OWNERSHIP_TAG
 
 from integration.conftest import RESOURCE_GROUP, SUBSCRIPTION, TOKEN, WORKSPACE, checked, writes
 
@@ -319,7 +320,9 @@ def test_environment_version_lifecycle(emulator: EmulatorServer, make_provider: 
         outs = provider.update(created.id, outs, news).outs or {}
         assert methods(emulator) == ["PUT"], change
     server = arm(emulator, version_path()).json()["properties"]
-    assert server["stage"] == "Production" and server["isArchived"] is True and server["tags"] == {"team": "data"}
+    assert server["stage"] == "Production" and server["isArchived"] is True
+    # The program's tags, and the stack's ownership marker beside them (a retried create recognises its own).
+    assert server["tags"] == {"team": "data", OWNERSHIP_TAG: "proj/dev/sklearn"}
 
     read = provider.read(created.id, outs)
     assert read.inputs is not None
@@ -479,3 +482,20 @@ def test_other_credential_kinds(
     assert provider.diff(created.id, read.outs or {}, checked_inputs).changes is False
     provider.delete(created.id, read.outs or {})
     assert user_datastores(emulator) == []
+
+
+@pytest.mark.parametrize(("kind", "inputs"), [("Datastore", BLOB), ("EnvironmentVersion", ENVIRONMENT)])
+def test_a_create_retried_after_an_interrupted_run_takes_over_its_own_resource(
+    emulator: EmulatorServer, make_provider: Make, kind: str, inputs: dict[str, Any]
+) -> None:
+    """The first run's create reached the service but its result never reached the state (the host was killed):
+    the next run's create finds the resource carrying this stack's marker in `properties.tags` and takes it over,
+    while another stack's create of the same name is refused."""
+    provider = make_provider(kind)
+    first = provider.create(checked(provider, inputs))
+    again = provider.create(checked(provider, inputs))
+    assert again.id == first.id
+    other = checked(provider, {**inputs, "owner_marker": "proj/prod/other"})
+    with pytest.raises(AzureMLError, match="this stack did not create it"):
+        provider.create(other)
+    provider.delete(first.id, first.outs or {})

@@ -53,6 +53,7 @@ from pulumi_azureml.specs.common import (
     SUBSCRIPTION_ID,
     WORKSPACE_NAME,
     WORKSPACE_PATH,
+    tags_field,
 )
 from pulumi_azureml.uploads import HASH_PREFIX, LocalFile, LocalPathError, collect, upload
 
@@ -141,12 +142,8 @@ def _no_reserved_property(value: Any) -> str | None:
 def _common_fields() -> tuple[Field, ...]:
     return (
         Field("description", wire="properties.description", update="put", update_source=_IN_PLACE),
-        Field(
-            "tags",
-            wire="properties.tags",
-            type="map",
-            update="put",
-            update_source="spec: 'Tags can be added, removed, and updated' (PUT of the same version)",
+        tags_field(
+            "put", "spec: 'Tags can be added, removed, and updated' (PUT of the same version)", wire="properties.tags"
         ),
         Field(
             "properties",
@@ -341,7 +338,6 @@ CODE_VERSION = ResourceSpec(
     fields=(*_source_fields("properties.codeUri", "folder of code"), *_common_fields(), _hash_field(), *META_FIELDS),
     outputs=OUTPUTS,
     timeouts=Timeouts(create=3600, update=600, delete=600),
-    ownership_tag=False,  # a version's tags are in its properties: nowhere to put the marker without changing them
     validate=_check_source,
     before_create=_upload_code,
     extra_outputs=_asset_uri("codeUri"),
@@ -380,7 +376,6 @@ MODEL_VERSION = ResourceSpec(
     ),
     outputs=OUTPUTS,
     timeouts=Timeouts(create=3600, update=600, delete=600),
-    ownership_tag=False,
     validate=_check_source,
     before_create=_upload_to_default_datastore("properties.modelUri"),
     extra_outputs=_asset_uri("modelUri"),
@@ -432,7 +427,6 @@ DATA_VERSION = ResourceSpec(
     ),
     outputs=OUTPUTS,
     timeouts=Timeouts(create=3600, update=600, delete=600),
-    ownership_tag=False,
     validate=_check_data,
     before_create=_upload_to_default_datastore("properties.dataUri"),
     extra_outputs=_asset_uri("dataUri"),

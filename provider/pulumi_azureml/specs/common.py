@@ -75,7 +75,16 @@ def location_field(
     )
 
 
-def tags_field(update: UpdateRule | Mapping[str, UpdateRule], source: str, *, non_empty_values: bool = False) -> Field:
+def tags_field(
+    update: UpdateRule | Mapping[str, UpdateRule],
+    source: str,
+    *,
+    non_empty_values: bool = False,
+    wire: str = "tags",
+) -> Field:
+    """Tags, validated with ARM's limits; ``wire`` is ``properties.tags`` for kinds that keep them there (asset
+    versions, datastores). The ownership marker goes wherever they are (``ownership.tags_wire``)."""
+
     def check(value: Any) -> str | None:
         if OWNERSHIP_TAG in value:
             return f"must not set the tag {OWNERSHIP_TAG!r}: this package manages it"
@@ -97,7 +106,7 @@ def tags_field(update: UpdateRule | Mapping[str, UpdateRule], source: str, *, no
 
     return Field(
         "tags",
-        wire="tags",
+        wire=wire,
         type="map",
         description="Resource tags.",
         update=update,

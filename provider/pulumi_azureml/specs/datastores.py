@@ -45,6 +45,7 @@ from pulumi_azureml.specs.common import (
     SUBSCRIPTION_ID,
     WORKSPACE_NAME,
     WORKSPACE_PATH,
+    tags_field,
 )
 
 PATH = WORKSPACE_PATH + "/datastores/{name}"
@@ -284,7 +285,7 @@ DATASTORE = ResourceSpec(
         _credentials_field("authority_url", "authorityUrl", "ServicePrincipal/Certificate: authority URL."),
         _credentials_field("resource_url", "resourceUrl", "ServicePrincipal/Certificate: resource URL."),
         Field("description", wire="properties.description", update="put", update_source=_PUT),
-        Field("tags", wire="properties.tags", type="map", update="put", update_source=_PUT),
+        tags_field("put", _PUT, wire="properties.tags"),
         Field(
             "properties",
             wire="properties.properties",
@@ -328,7 +329,6 @@ DATASTORE = ResourceSpec(
     timeouts=Timeouts(create=300, update=300, delete=300),
     discriminator="datastore_type",
     # Datastores carry their tags in properties.tags (ResourceBase); a top-level ownership tag would be refused.
-    ownership_tag=False,
     expand=infer_credentials_type,
     validate=check_credentials,
     after_write=make_default,

@@ -31,6 +31,7 @@ from pulumi_azureml.specs.common import (
     SUBSCRIPTION_ID,
     WORKSPACE_NAME,
     WORKSPACE_PATH,
+    tags_field,
 )
 
 PATH = WORKSPACE_PATH + "/environments/{name}/versions/{version}"
@@ -144,13 +145,7 @@ ENVIRONMENT_VERSION = ResourceSpec(
             update_source="versions are immutable in Azure ML: the property dictionary is kept as registered",
         ),
         Field("description", wire="properties.description", update="put", update_source=_PUT),
-        Field(
-            "tags",
-            wire="properties.tags",
-            type="map",
-            update="put",
-            update_source="ResourceBase: 'Tags can be added, removed, and updated'",
-        ),
+        tags_field("put", "ResourceBase: 'Tags can be added, removed, and updated'", wire="properties.tags"),
         Field(
             "stage",
             wire="properties.stage",
@@ -178,6 +173,5 @@ ENVIRONMENT_VERSION = ResourceSpec(
     ),
     timeouts=Timeouts(create=300, update=300, delete=300),
     # Asset versions carry their tags in properties.tags (ResourceBase); a top-level tag would be refused.
-    ownership_tag=False,
     validate=check_image_source,
 )
