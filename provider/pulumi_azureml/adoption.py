@@ -83,7 +83,8 @@ def _plan_against(operation: Operation, existing: dict[str, Any], desired: dict[
     # Everything the server holds counts here, server-filled values included: skipping those (as a refresh does
     # for values the program leaves unset) would make a value the program does set look absent, i.e. a
     # create-only change, and refuse to take over a resource that already matches.
-    unset = {f.name: None for f in spec.fields if f.wire}
+    # A bag the service adds keys to is compared on the program's keys only, as a refresh does.
+    unset = {f.name: None for f in spec.fields if f.wire and not f.server_adds_keys}
     current = state.inputs_from_body(
         spec, ownership.without_marker(spec, existing), {**desired, **unset}, include_server_defaults=True
     )

@@ -437,3 +437,15 @@ def test_an_mltable_folder_uploads(emulator: EmulatorServer, make_provider: Make
     assert (
         datastore_bytes(emulator, (created.outs or {})["asset_uri"] + "/MLTable") == (scoring / "MLTable").read_bytes()
     )
+
+
+def test_a_version_registered_elsewhere_with_properties_is_adopted(
+    emulator: EmulatorServer, make_provider: Make
+) -> None:
+    """Adoption compares a property bag the service adds keys to on the program's keys, as a refresh does."""
+    provider = make_provider("CodeVersion")
+    inputs = {"name": "ext", "uri": "https://example.blob.core.windows.net/c/code", "properties": {"team": "ml"}}
+    elsewhere = provider.create(checked(provider, {**inputs, "owner_marker": "other/stack/ext"}))
+    adopted = provider.create(checked(provider, {**inputs, "owner_marker": "proj/dev/ext", "adopt_existing": True}))
+    assert adopted.id == elsewhere.id
+    assert (adopted.outs or {})["properties"] == {"team": "ml"}
