@@ -16,6 +16,7 @@ import pulumi
 
 import pulumi_azureml as azureml
 from pulumi_azureml.emulator import EmulatorServer
+from pulumi_azureml.specs import SPECS
 
 from harness import Stack
 from harness.values import strip_secrets
@@ -23,24 +24,8 @@ from reliability.catalogue import PROJECT, STACK, Declared
 from reliability.conftest import stack_config
 from reliability.inprocess_engine import Entry
 
-RESOURCE_CLASSES: dict[str, Callable[..., pulumi.CustomResource]] = {
-    "Compute": azureml.Compute,
-    "BatchEndpoint": azureml.BatchEndpoint,
-    "BatchDeployment": azureml.BatchDeployment,
-    "BatchEndpointDefaultDeployment": azureml.BatchEndpointDefaultDeployment,
-}
-if hasattr(azureml, "Workspace"):
-    RESOURCE_CLASSES["Workspace"] = azureml.Workspace
-# Datastores and environment versions (issue 17).
-RESOURCE_CLASSES.update({"Datastore": azureml.Datastore, "EnvironmentVersion": azureml.EnvironmentVersion})
-# -- online endpoints (issue 18) --
-RESOURCE_CLASSES.update(
-    {
-        "OnlineEndpoint": azureml.OnlineEndpoint,
-        "OnlineDeployment": azureml.OnlineDeployment,
-        "OnlineEndpointTraffic": azureml.OnlineEndpointTraffic,
-    }
-)
+# Every kind the package declares, by its spec name (a new kind joins without an edit here).
+RESOURCE_CLASSES: dict[str, Callable[..., pulumi.CustomResource]] = {kind: getattr(azureml, kind) for kind in SPECS}
 
 
 def program_of(declared: Mapping[str, Declared], exports: Callable[[dict[str, Any]], None] | None = None) -> Any:

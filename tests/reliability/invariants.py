@@ -27,21 +27,9 @@ from pulumi_azureml.specs.common import OWNERSHIP_TAG
 from reliability.catalogue import Declared
 from reliability.inprocess_engine import Entry, over_the_wire
 
-MANAGED_KINDS = frozenset(
-    {
-        "compute",
-        "batchEndpoint",
-        "batchDeployment",
-        "workspace",
-        "datastore",
-        "environmentVersion",
-        "codeVersion",
-        "modelVersion",
-        "dataVersion",
-        "onlineEndpoint",
-        "onlineDeployment",
-    }  # issues 17, 18
-)
+# The emulator's record kinds of everything a spec manages (lower camel case of the spec's kind; a kind that is a
+# property of a parent, such as a default deployment, has no record of its own and simply never matches).
+MANAGED_KINDS = frozenset(kind[0].lower() + kind[1:] for kind in SPECS)
 
 
 def held_resources(emulator: EmulatorServer, seeded: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
