@@ -211,7 +211,7 @@ _LAZY: dict[str, str] = {
     "list_resource_groups_output": "pulumi_azureml.lookups",
     "list_workspaces": "pulumi_azureml.lookups",
     "list_workspaces_output": "pulumi_azureml.lookups",
-    # -- online endpoints (issue 18) --
+    # -- online endpoints --
     "OnlineDeployment": "pulumi_azureml.resources.online",
     "OnlineDeploymentArgs": "pulumi_azureml.resources.online",
     "OnlineEndpoint": "pulumi_azureml.resources.online",
@@ -240,7 +240,7 @@ _LAZY: dict[str, str] = {
     "list_online_deployments_output": "pulumi_azureml.lookups",
     "list_online_endpoints": "pulumi_azureml.lookups",
     "list_online_endpoints_output": "pulumi_azureml.lookups",
-    # -- asset versions (issue 17, uploads) ----------------------------------------------------------------------------
+    # -- asset versions ----------------------------------------------------------------------------
     "CodeVersion": "pulumi_azureml.resources.assets",
     "CodeVersionArgs": "pulumi_azureml.resources.assets",
     "DataVersion": "pulumi_azureml.resources.assets",
@@ -334,7 +334,7 @@ __all__ = [
     "list_workspaces",
     "list_workspaces_output",
     "__version__",
-    # -- online endpoints (issue 18) --
+    # -- online endpoints --
     "OnlineDeployment",
     "OnlineDeploymentArgs",
     "OnlineDeploymentLogs",
@@ -363,7 +363,7 @@ __all__ = [
     "list_online_deployments_output",
     "list_online_endpoints",
     "list_online_endpoints_output",
-    # -- asset versions (issue 17, uploads) ----------------------------------------------------------------------------
+    # -- asset versions ----------------------------------------------------------------------------
     "CodeVersion",
     "CodeVersionArgs",
     "DataVersion",
@@ -386,7 +386,7 @@ __all__ = [
 ]
 
 
-# -- Datastores and environment versions (issue 17) ------------------------------------------------------------
+# -- Datastores and environment versions ------------------------------------------------------------
 if TYPE_CHECKING:
     from pulumi_azureml.lookups import (
         DatastoreResult,

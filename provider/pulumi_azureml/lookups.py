@@ -802,7 +802,7 @@ __all__ = [
 ]
 
 
-# -- Datastores and environment versions (issue 17) --------------------------------------------------------------
+# -- Datastores and environment versions --------------------------------------------------------------
 
 from pulumi_azureml.specs.datastores import PATH as _DATASTORE_PATH  # noqa: E402
 from pulumi_azureml.specs.environments import PATH as _ENVIRONMENT_VERSION_PATH  # noqa: E402
@@ -1077,7 +1077,7 @@ __all__ += [
 # -- end of datastores and environment versions -----------------------------------------------------------------
 
 
-# -- online endpoints and deployments (issue 18) -------------------------------------------------------------------
+# -- online endpoints and deployments -------------------------------------------------------------------
 # Read-only like the rest: GETs, and the POST read actions listKeys, token and getLogs (mfe.json 2025-12-01
 # OnlineEndpoints_ListKeys, OnlineEndpoints_GetToken, OnlineDeployments_GetLogs), which change nothing.
 
@@ -1470,7 +1470,7 @@ __all__ += [
 ]
 
 
-# -- asset versions (issue 17, uploads) --------------------------------------------------------------------------------
+# -- asset versions --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

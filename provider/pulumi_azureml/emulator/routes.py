@@ -187,7 +187,7 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
-# -- Datastores and environment versions (issue 17) ------------------------------------------------------------
+# -- Datastores and environment versions ------------------------------------------------------------
 _DATASTORES = f"{_WORKSPACE}/datastores"
 _DATASTORE = f"{_DATASTORES}/{{datastoreName}}"
 _ENVIRONMENTS = f"{_WORKSPACE}/environments"

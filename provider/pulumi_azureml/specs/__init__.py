@@ -13,18 +13,18 @@ SPECS: dict[str, ResourceSpec] = {
     for spec in (COMPUTE, BATCH_ENDPOINT, BATCH_DEPLOYMENT, BATCH_ENDPOINT_DEFAULT_DEPLOYMENT, WORKSPACE)
 }
 
-# -- Datastores and environment versions (issue 17) ------------------------------------------------------------
+# -- Datastores and environment versions ------------------------------------------------------------
 from pulumi_azureml.specs.datastores import DATASTORE  # noqa: E402
 from pulumi_azureml.specs.environments import ENVIRONMENT_VERSION  # noqa: E402
 
 SPECS.update({spec.kind: spec for spec in (DATASTORE, ENVIRONMENT_VERSION)})
 # -- end of datastores and environment versions -----------------------------------------------------------------
-# -- online endpoints (issue 18) --
+# -- online endpoints --
 from pulumi_azureml.specs.online import ONLINE_DEPLOYMENT, ONLINE_ENDPOINT, ONLINE_ENDPOINT_TRAFFIC  # noqa: E402
 
 SPECS.update({spec.kind: spec for spec in (ONLINE_ENDPOINT, ONLINE_DEPLOYMENT, ONLINE_ENDPOINT_TRAFFIC)})
 
-# -- asset versions (issue 17, uploads) ----------------------------------------------------------------------------
+# -- asset versions ----------------------------------------------------------------------------
 SPECS.update({spec.kind: spec for spec in (CODE_VERSION, MODEL_VERSION, DATA_VERSION)})
 
 __all__ = ["SPECS"]

@@ -272,7 +272,7 @@ def put_workspace(context: HandlerContext) -> Response:
             location=location,
             changes=lambda outcome: [(["properties", "provisioningState"], outcome.status)],
         )
-        # Every workspace comes with its default datastores (issue 17; see handlers.datastores).
+        # Every workspace comes with its default datastores (see handlers.datastores).
         datastores.seed_system_datastores(transaction, record, settings=context.settings, moment=context.now())
         headers = {"Location": operations.result_url(context.base_url, operation), **common.retry_after(context)}
         return Response(202, None, headers)
