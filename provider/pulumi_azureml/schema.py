@@ -487,5 +487,30 @@ def case_insensitive_equivalent(desired: Any, actual: Any) -> bool:
     return same_id(str(desired), str(actual))
 
 
+_ASSET_ID = re.compile(
+    r"^(?P<owner>.*?/(?:workspaces|registries)/[^/]+)(?P<asset>/[^/]+/[^/]+(?:/versions/[^/]+)?)$", re.I
+)
+
+
+def asset_id_equivalent(desired: Any, actual: Any) -> bool:
+    """Asset ids (``.../workspaces/<w>/models/<name>/versions/<v>``, or a registry's): the owner part compares
+    without case, as every ARM id; the asset's name and version exactly, because mfe.json says "Container name.
+    This is case-sensitive." and "Version identifier. This is case-sensitive." (``Churn`` is not ``churn``)."""
+    wanted, got = _ASSET_ID.match(str(desired).rstrip("/")), _ASSET_ID.match(str(actual).rstrip("/"))
+    if wanted is None or got is None:
+        return same_id(str(desired), str(actual))
+    if not same_id(wanted["owner"], got["owner"]):
+        return False
+    wanted_parts, got_parts = wanted["asset"].split("/"), got["asset"].split("/")
+    if len(wanted_parts) != len(got_parts):
+        return False
+    # ["", collection, name] or ["", collection, name, "versions", version]: collection and "versions" are ARM
+    # segments (no case); the name and the version are the user's.
+    return all(
+        left.lower() == right.lower() if index in (1, 3) else left == right
+        for index, (left, right) in enumerate(zip(wanted_parts, got_parts, strict=True))
+    )
+
+
 def _squash(value: Any) -> str:
     return re.sub(r"\s+", "", str(value)).lower()

@@ -64,6 +64,20 @@ def test_version_put_creates_then_updates_and_its_container_appears(
     assert [item["name"] for item in listed.json()["value"]] == ["1"]
 
 
+def test_asset_names_and_versions_are_case_sensitive(arm: Arm, workspace: dict[str, Any]) -> None:
+    """mfe.json: "Container name. This is case-sensitive." and "Version identifier. This is case-sensitive." (the
+    workspace part of the path is ARM's, without case)."""
+    properties = {"codeUri": "https://example.blob.core.windows.net/c/score"}
+    assert arm.put(version_path("codes", "Score", "1"), {"properties": properties}).status_code == 201
+    assert arm.get(version_path("codes", "score", "1")).status_code == 404
+    assert arm.put(version_path("codes", "score", "1"), {"properties": properties}).status_code == 201
+    assert arm.put(version_path("codes", "score", "v1"), {"properties": properties}).status_code == 201
+    assert arm.get(version_path("codes", "score", "V1")).status_code == 404
+    names = sorted(item["name"] for item in arm.get(f"{workspace_path()}/codes").json()["value"])
+    assert names == ["Score", "score"]
+    assert arm.get(version_path("codes", "Score", "1").replace("/workspaces/", "/WORKSPACES/")).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("collection", "base", "change"),
     [

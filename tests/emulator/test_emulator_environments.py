@@ -118,3 +118,11 @@ def test_missing_version_and_delete_answers(arm: Arm, workspace: dict[str, Any])
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "UserError"
     assert arm.delete(version_path("sklearn", "9")).status_code == 204
     assert arm.put(f"{workspace_path()}/environments/-bad/versions/1", image_env()).status_code == 400
+
+
+def test_environment_names_and_versions_are_case_sensitive(arm: Arm, workspace: dict[str, Any]) -> None:
+    """mfe.json: container names and version identifiers are case-sensitive."""
+    assert arm.put(version_path("Sklearn", "1"), image_env()).status_code == 201
+    assert arm.get(version_path("sklearn", "1")).status_code == 404
+    assert arm.put(version_path("sklearn", "1"), image_env()).status_code == 201
+    assert arm.get(version_path("Sklearn", "1")).json()["name"] == "1"

@@ -14,6 +14,8 @@ COMPUTE = SPECS["Compute"]
 ENDPOINT = SPECS["BatchEndpoint"]
 DEPLOYMENT = SPECS["BatchDeployment"]
 WORKSPACE = SPECS["Workspace"]
+ASSETS = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/mlw"
+ASSETS_UPPER = ASSETS.upper()
 
 
 def field(spec_kind: str, dotted: str) -> Field:
@@ -43,6 +45,20 @@ def field(spec_kind: str, dotted: str) -> Field:
         ("Workspace", "location", "West Europe", "westeurope"),
         ("Compute", "subnet_id", "/subscriptions/A/resourceGroups/RG/x", "/subscriptions/a/resourcegroups/rg/X"),
         ("Compute", "vm_size", "Standard_DS3_v2", "STANDARD_DS3_V2"),
+        # Asset ids: the ARM part without case, the asset's name and version exactly.
+        (
+            "BatchDeployment",
+            "environment_id",
+            f"{ASSETS}/environments/sklearn/versions/1",
+            f"{ASSETS_UPPER}/Environments/sklearn/Versions/1",
+        ),
+        ("OnlineDeployment", "model", f"{ASSETS}/models/churn/versions/2", f"{ASSETS_UPPER}/models/churn/versions/2/"),
+        (
+            "OnlineDeployment",
+            "model",
+            "azureml://registries/azureml/models/phi/versions/3",
+            "azureml://registries/AzureML/models/phi/versions/3",
+        ),
     ],
 )
 def test_same_meaning_different_spelling(kind: str, path: str, desired: Any, actual: Any) -> None:
@@ -56,6 +72,15 @@ def test_same_meaning_different_spelling(kind: str, path: str, desired: Any, act
         ("Compute", "scale_settings.node_idle_time_before_scale_down", "PT121S", "PT2M"),
         ("BatchDeployment", "environment_variables", {"A": "1"}, None),
         ("Workspace", "location", "West Europe", "westus"),
+        # mfe.json: "Container name. This is case-sensitive." / "Version identifier. This is case-sensitive."
+        ("OnlineDeployment", "model", f"{ASSETS}/models/Churn/versions/1", f"{ASSETS}/models/churn/versions/1"),
+        (
+            "BatchDeployment",
+            "environment_id",
+            f"{ASSETS}/environments/env/versions/V1",
+            f"{ASSETS}/environments/env/versions/v1",
+        ),
+        ("OnlineDeployment", "model", f"{ASSETS}/models/churn/versions/1", f"{ASSETS}/models/churn/versions/2"),
     ],
 )
 def test_different_meaning_is_a_difference(kind: str, path: str, desired: Any, actual: Any) -> None:

@@ -37,6 +37,7 @@ from pulumi_azureml.schema import (
     ResourceSpec,
     Timeouts,
     UpdateRule,
+    asset_id_equivalent,
     case_insensitive_equivalent,
     duration_equivalent,
 )
@@ -214,7 +215,7 @@ ASSET_REFERENCE = (
         "asset_id",
         wire="assetId",
         validate=asset_id,
-        equivalent=case_insensitive_equivalent,
+        equivalent=asset_id_equivalent,
         description="Id: an ARM id, azureml://registries/..., or azureml:<name>:<version> (expanded at check)",
     ),
     Field("datastore_id", wire="datastoreId", description="DataPath: datastore ARM id"),
@@ -299,14 +300,14 @@ BATCH_DEPLOYMENT = ResourceSpec(
             update_source=_CREATE_ONLY,
             fields=(
                 Field("scoring_script", wire="scoringScript", required=True),
-                Field("code_id", wire="codeId", validate=asset_id, equivalent=case_insensitive_equivalent),
+                Field("code_id", wire="codeId", validate=asset_id, equivalent=asset_id_equivalent),
             ),
         ),
         Field(
             "environment_id",
             wire="properties.environmentId",
             validate=asset_id,
-            equivalent=case_insensitive_equivalent,
+            equivalent=asset_id_equivalent,
             update="put",
             update_source=_PUT,
             description="An ARM id, azureml://registries/..., or azureml:<name>:<version> (expanded at check).",

@@ -48,6 +48,7 @@ from pulumi_azureml.schema import (
     Output,
     ResourceSpec,
     Timeouts,
+    asset_id_equivalent,
     case_insensitive_equivalent,
     duration_equivalent,
     is_unknown,
@@ -325,7 +326,7 @@ ONLINE_DEPLOYMENT = ResourceSpec(
             "model",
             wire="properties.model",
             validate=asset_id,
-            equivalent=case_insensitive_equivalent,
+            equivalent=asset_id_equivalent,
             update="put",
             update_source=_DEPLOYMENT_PUT,
             description="An ARM id (e.g. a model version's arm_id), azureml://registries/..., or "
@@ -339,14 +340,14 @@ ONLINE_DEPLOYMENT = ResourceSpec(
             update_source=f"{_SWAGGER} x-ms-mutability [create, read] (codeId, scoringScript); {_MOVE_TRAFFIC_FIRST}",
             fields=(
                 Field("scoring_script", wire="scoringScript", required=True),
-                Field("code_id", wire="codeId", validate=asset_id, equivalent=case_insensitive_equivalent),
+                Field("code_id", wire="codeId", validate=asset_id, equivalent=asset_id_equivalent),
             ),
         ),
         Field(
             "environment_id",
             wire="properties.environmentId",
             validate=asset_id,
-            equivalent=case_insensitive_equivalent,
+            equivalent=asset_id_equivalent,
             update="put",
             update_source=_DEPLOYMENT_PUT,
             description="An ARM id, azureml://registries/..., or azureml:<name>:<version> (expanded at check).",

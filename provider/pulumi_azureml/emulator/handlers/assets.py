@@ -122,6 +122,14 @@ def version_id(context: HandlerContext) -> str:
     return f"{container_id(context)}/versions/{context.params['version']}"
 
 
+def container_key(context: HandlerContext) -> str:
+    return common.case_sensitive_key(container_id(context), common.workspace_id(context))
+
+
+def version_key(context: HandlerContext) -> str:
+    return common.case_sensitive_key(version_id(context), common.workspace_id(context))
+
+
 def _kind(context: HandlerContext, part: str) -> str:
     return f"{_COLLECTIONS[_collection(context)]}{part}"
 
@@ -147,7 +155,7 @@ def _validate_names(context: HandlerContext) -> None:
 def get_version(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
         common.require_workspace(transaction, context, writing=False, as_parent=True)
-        record = transaction.get(common.key_of(version_id(context)))
+        record = transaction.get(version_key(context))
         if record is None:
             raise common.resource_not_found(context, _type_and_name(context, version=True))
         return Response(200, record.body)
@@ -156,7 +164,7 @@ def get_version(context: HandlerContext) -> Response:
 def list_versions(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
         common.require_workspace(transaction, context, writing=False, as_parent=True)
-        prefix = common.key_of(f"{container_id(context)}/versions/")
+        prefix = f"{container_key(context)}/versions/"
         items = [record.body for record in transaction.list(_kind(context, "Version"), prefix)]
     items = _filter_archived(context, items)
     return Response(200, common.page(context, items, page_size=common.page_size_parameter(context, "$top")))
@@ -170,7 +178,7 @@ def put_version(context: HandlerContext) -> Response:
         properties.pop(read_only, None)
     with context.store.transaction() as transaction:
         common.require_workspace(transaction, context, writing=True, as_parent=True)
-        key = common.key_of(version_id(context))
+        key = version_key(context)
         existing = transaction.get(key)
         if existing is not None:
             _refuse_immutable_changes(context, existing.body["properties"], properties)
@@ -233,7 +241,7 @@ def _same(before: Any, after: Any) -> bool:
 def delete_version(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
         common.require_workspace(transaction, context, writing=True, as_parent=True)
-        key = common.key_of(version_id(context))
+        key = version_key(context)
         if transaction.get(key) is None:
             return Response(204)
         transaction.delete_tree(key)
@@ -246,9 +254,9 @@ def delete_version(context: HandlerContext) -> Response:
 
 def _touch_container(transaction: StoreTransaction, context: HandlerContext) -> None:
     """Create the container on a first version, and keep its ``latestVersion``/``nextVersion`` current."""
-    key = common.key_of(container_id(context))
+    key = container_key(context)
     record = transaction.get(key)
-    versions = transaction.list(_kind(context, "Version"), common.key_of(f"{container_id(context)}/versions/"))
+    versions = transaction.list(_kind(context, "Version"), f"{container_key(context)}/versions/")
     names = [str(version.body["name"]) for version in versions]
     numeric = [int(name) for name in names if name.isdigit()]
     latest = names[-1] if names else None
@@ -270,7 +278,7 @@ def _touch_container(transaction: StoreTransaction, context: HandlerContext) -> 
 def get_container(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
         common.require_workspace(transaction, context, writing=False, as_parent=True)
-        record = transaction.get(common.key_of(container_id(context)))
+        record = transaction.get(container_key(context))
         if record is None:
             raise common.resource_not_found(context, _type_and_name(context, version=False))
         return Response(200, record.body)
@@ -288,7 +296,7 @@ def list_containers(context: HandlerContext) -> Response:
 def delete_container(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
         common.require_workspace(transaction, context, writing=True, as_parent=True)
-        key = common.key_of(container_id(context))
+        key = container_key(context)
         if transaction.get(key) is None:
             return Response(204)
         transaction.delete_tree(key)  # its versions go with it

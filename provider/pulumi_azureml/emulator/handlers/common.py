@@ -43,6 +43,14 @@ def key_of(resource_id: str) -> str:
     return resource_id.lower()
 
 
+def case_sensitive_key(resource_id: str, parent_id: str) -> str:
+    """The store key of a child whose own segments are case-sensitive: the parent's part without case (ARM), the
+    rest as given. Asset and environment names and versions are: "Container name. This is case-sensitive." and
+    "Version identifier. This is case-sensitive." (mfe.json path parameters)."""
+    assert resource_id.startswith(parent_id), (resource_id, parent_id)
+    return key_of(parent_id) + resource_id[len(parent_id) :]
+
+
 def resource_group_id(context: HandlerContext) -> str:
     params = context.params
     return f"/subscriptions/{params['subscriptionId']}/resourceGroups/{params['resourceGroupName']}"

@@ -48,6 +48,10 @@ def version_id(context: HandlerContext) -> str:
     return f"{container_id(context)}/versions/{context.params['version']}"
 
 
+def _key(resource_id: str, context: HandlerContext) -> str:
+    return common.case_sensitive_key(resource_id, common.workspace_id(context))
+
+
 def not_found(context: HandlerContext, *, version: bool = True) -> ArmError:
     """The service's own 404 (the shape of the recorded 404 of a missing model version)."""
     name = context.params["environmentName"]
@@ -112,7 +116,7 @@ def _validate_put(body: JsonObject) -> JsonObject:
 
 
 def _versions(transaction: StoreTransaction, context: HandlerContext) -> list[ResourceRecord]:
-    return transaction.list(KIND, f"{common.key_of(container_id(context))}/versions/")
+    return transaction.list(KIND, f"{_key(container_id(context), context)}/versions/")
 
 
 def put_version(context: HandlerContext) -> Response:
@@ -122,7 +126,7 @@ def put_version(context: HandlerContext) -> Response:
         version = context.params["version"]
         properties = _validate_put(schemas.conform(schemas.ENVIRONMENT_VERSION, common.json_body(context)))
         resource_id = version_id(context)
-        existing = transaction.get(common.key_of(resource_id))
+        existing = transaction.get(_key(resource_id, context))
         if existing is not None:
             current = existing.body["properties"]
             for member in CREATE_ONLY:
@@ -147,14 +151,14 @@ def put_version(context: HandlerContext) -> Response:
             "properties": properties,
             "systemData": common.system_data(context, None),
         }
-        transaction.put(ResourceRecord(key=common.key_of(resource_id), id=resource_id, kind=KIND, body=body))
+        transaction.put(ResourceRecord(key=_key(resource_id, context), id=resource_id, kind=KIND, body=body))
         return Response(201, body)
 
 
 def get_version(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
         common.require_workspace(transaction, context, writing=False, as_parent=True)
-        record = transaction.get(common.key_of(version_id(context)))
+        record = transaction.get(_key(version_id(context), context))
     if record is None:
         raise not_found(context)
     return Response(200, record.body)
@@ -163,7 +167,7 @@ def get_version(context: HandlerContext) -> Response:
 def delete_version(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
         common.require_workspace(transaction, context, writing=True, as_parent=True)
-        record = transaction.get(common.key_of(version_id(context)))
+        record = transaction.get(_key(version_id(context), context))
         if record is None:
             return Response(204)
         transaction.delete_tree(record.key)
