@@ -142,8 +142,12 @@ def _tags(body: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _property_tags(body: Mapping[str, Any]) -> dict[str, str]:
+    """A workspace asset's own tags (``properties.tags``), which are not ARM's top-level ``tags``."""
     tags = get_path(body, "properties.tags")
     return {str(key): str(value) for key, value in tags.items()} if isinstance(tags, Mapping) else {}
+
+
+# -- Output forms ------------------------------------------------------------------------------------------------------
 
 
 def _deferred(function: Callable[..., T], *arguments: pulumi.Input[Any]) -> pulumi.Output[T]:

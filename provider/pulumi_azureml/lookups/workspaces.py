@@ -32,6 +32,7 @@ RESOURCE_GROUP_API_VERSION = "2025-04-01"
 
 DISCOVERY_TIMEOUTS = (10.0, 30.0)
 """(connect, read) seconds for the discovery document."""
+
 _SUBSCRIPTION_PATH = "/subscriptions/{subscription_id}"
 _RESOURCE_GROUP_PATH = _SUBSCRIPTION_PATH + "/resourceGroups/{resource_group_name}"
 _WORKSPACES_IN_GROUP = _RESOURCE_GROUP_PATH + "/providers/Microsoft.MachineLearningServices/workspaces"
