@@ -16,6 +16,7 @@ import pulumi_azureml as azureml
 from pulumi_azureml import lookups
 from pulumi_azureml.arm.errors import NotFoundError
 from pulumi_azureml.emulator import EmulatorServer
+from pulumi_azureml.lookups.workspaces import _discovery_document
 from pulumi_azureml.provider import AzureMLError, AzureMLProvider
 from pulumi_azureml.settings import SETTINGS
 
@@ -136,7 +137,7 @@ def test_workspace_services_fetch_the_discovery_document_without_the_token(
 def test_the_discovery_document_needs_https_outside_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(requests, "get", lambda *args, **kwargs: pytest.fail("must not send"))
     with pytest.raises(AzureMLError, match="https is required outside loopback"):
-        lookups._discovery_document("http://westeurope.api.azureml.ms/discovery")
+        _discovery_document("http://westeurope.api.azureml.ms/discovery")
 
 
 def test_missing_resources_and_settings_are_reported_as_azureml_errors(emulator: EmulatorServer) -> None:
