@@ -58,3 +58,17 @@ def test_every_lookup_has_its_output_form() -> None:
     assert plain, "no lookups found"
     assert {f"{name}_output" for name in plain} <= functions
     assert functions <= set(pulumi_azureml.__all__), functions - set(pulumi_azureml.__all__)
+
+
+def test_every_output_form_takes_what_its_lookup_takes() -> None:
+    """The `_output` form of a lookup is the same call with Inputs allowed: same parameters, same names."""
+    mismatched = {}
+    for name, function in inspect.getmembers(lookups, inspect.isfunction):
+        output_form = getattr(lookups, f"{name}_output", None)
+        if not name.startswith(("get_", "list_")) or name.endswith("_output") or output_form is None:
+            continue
+        plain = list(inspect.signature(function).parameters)
+        deferred = list(inspect.signature(output_form).parameters)
+        if plain != deferred:
+            mismatched[name] = (plain, deferred)
+    assert mismatched == {}

@@ -202,8 +202,11 @@ def list_code_versions_output(
     resource_group_name: pulumi.Input[str] | None = None,
     subscription_id: pulumi.Input[str] | None = None,
     api_version: pulumi.Input[str] | None = None,
+    include_archived: bool = False,
 ) -> pulumi.Output[list[AssetVersionResult]]:
-    return _deferred(list_code_versions, name, workspace_name, resource_group_name, subscription_id, api_version)
+    return _deferred(
+        list_code_versions, name, workspace_name, resource_group_name, subscription_id, api_version, include_archived
+    )
 
 
 def get_model_version_output(
@@ -225,8 +228,11 @@ def list_model_versions_output(
     resource_group_name: pulumi.Input[str] | None = None,
     subscription_id: pulumi.Input[str] | None = None,
     api_version: pulumi.Input[str] | None = None,
+    include_archived: bool = False,
 ) -> pulumi.Output[list[AssetVersionResult]]:
-    return _deferred(list_model_versions, name, workspace_name, resource_group_name, subscription_id, api_version)
+    return _deferred(
+        list_model_versions, name, workspace_name, resource_group_name, subscription_id, api_version, include_archived
+    )
 
 
 def get_data_version_output(
@@ -246,5 +252,8 @@ def list_data_versions_output(
     resource_group_name: pulumi.Input[str] | None = None,
     subscription_id: pulumi.Input[str] | None = None,
     api_version: pulumi.Input[str] | None = None,
+    include_archived: bool = False,
 ) -> pulumi.Output[list[AssetVersionResult]]:
-    return _deferred(list_data_versions, name, workspace_name, resource_group_name, subscription_id, api_version)
+    return _deferred(
+        list_data_versions, name, workspace_name, resource_group_name, subscription_id, api_version, include_archived
+    )
