@@ -1,0 +1,67 @@
+"""A first hour with the asset, datastore, environment and online kinds: mistakes refused early, in words that say
+what to do (the CLI output these pin was recorded with the real Pulumi CLI on the emulator stack)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pulumi_azureml.provider import AzureMLProvider
+from pulumi_azureml.schema import UNKNOWN
+from pulumi_azureml.settings import Settings
+from pulumi_azureml.uploads import hash_path
+
+PLACE = {
+    "azureml:subscriptionId": "00000000-0000-0000-0000-000000000001",
+    "azureml:resourceGroupName": "rg-first-hour",
+    "azureml:workspaceName": "mlw-first-hour",
+}
+
+
+def failures(kind: str, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    provider = AzureMLProvider(kind)
+    provider.use_settings(Settings(PLACE, environ={}))
+    result = provider.check({}, inputs)
+    return [(failure.property, failure.reason) for failure in result.failures]
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "part.csv").write_text("a,b\n1,2\n")
+    (tmp_path / "model.json").write_text("{}")
+    return tmp_path
+
+
+def data(path: Path | str, data_type: str) -> dict[str, Any]:
+    return {"name": "d", "data_type": data_type, "path": str(path), "content_hash": hash_path(str(path))}
+
+
+@pytest.mark.parametrize(
+    ("data_type", "which", "reason"),
+    [
+        ("uri_folder", "model.json", "is a file, but data_type uri_folder needs a folder (use uri_file for a file)"),
+        ("mltable", "model.json", "is a file, but data_type mltable needs a folder (use uri_file for a file)"),
+        ("uri_file", "folder", "is a folder, but data_type uri_file needs a file (use uri_folder for a folder)"),
+        ("mltable", "folder", "has no MLTable file at its top, which data_type mltable needs"),
+    ],
+)
+def test_a_data_path_of_the_wrong_kind_is_refused_at_preview(
+    files: Path, data_type: str, which: str, reason: str
+) -> None:
+    path = files / which
+    assert failures("DataVersion", data(path, data_type)) == [("path", f"{str(path)!r} {reason}")]
+
+
+def test_a_data_path_of_the_right_kind_passes_and_an_unknown_one_waits(files: Path) -> None:
+    assert failures("DataVersion", data(files / "model.json", "uri_file")) == []
+    assert failures("DataVersion", data(files / "folder", "uri_folder")) == []
+    (files / "folder" / "MLTable").write_text("paths:\n  - pattern: ./*.csv\n")
+    assert failures("DataVersion", data(files / "folder", "mltable")) == []
+    # A path computed from another resource is not known at preview: nothing to look at yet.
+    assert (
+        failures("DataVersion", {"name": "d", "data_type": "uri_folder", "path": UNKNOWN, "content_hash": UNKNOWN})
+        == []
+    )
