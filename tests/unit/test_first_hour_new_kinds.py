@@ -3,15 +3,18 @@ what to do (the CLI output these pin was recorded with the real Pulumi CLI on th
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
 
 from pulumi_azureml.provider import AzureMLProvider
+from pulumi_azureml.resources.assets import AssetPathError, with_content_hash
 from pulumi_azureml.schema import UNKNOWN
 from pulumi_azureml.settings import Settings
-from pulumi_azureml.uploads import hash_path
+from pulumi_azureml.uploads import LocalPathError, hash_path
 
 PLACE = {
     "azureml:subscriptionId": "00000000-0000-0000-0000-000000000001",
@@ -65,3 +68,23 @@ def test_a_data_path_of_the_right_kind_passes_and_an_unknown_one_waits(files: Pa
         failures("DataVersion", {"name": "d", "data_type": "uri_folder", "path": UNKNOWN, "content_hash": UNKNOWN})
         == []
     )
+
+
+def test_a_missing_asset_path_is_one_line_naming_the_resource_and_the_directory(
+    files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(files)
+    with pytest.raises(AssetPathError) as raised:
+        with_content_hash({"path": "./no-such-folder"}, "CodeVersion", "scoring-code")
+    assert str(raised.value) == (
+        "CodeVersion 'scoring-code': path './no-such-folder' does not exist (relative paths start at the Pulumi "
+        f"program's directory: {os.getcwd()})"
+    )
+    # The CLI prints a RunError's message alone (no traceback); callers catching LocalPathError still do.
+    assert isinstance(raised.value, pulumi.RunError)
+    assert isinstance(raised.value, LocalPathError)
+
+
+def test_an_existing_asset_path_is_hashed_as_before(files: Path) -> None:
+    props = with_content_hash({"path": str(files / "folder")}, "CodeVersion", "scoring-code")
+    assert props["content_hash"] == hash_path(str(files / "folder"))
