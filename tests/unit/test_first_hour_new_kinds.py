@@ -88,3 +88,44 @@ def test_a_missing_asset_path_is_one_line_naming_the_resource_and_the_directory(
 def test_an_existing_asset_path_is_hashed_as_before(files: Path) -> None:
     props = with_content_hash({"path": str(files / "folder")}, "CodeVersion", "scoring-code")
     assert props["content_hash"] == hash_path(str(files / "folder"))
+
+
+LAKE: dict[str, Any] = {
+    "name": "lake",
+    "datastore_type": "AzureDataLakeGen2",
+    "account_name": "mystorage",
+    "filesystem": "landing",
+}
+ACCOUNT_KEY = "c2VjcmV0LWtleS1mb3ItdGVzdHM="
+
+
+def test_an_account_key_on_a_lake_datastore_names_account_key_and_the_ways_that_work() -> None:
+    found = failures("Datastore", {**LAKE, "account_key": ACCOUNT_KEY})
+    assert found == [
+        (
+            "account_key",
+            "does not work with an AzureDataLakeGen2 datastore; give client_secret (with tenant_id and client_id), "
+            "certificate (with tenant_id, client_id and thumbprint), or no secret for identity-based access",
+        )
+    ], "the program set account_key, not credentials_type: the error names what it set"
+    assert ACCOUNT_KEY not in repr(found)
+
+
+def test_an_explicit_credentials_type_that_the_datastore_type_refuses_is_named_with_its_inputs() -> None:
+    found = failures(
+        "Datastore",
+        {
+            **LAKE,
+            "datastore_type": "AzureFile",
+            "filesystem": None,
+            "file_share_name": "share",
+            "credentials_type": "ServicePrincipal",
+            "tenant_id": "00000000-0000-0000-0000-000000000002",
+            "client_id": "00000000-0000-0000-0000-000000000003",
+        },
+    )
+    assert (
+        "credentials_type",
+        "'ServicePrincipal' does not work with an AzureFile datastore; use AccountKey, Sas, None (account_key, "
+        "sas_token, or no secret for identity-based access)",
+    ) in found, found
