@@ -129,3 +129,29 @@ def test_an_explicit_credentials_type_that_the_datastore_type_refuses_is_named_w
         "'ServicePrincipal' does not work with an AzureFile datastore; use AccountKey, Sas, None (account_key, "
         "sas_token, or no secret for identity-based access)",
     ) in found, found
+
+
+IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest"
+
+
+@pytest.mark.parametrize("path", ["./conda.yml", "conda.yaml", "envs/scoring/conda.yml "])
+def test_a_conda_file_path_instead_of_its_text_is_refused_at_preview(path: str) -> None:
+    found = failures("EnvironmentVersion", {"name": "env", "version": "1", "image": IMAGE, "conda_file": path})
+    assert found == [
+        (
+            "conda_file",
+            f"is the conda file's YAML text, not its path; got {path!r}: read the file in the program, e.g. "
+            'conda_file=pathlib.Path("conda.yml").read_text()',
+        )
+    ]
+
+
+def test_conda_file_text_passes() -> None:
+    text = "name: scoring\ndependencies:\n  - python=3.11\n"
+    assert failures("EnvironmentVersion", {"name": "env", "version": "1", "image": IMAGE, "conda_file": text}) == []
+    assert failures("EnvironmentVersion", {"name": "env", "version": "1", "image": IMAGE, "conda_file": UNKNOWN}) == []
+
+
+def test_an_environment_with_neither_image_nor_build_names_image() -> None:
+    found = failures("EnvironmentVersion", {"name": "env", "version": "1"})
+    assert found == [("image", "is required unless build (a Docker build context) is given")]
