@@ -27,10 +27,12 @@ path                   none       where the files are read from; only their cont
 
 A changed ``content_hash`` with the same ``version`` deletes the version and registers it again (delete, then
 create: the id stays the same). A workspace version can be registered again after a delete (Azure/azureml-examples
-#3743 deletes models to re-create them; registries refuse that, Azure/azureml-assets#3439). A deployment that
-refers to the version keeps its reference. What the service does when a version a deployment still uses is
-deleted is not documented: giving each content its own ``version`` instead lets Pulumi register the new version
-first, move the deployment to it, and delete the old one last (README, ``examples/batch-scoring``).
+#3743 deletes models to re-create them; registries refuse that, Azure/azureml-assets#3439). A deployment whose
+create-only ``code_configuration`` refers to a replaced code version is replaced with it (its diff cannot know the
+new id at preview, so the engine deletes it first and creates it again: checked with the real CLI on
+``examples/batch-scoring``). What the service does when a version a deployment still uses is deleted is not
+documented: giving each content its own ``version`` instead lets Pulumi register the new version first and delete
+the old one last (README, ``examples/batch-scoring``).
 
 Not a field: the workspace's default datastore, read (GET, ``listSecrets``) at create time for model and data
 uploads; its key never leaves the provider process.
