@@ -94,7 +94,9 @@ class CodeVersionArgs:
 class CodeVersion(pulumi.dynamic.Resource, module="azureml", name="CodeVersion"):
     """A code asset version (``pulumi-python:dynamic/azureml:CodeVersion``); its id is the ARM id.
 
-    Use ``arm_id`` as a deployment's ``code_configuration.code_id``.
+    Use ``arm_id`` as a deployment's ``code_configuration.code_id``. New content replaces the version and, since
+    ``code_configuration`` is create-only, every deployment that uses it (an online deployment that gets traffic
+    cannot be deleted: give new code a new deployment).
     """
 
     arm_id: pulumi.Output[str]
