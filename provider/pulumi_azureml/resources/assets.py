@@ -152,6 +152,8 @@ class ModelVersion(pulumi.dynamic.Resource, module="azureml", name="ModelVersion
     """A model version (``pulumi-python:dynamic/azureml:ModelVersion``); its id is the ARM id.
 
     Use ``arm_id`` as a deployment's model (``AssetReferenceArgs(reference_type="Id", asset_id=model.arm_id)``).
+    New content under the same ``version`` keeps the id, so no deployment is updated by it: give new content a new
+    ``version`` to move the deployments to it.
     """
 
     arm_id: pulumi.Output[str]
