@@ -418,9 +418,14 @@ def test_a_data_path_must_match_its_type(
 ) -> None:
     provider = make_provider("DataVersion")
     path = scoring if which == "folder" else model_file
-    inputs = checked(
-        provider, {"name": "d", "data_type": data_type, "path": str(path), "content_hash": hash_path(str(path))}
-    )
+    raw = {"name": "d", "data_type": data_type, "path": str(path), "content_hash": hash_path(str(path))}
+    refused = provider.check({}, dict(raw))
+    assert [(f.property, message in f.reason) for f in refused.failures] == [("path", True)], "refused at preview"
+    # The create keeps its own guard (the disk can change between preview and up): inputs checked as another type.
+    fine = "uri_folder" if data_type == "uri_file" else "uri_file"
+    if data_type == "mltable":
+        fine = "uri_folder"
+    inputs = {**checked(provider, {**raw, "data_type": fine}), "data_type": data_type}
     with pytest.raises(AzureMLError, match=message):
         provider.create(inputs)
     assert not any("/_blob/" in entry["path"] for entry in emulator.requests_log())

@@ -260,7 +260,7 @@ def test_a_datastore_made_elsewhere_is_refused_then_adopted(emulator: EmulatorSe
 @pytest.mark.parametrize(
     ("inputs", "prop", "words"),
     [
-        ({**LAKE, "client_secret": None, "account_key": ACCOUNT_KEY}, "credentials_type", "does not work with"),
+        ({**LAKE, "client_secret": None, "account_key": ACCOUNT_KEY}, "account_key", "does not work with"),
         ({**BLOB, "credentials_type": "ServicePrincipal"}, "client_secret", "is required"),
         ({**BLOB, "sas_token": "sv=2024-01-01&sig=abcdefgh"}, "credentials_type", "both set"),
         ({**BLOB, "credentials_type": "None"}, "account_key", "does not apply"),

@@ -814,7 +814,7 @@ def datastore_environment_cases() -> list[BadInput]:
             "lake",
             "account-key-on-lake",
             {"account_key": ACCOUNT_KEY, "client_secret": DELETE},
-            "credentials_type",
+            "account_key",
             "does not work with",
         ),
         BadInput("lake", "tenant-not-guid", {"tenant_id": "contoso"}, "tenant_id", "GUID"),

@@ -7,6 +7,7 @@ needs a request. The update/replace table is in :mod:`pulumi_azureml.specs.asset
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,18 +17,38 @@ import pulumi.dynamic
 
 from pulumi_azureml.resources.base import prepare
 from pulumi_azureml.resources.common import TimeoutsArgs
-from pulumi_azureml.uploads import hash_path
+from pulumi_azureml.uploads import LocalPathError, hash_path
 
 
-def with_content_hash(props: dict[str, Any]) -> dict[str, Any]:
+class AssetPathError(LocalPathError, pulumi.RunError):
+    """A local ``path`` that cannot be read, named with its resource.
+
+    A ``pulumi.RunError``, so the CLI shows the one line instead of a Python traceback (the language host prints
+    only the message of a ``RunError``); still a :class:`~pulumi_azureml.uploads.LocalPathError` for callers.
+    """
+
+
+def _hash(kind: str, resource_name: str, path: str) -> str:
+    try:
+        return hash_path(path)
+    except LocalPathError as error:
+        message = f"{kind} {resource_name!r}: path {error}"
+        if not os.path.isabs(path) and message.endswith("directory)"):
+            message = f"{message[:-1]}: {os.getcwd()})"  # which directory that is, when a relative path is missing
+        raise AssetPathError(message) from None
+
+
+def with_content_hash(props: dict[str, Any], kind: str = "asset version", resource_name: str = "?") -> dict[str, Any]:
     """``props`` with ``content_hash`` of its local ``path`` (a plain string now, an Output when it is one)."""
     path = props.get("path")
     if path is None or props.get("content_hash") is not None:
         return props
     if isinstance(path, str):
-        props["content_hash"] = hash_path(path)
+        props["content_hash"] = _hash(kind, resource_name, path)
     else:
-        props["content_hash"] = pulumi.Output.from_input(path).apply(lambda value: hash_path(str(value)))
+        props["content_hash"] = pulumi.Output.from_input(path).apply(
+            lambda value: _hash(kind, resource_name, str(value))
+        )
     return props
 
 
@@ -40,7 +61,9 @@ def _register(
     opts: pulumi.ResourceOptions | None,
 ) -> None:
     provider, props, options = prepare(kind, resource_name, args, kwargs, opts)
-    pulumi.dynamic.Resource.__init__(resource, provider, resource_name, with_content_hash(props), options)
+    pulumi.dynamic.Resource.__init__(
+        resource, provider, resource_name, with_content_hash(props, kind, resource_name), options
+    )
 
 
 @dataclass
@@ -71,7 +94,9 @@ class CodeVersionArgs:
 class CodeVersion(pulumi.dynamic.Resource, module="azureml", name="CodeVersion"):
     """A code asset version (``pulumi-python:dynamic/azureml:CodeVersion``); its id is the ARM id.
 
-    Use ``arm_id`` as a deployment's ``code_configuration.code_id``.
+    Use ``arm_id`` as a deployment's ``code_configuration.code_id``. New content replaces the version and, since
+    ``code_configuration`` is create-only, every deployment that uses it (an online deployment that gets traffic
+    cannot be deleted: give new code a new deployment).
     """
 
     arm_id: pulumi.Output[str]
@@ -127,6 +152,8 @@ class ModelVersion(pulumi.dynamic.Resource, module="azureml", name="ModelVersion
     """A model version (``pulumi-python:dynamic/azureml:ModelVersion``); its id is the ARM id.
 
     Use ``arm_id`` as a deployment's model (``AssetReferenceArgs(reference_type="Id", asset_id=model.arm_id)``).
+    New content under the same ``version`` keeps the id, so no deployment is updated by it: give new content a new
+    ``version`` to move the deployments to it.
     """
 
     arm_id: pulumi.Output[str]

@@ -154,7 +154,12 @@ class OnlineDeploymentArgs:
 
 
 class OnlineDeployment(pulumi.dynamic.Resource, module="azureml", name="OnlineDeployment"):
-    """A deployment of an online endpoint (``pulumi-python:dynamic/azureml:OnlineDeployment``)."""
+    """A deployment of an online endpoint (``pulumi-python:dynamic/azureml:OnlineDeployment``).
+
+    ``model`` and ``environment_id`` change in place; ``code_configuration`` (also a re-registered code version it
+    names) and ``instance_type`` replace the deployment, which the service refuses while it gets traffic: roll new
+    code or a new size out as a new deployment and move :class:`OnlineEndpointTraffic` to it.
+    """
 
     arm_id: pulumi.Output[str]
     name: pulumi.Output[str]

@@ -27,10 +27,12 @@ path                   none       where the files are read from; only their cont
 
 A changed ``content_hash`` with the same ``version`` deletes the version and registers it again (delete, then
 create: the id stays the same). A workspace version can be registered again after a delete (Azure/azureml-examples
-#3743 deletes models to re-create them; registries refuse that, Azure/azureml-assets#3439). A deployment that
-refers to the version keeps its reference. What the service does when a version a deployment still uses is
-deleted is not documented: giving each content its own ``version`` instead lets Pulumi register the new version
-first, move the deployment to it, and delete the old one last (README, ``examples/batch-scoring``).
+#3743 deletes models to re-create them; registries refuse that, Azure/azureml-assets#3439). A deployment whose
+create-only ``code_configuration`` refers to a replaced code version is replaced with it (its diff cannot know the
+new id at preview, so the engine deletes it first and creates it again: checked with the real CLI on
+``examples/batch-scoring``). What the service does when a version a deployment still uses is deleted is not
+documented: giving each content its own ``version`` instead lets Pulumi register the new version first and delete
+the old one last (README, ``examples/batch-scoring``).
 
 Not a field: the workspace's default datastore, read (GET, ``listSecrets``) at create time for model and data
 uploads; its key never leaves the provider process.
@@ -46,7 +48,7 @@ from typing import Any
 from pulumi_azureml.arm.blob import BlobUploader, UploadError, blob_service_url, container_sas, hide_sas
 from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.console import say
-from pulumi_azureml.schema import Field, HookContext, Output, ResourceSpec, Timeouts, set_path
+from pulumi_azureml.schema import Field, HookContext, Output, ResourceSpec, Timeouts, is_unknown, set_path
 from pulumi_azureml.specs.common import (
     META_FIELDS,
     RESOURCE_GROUP_NAME,
@@ -229,22 +231,28 @@ def _upload_code(context: HookContext, body: dict[str, Any]) -> None:
     set_path(body, "properties.codeUri", folder)
 
 
-def _check_data_path(context: HookContext, files: list[LocalFile]) -> None:
-    """A data version's local path must be what its type says: a file for uri_file, a folder (with an ``MLTable``
-    file for mltable) otherwise."""
-    data_type = context.inputs.get("data_type")
-    if data_type is None:
-        return
-    is_file = os.path.isfile(str(context.inputs.get("path")))
-    problem = ""
+def _data_path_problem(data_type: Any, path: str, names: set[str] | None = None) -> str | None:
+    """What is wrong with a data version's local ``path`` for its ``data_type``: a file for uri_file, a folder
+    (with an ``MLTable`` file at its top for mltable) otherwise. ``names``: the files that will be uploaded (their
+    relative paths), when known; else the folder is looked at directly."""
+    is_file = os.path.isfile(path)
     if data_type == "uri_file" and not is_file:
-        problem = "is a folder, but data_type uri_file needs a file (use uri_folder for a folder)"
-    elif data_type != "uri_file" and is_file:
-        problem = f"is a file, but data_type {data_type} needs a folder (use uri_file for a file)"
-    elif data_type == "mltable" and "MLTable" not in {item.relative for item in files}:
-        problem = "has no MLTable file at its top, which data_type mltable needs"
+        return "is a folder, but data_type uri_file needs a file (use uri_folder for a folder)"
+    if data_type in ("uri_folder", "mltable") and is_file:
+        return f"is a file, but data_type {data_type} needs a folder (use uri_file for a file)"
+    if data_type == "mltable":
+        has_mltable = "MLTable" in names if names is not None else os.path.isfile(os.path.join(path, "MLTable"))
+        if not has_mltable:
+            return "has no MLTable file at its top, which data_type mltable needs"
+    return None
+
+
+def _check_data_path(context: HookContext, files: list[LocalFile]) -> None:
+    """At create, the files about to be uploaded must be what ``data_type`` says (see :func:`_data_path_problem`)."""
+    path = str(context.inputs.get("path"))
+    problem = _data_path_problem(context.inputs.get("data_type"), path, {item.relative for item in files})
     if problem:
-        raise UploadError(f"{context.action_prefix}: path {context.inputs.get('path')!r} {problem}")
+        raise UploadError(f"{_described(context)}: path {path!r} {problem}")
 
 
 def _datastore_uri(inputs: Mapping[str, Any], datastore: str, path: str) -> str:
@@ -387,6 +395,13 @@ def _check_data(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
     failures = _check_source(inputs)
     if inputs.get("referenced_uris") and inputs.get("data_type") != "mltable":
         failures.append(("referenced_uris", "applies only when data_type is mltable"))
+    path = inputs.get("path")
+    # At preview too (no request: only the local disk, where the program just hashed the same path, relative to
+    # the same directory). A path that is gone or not known yet is left to the program and to create.
+    if not failures and isinstance(path, str) and not is_unknown(path) and os.path.exists(path):
+        problem = _data_path_problem(inputs.get("data_type"), path)
+        if problem:
+            failures.append(("path", f"{path!r} {problem}"))
     return failures
 
 

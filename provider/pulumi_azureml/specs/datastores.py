@@ -123,6 +123,17 @@ def infer_credentials_type(inputs: dict[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
+def _ways(kinds: tuple[str, ...]) -> str:
+    """How a program gives each credential kind, in input names: 'account_key, sas_token, or no secret ...'."""
+    ways = []
+    for kind in kinds:
+        if kind in SECRET_INPUT:
+            identity = IDENTITY_INPUTS.get(kind, ())
+            with_ = f" (with {', '.join(identity[:-1])} and {identity[-1]})" if identity else ""
+            ways.append(SECRET_INPUT[kind] + with_)
+    return ", ".join(ways) + (", or no secret for identity-based access" if "None" in kinds else "")
+
+
 def check_credentials(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The credential inputs each credential kind and datastore type need and allow (no value is ever shown)."""
     kind = str(inputs.get("credentials_type"))
@@ -130,12 +141,19 @@ def check_credentials(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
     failures: list[tuple[str, str]] = []
     allowed = CREDENTIALS_BY_TYPE.get(datastore_type, CREDENTIALS_TYPES)
     if kind not in allowed:
-        failures.append(
-            (
-                "credentials_type",
-                f"{quote(kind)} does not work with a {datastore_type} datastore; use {', '.join(allowed)}",
+        article = "an" if datastore_type[:1] in "AEIOU" else "a"
+        secret = SECRET_INPUT.get(kind)
+        if secret is not None and inputs.get(secret) is not None:
+            # The secret given decided the kind (or agrees with it): name the input the program actually set.
+            failures.append((secret, f"does not work with {article} {datastore_type} datastore; give {_ways(allowed)}"))
+        else:
+            failures.append(
+                (
+                    "credentials_type",
+                    f"{quote(kind)} does not work with {article} {datastore_type} datastore; use "
+                    f"{', '.join(allowed)} ({_ways(allowed)})",
+                )
             )
-        )
     needed = [SECRET_INPUT[kind]] if kind in SECRET_INPUT else []
     needed += list(IDENTITY_INPUTS.get(kind, ()))
     for name in needed:

@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_azureml.schema import Field, Output, ResourceSpec, Timeouts
+from pulumi_azureml.quoting import quote
+from pulumi_azureml.schema import Field, Output, ResourceSpec, Timeouts, is_unknown
 from pulumi_azureml.specs.common import (
     META_FIELDS,
     RESOURCE_GROUP_NAME,
@@ -60,9 +61,25 @@ def check_image_source(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
         return [("build", "cannot be set together with image: give a container image or a Docker build context")]
     if not has_image and not has_build:
         return [("image", "is required unless build (a Docker build context) is given")]
-    if has_build and inputs.get("conda_file") is not None:
+    conda_file = inputs.get("conda_file")
+    if has_build and conda_file is not None:
         return [("conda_file", "only goes with image: a Docker build context installs its own packages")]
+    if isinstance(conda_file, str) and not is_unknown(conda_file) and _looks_like_a_path(conda_file):
+        # Azure's Python SDK and CLI take a conda file's path; the REST property (condaFile) is its content.
+        return [
+            (
+                "conda_file",
+                f"is the conda file's YAML text, not its path; got {quote(conda_file)}: read the file in the "
+                'program, e.g. conda_file=pathlib.Path("conda.yml").read_text()',
+            )
+        ]
     return []
+
+
+def _looks_like_a_path(text: str) -> bool:
+    """One line naming a .yml/.yaml file, with no ``key:``: a path, never a conda environment (a YAML mapping)."""
+    stripped = text.strip()
+    return "\n" not in stripped and ":" not in stripped and stripped.lower().endswith((".yml", ".yaml"))
 
 
 ENVIRONMENT_VERSION = ResourceSpec(
