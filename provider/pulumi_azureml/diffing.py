@@ -91,9 +91,9 @@ def plan_diff(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, An
 
 
 def describe(spec: ResourceSpec, inputs: Mapping[str, Any]) -> str:
-    """``"compute gpu-cluster"``: the kind and the resource's own name (its last placement field)."""
-    name = inputs.get(spec.placement[-1].name) or "?"
-    return f"{spec.noun} {'(not yet known)' if name == UNKNOWN else name}"
+    """``"compute gpu-cluster"``, ``"model version churn:2"``: the kind and the resource's own name."""
+    parts = [inputs.get(name) or "?" for name in spec.title_fields or (spec.placement[-1].name,)]
+    return f"{spec.noun} {':'.join('(not yet known)' if part == UNKNOWN else str(part) for part in parts)}"
 
 
 def explain(spec: ResourceSpec, plan: DiffPlan) -> str:

@@ -190,6 +190,10 @@ class ResourceSpec:
     """Runs in ``create`` just before the PUT, with the request body to complete in place: I/O the body depends on
     (an asset version's local files are uploaded, and the body points at where they went). Not run by updates."""
 
+    title_fields: tuple[str, ...] = ()
+    """The placement fields that name the resource in messages, joined with ``:`` (``churn:2`` for a version);
+    default: the last placement field."""
+
     def all_fields(self) -> tuple[Field, ...]:
         return self.placement + self.fields
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_azureml.diffing import plan_diff
+from pulumi_azureml.diffing import describe, plan_diff
 from pulumi_azureml.schema import Field, ResourceSpec, build_body, same_value
 from pulumi_azureml.specs import SPECS
 from pulumi_azureml.state import inputs_from_body
@@ -120,3 +120,16 @@ def test_a_write_only_value_is_kept_from_state_not_read(spec: ResourceSpec, fiel
     inputs = {**base_inputs(spec), field_.name: sample(field_)}
     read = inputs_from_body(spec, {}, inputs)
     assert read[field_.name] == inputs[field_.name]
+
+
+@pytest.mark.parametrize(
+    ("kind", "inputs", "expected"),
+    [
+        ("Compute", {"name": "gpu"}, "compute gpu"),
+        ("OnlineDeployment", {"endpoint_name": "scoring", "name": "blue"}, "online deployment blue"),
+        ("ModelVersion", {"name": "churn", "version": "2"}, "model version churn:2"),
+        ("EnvironmentVersion", {"name": "sklearn", "version": "1"}, "environment version sklearn:1"),
+    ],
+)
+def test_messages_name_a_resource_by_its_title_fields(kind: str, inputs: dict[str, Any], expected: str) -> None:
+    assert describe(SPECS[kind], inputs) == expected

@@ -343,6 +343,7 @@ CODE_VERSION = ResourceSpec(
     noun="code version",
     path=WORKSPACE_PATH + "/codes/{name}/versions/{version}",
     placement=_placement("code asset"),
+    title_fields=("name", "version"),
     fields=(*_source_fields("properties.codeUri", "folder of code"), *_common_fields(), _hash_field(), *META_FIELDS),
     outputs=OUTPUTS,
     timeouts=Timeouts(create=3600, update=600, delete=600),
@@ -359,6 +360,7 @@ MODEL_VERSION = ResourceSpec(
     noun="model version",
     path=WORKSPACE_PATH + "/models/{name}/versions/{version}",
     placement=_placement("model"),
+    title_fields=("name", "version"),
     fields=(
         *_source_fields("properties.modelUri", "model file or folder"),
         Field(
@@ -410,6 +412,7 @@ DATA_VERSION = ResourceSpec(
     noun="data version",
     path=WORKSPACE_PATH + "/data/{name}/versions/{version}",
     placement=_placement("data asset"),
+    title_fields=("name", "version"),
     fields=(
         *_source_fields("properties.dataUri", "file (uri_file) or folder (uri_folder, mltable)"),
         Field(

@@ -105,6 +105,7 @@ ENVIRONMENT_VERSION = ResourceSpec(
             description="Version, e.g. '1'. A new version is a new resource; the old one is deleted after it.",
         ),
     ),
+    title_fields=("name", "version"),
     fields=(
         Field(
             "image",
