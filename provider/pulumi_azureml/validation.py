@@ -192,7 +192,10 @@ def check_inputs(
         value = inputs.get(field_.name)
         if value is None:
             if field_.required and _applies(field_, selector):
-                failures.append((field_.name, _missing_reason(field_)))
+                reason = _missing_reason(field_)
+                if field_.applies_to and spec.discriminator and selector:
+                    reason = f"{reason} for {spec.discriminator} {selector}"  # e.g. file_share_name for AzureFile
+                failures.append((field_.name, reason))
             continue
         if field_.applies_to and selector and not is_unknown(selector) and selector not in field_.applies_to:
             allowed = ", ".join(field_.applies_to)

@@ -155,3 +155,10 @@ def test_conda_file_text_passes() -> None:
 def test_an_environment_with_neither_image_nor_build_names_image() -> None:
     found = failures("EnvironmentVersion", {"name": "env", "version": "1"})
     assert found == [("image", "is required unless build (a Docker build context) is given")]
+
+
+def test_a_field_required_by_one_type_says_which_type_needs_it() -> None:
+    found = failures(
+        "Datastore", {"name": "share", "datastore_type": "AzureFile", "account_name": "mystorage", "owner_marker": "m"}
+    )
+    assert ("file_share_name", "is required for datastore_type AzureFile") in found, found
