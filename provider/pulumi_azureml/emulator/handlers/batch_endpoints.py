@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 
 from .. import answers, operations, schemas
 from ..context import HandlerContext, Outcome
@@ -239,25 +240,7 @@ def patch_endpoint(context: HandlerContext) -> Response:
             # A null value removes the tag; the map replaces the old one (ARM PATCH convention).
             tags = {tag: value for tag, value in given.items() if value is not None}
         identity = common.validate_identity(body.get("identity"), "identity", partial=True)
-        record = common.refuse_while_running(transaction, context, record, _type_and_name(context))
-        if tags is not None:
-            record.body["tags"] = tags
-        if identity is not None:
-            record.body["identity"] = common.render_identity(
-                identity, record.body.get("identity"), context.settings.tenant_id
-            )
-        record.body["properties"]["provisioningState"] = "Updating"
-        record.body["systemData"] = common.system_data(context, record.body.get("systemData"))
-        operation = operations.start(
-            transaction,
-            context,
-            record,
-            family="mfe",
-            action="update",
-            location=record.body["location"],
-            changes=_final_state,
-        )
-        return Response(202, None, async_headers(context, operation, location=True))
+        return start_patch(transaction, context, record, _type_and_name(context), tags, identity, _final_state)
 
 
 def delete_endpoint(context: HandlerContext) -> Response:
@@ -266,6 +249,38 @@ def delete_endpoint(context: HandlerContext) -> Response:
         if record is None:
             return Response(204)
         return start_delete(transaction, context, record, _type_and_name(context), remember=True)
+
+
+def start_patch(
+    transaction: StoreTransaction,
+    context: HandlerContext,
+    record: ResourceRecord,
+    type_and_name: str,
+    tags: dict[str, str] | None,
+    identity: JsonObject | None,
+    final_state: Callable[[Outcome], list[operations.Change]],
+) -> Response:
+    """Batch and online endpoints alike (``PartialMinimalTrackedResourceWithIdentity``): the validated tags (a new
+    map replaces the old) and identity applied, ``Updating`` until the operation ends, 202 + Location."""
+    record = common.refuse_while_running(transaction, context, record, type_and_name)
+    if tags is not None:
+        record.body["tags"] = tags
+    if identity is not None:
+        record.body["identity"] = common.render_identity(
+            identity, record.body.get("identity"), context.settings.tenant_id
+        )
+    record.body["properties"]["provisioningState"] = "Updating"
+    record.body["systemData"] = common.system_data(context, record.body.get("systemData"))
+    operation = operations.start(
+        transaction,
+        context,
+        record,
+        family="mfe",
+        action="update",
+        location=record.body["location"],
+        changes=final_state,
+    )
+    return Response(202, None, async_headers(context, operation, location=True))
 
 
 def start_delete(

@@ -258,25 +258,9 @@ def patch_endpoint(context: HandlerContext) -> Response:
             given = string_map(body.get("tags") or {}, "tags", allow_null_values=True)
             tags = {tag: value for tag, value in given.items() if value is not None}
         identity = common.validate_identity(body.get("identity"), "identity", partial=True)
-        record = common.refuse_while_running(transaction, context, record, type_and_name(context))
-        if tags is not None:
-            record.body["tags"] = tags
-        if identity is not None:
-            record.body["identity"] = common.render_identity(
-                identity, record.body.get("identity"), context.settings.tenant_id
-            )
-        record.body["properties"]["provisioningState"] = "Updating"
-        record.body["systemData"] = common.system_data(context, record.body.get("systemData"))
-        operation = operations.start(
-            transaction,
-            context,
-            record,
-            family="mfe",
-            action="update",
-            location=record.body["location"],
-            changes=_final_state,
+        return batch_endpoints.start_patch(
+            transaction, context, record, type_and_name(context), tags, identity, _final_state
         )
-        return Response(202, None, batch_endpoints.async_headers(context, operation, location=True))
 
 
 def delete_endpoint(context: HandlerContext) -> Response:
