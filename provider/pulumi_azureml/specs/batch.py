@@ -26,7 +26,7 @@ through its own PUT updates (``preserve_on_put``), so the two never fight with a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pulumi_azureml import assets
@@ -88,18 +88,23 @@ def endpoint_name_field(name: str, description: str) -> Field:
     )
 
 
-def _endpoint_keys(context: HookContext, body: dict[str, Any]) -> dict[str, Any]:
-    """Key-auth endpoints: read the keys through listkeys (GET never returns them); they are secret outputs."""
-    if str(context.inputs.get("auth_mode", "")).lower() != "key":
-        return {"primary_key": None, "secondary_key": None}
-    keys = context.client.post(
-        f"{context.path}/listkeys",
-        api_version=context.api_version,
-        action=f"{context.action_prefix} (listing keys)",
-        timeout=context.timeout,
-    )
-    keys = keys or {}
-    return {"primary_key": keys.get("primaryKey"), "secondary_key": keys.get("secondaryKey")}
+def endpoint_keys(action: str) -> Callable[[HookContext, dict[str, Any]], dict[str, Any]]:
+    """``extra_outputs`` of Key-auth endpoints: the keys, read through ``action`` (batch endpoints spell it
+    ``listkeys``, online endpoints ``listKeys``, as mfe.json does); GET never returns them; secret outputs."""
+
+    def keys_of(context: HookContext, body: dict[str, Any]) -> dict[str, Any]:
+        if str(context.inputs.get("auth_mode", "")).lower() != "key":
+            return {"primary_key": None, "secondary_key": None}
+        keys = context.client.post(
+            f"{context.path}/{action}",
+            api_version=context.api_version,
+            action=f"{context.action_prefix} (listing keys)",
+            timeout=context.timeout,
+        )
+        keys = keys or {}
+        return {"primary_key": keys.get("primaryKey"), "secondary_key": keys.get("secondaryKey")}
+
+    return keys_of
 
 
 BATCH_ENDPOINT = ResourceSpec(
@@ -193,7 +198,7 @@ BATCH_ENDPOINT = ResourceSpec(
     ),
     timeouts=Timeouts(create=1800, update=1800, delete=1800),
     preserve_on_put=("properties.defaults",),
-    extra_outputs=_endpoint_keys,
+    extra_outputs=endpoint_keys("listkeys"),
     validate=lambda inputs: (
         [("keys", "applies only when auth_mode is Key")]
         if inputs.get("keys") and str(inputs.get("auth_mode")) != "Key"

@@ -44,7 +44,6 @@ from typing import Any
 from pulumi_azureml import assets
 from pulumi_azureml.schema import (
     Field,
-    HookContext,
     Output,
     ResourceSpec,
     Timeouts,
@@ -60,6 +59,7 @@ from pulumi_azureml.specs.batch import (
     PROPERTY_BAG_SOURCE,
     add_only_properties,
     asset_id,
+    endpoint_keys,
     endpoint_name_field,
 )
 from pulumi_azureml.specs.common import (
@@ -84,20 +84,6 @@ _ENDPOINT_PATCH = f"PATCH: PartialMinimalTrackedResourceWithIdentity ({_SWAGGER}
 _DEPLOYMENT_PATCH = f"PATCH: PartialMinimalTrackedResourceWithSku ({_SWAGGER}) takes tags and sku"
 _DEPLOYMENT_PUT = f"PUT: {_SWAGGER} declares it updatable; PATCH takes only tags and sku"
 _MOVE_TRAFFIC_FIRST = "the service refuses to delete a deployment that gets traffic: move it to another one first"
-
-
-def _endpoint_keys(context: HookContext, body: dict[str, Any]) -> dict[str, Any]:
-    """Key-auth endpoints: read the keys through listKeys (GET never returns them); they are secret outputs."""
-    if str(context.inputs.get("auth_mode", "")).lower() != "key":
-        return {"primary_key": None, "secondary_key": None}
-    keys = context.client.post(
-        f"{context.path}/listKeys",
-        api_version=context.api_version,
-        action=f"{context.action_prefix} (listing keys)",
-        timeout=context.timeout,
-    )
-    keys = keys or {}
-    return {"primary_key": keys.get("primaryKey"), "secondary_key": keys.get("secondaryKey")}
 
 
 def _expand_compute(inputs: dict[str, Any]) -> list[tuple[str, str]]:
@@ -192,7 +178,7 @@ ONLINE_ENDPOINT = ResourceSpec(
     ),
     timeouts=Timeouts(create=1800, update=1800, delete=1800),
     preserve_on_put=("properties.traffic", "properties.mirrorTraffic"),
-    extra_outputs=_endpoint_keys,
+    extra_outputs=endpoint_keys("listKeys"),
     expand=_expand_compute,
     validate=lambda inputs: (
         [("keys", "applies only when auth_mode is Key")]
