@@ -12,6 +12,7 @@ import pulumi
 
 from pulumi_azureml.arm.client import ArmClient
 from pulumi_azureml.arm.errors import ArmError, ClientInputError
+from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.errors import AzureMLError
 from pulumi_azureml.runtime import client_for
 from pulumi_azureml.schema import get_path
@@ -116,6 +117,41 @@ def _workspace_target(
     )
 
 
+Where = tuple[str | None, str | None, str | None, str | None]
+"""A workspace lookup's ``(workspace_name, resource_group_name, subscription_id, api_version)``, as given."""
+
+
+def _workspace_get(action: str, where: Where, template: str, **names: str) -> dict[str, Any]:
+    """GET the resource at ``template`` in the workspace ``where`` names (``names`` fill the rest of the path)."""
+    with _reported(action):
+        target = _workspace_target(*where)
+        path = render_path(template, _placement(target, **names))
+        return target.client.get(path, api_version=target.api_version, action=action)
+
+
+def _workspace_list(
+    action: str, where: Where, template: str, params: Mapping[str, str] | None = None, **names: str
+) -> list[dict[str, Any]]:
+    """Every item of the collection at ``template`` in the workspace, all pages."""
+    with _reported(action):
+        target = _workspace_target(*where)
+        path = render_path(template, _placement(target, **names))
+        return list(target.client.list(path, api_version=target.api_version, action=action, params=params))
+
+
+def _workspace_post(
+    action: str, where: Where, template: str, body: Mapping[str, Any] | None = None, **names: str
+) -> dict[str, Any]:
+    """POST the action at ``template`` (``.../listKeys``, ``.../token``...); its answer, ``{}`` when empty."""
+    with _reported(action):
+        target = _workspace_target(*where)
+        path = render_path(template, _placement(target, **names))
+        answer = target.client.post(
+            path, api_version=target.api_version, action=action, timeout=LIST_KEYS_TIMEOUT, body=body
+        )
+        return answer or {}
+
+
 # -- body helpers ------------------------------------------------------------------------------------------------
 
 
@@ -136,15 +172,15 @@ def _count(body: Mapping[str, Any], path: str) -> int | None:
     return int(value)
 
 
-def _tags(body: Mapping[str, Any]) -> dict[str, str]:
-    tags = body.get("tags")
+def _tags(body: Mapping[str, Any], path: str = "tags") -> dict[str, str]:
+    """ARM's tags; ``properties.tags`` for workspace assets, whose own tags are there."""
+    tags = get_path(body, path)
     return {str(key): str(value) for key, value in tags.items()} if isinstance(tags, Mapping) else {}
 
 
 def _property_tags(body: Mapping[str, Any]) -> dict[str, str]:
     """A workspace asset's own tags (``properties.tags``), which are not ARM's top-level ``tags``."""
-    tags = get_path(body, "properties.tags")
-    return {str(key): str(value) for key, value in tags.items()} if isinstance(tags, Mapping) else {}
+    return _tags(body, "properties.tags")
 
 
 # -- Output forms ------------------------------------------------------------------------------------------------------

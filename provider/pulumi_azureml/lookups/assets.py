@@ -7,15 +7,14 @@ from typing import Any
 
 import pulumi
 
-from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.lookups._common import (
     _WORKSPACE_PATH,
     _deferred,
     _flag,
-    _placement,
-    _reported,
+    _property_tags,
     _text,
-    _workspace_target,
+    _workspace_get,
+    _workspace_list,
 )
 from pulumi_azureml.schema import get_path
 
@@ -55,7 +54,7 @@ def _asset_version(body: dict[str, Any], collection: str) -> AssetVersionResult:
         version=str(body.get("name") or ""),
         asset_uri=_text(body, _ASSET_URI[collection]),
         description=_text(body, "properties.description"),
-        tags={str(k): str(v) for k, v in (get_path(body, "properties.tags") or {}).items()},
+        tags=_property_tags(body),
         properties={str(k): str(v) for k, v in (get_path(body, "properties.properties") or {}).items()},
         is_archived=_flag(body, "properties.isArchived"),
         stage=_text(body, "properties.stage"),
@@ -75,13 +74,15 @@ def _get_asset_version(
     api_version: str | None,
 ) -> AssetVersionResult:
     action = f"reading {_ASSET_NOUN[collection]} version"
-    with _reported(action):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(
-            _WORKSPACE_PATH + f"/{collection}/{{name}}/versions/{{version}}",
-            _placement(target, name=name, version=version),
-        )
-        return _asset_version(target.client.get(path, api_version=target.api_version, action=action), collection)
+    template = _WORKSPACE_PATH + f"/{collection}/{{name}}/versions/{{version}}"
+    body = _workspace_get(
+        action,
+        (workspace_name, resource_group_name, subscription_id, api_version),
+        template,
+        name=name,
+        version=version,
+    )
+    return _asset_version(body, collection)
 
 
 def _list_asset_versions(
@@ -94,12 +95,12 @@ def _list_asset_versions(
     include_archived: bool,
 ) -> list[AssetVersionResult]:
     action = f"listing {_ASSET_NOUN[collection]} versions"
-    with _reported(action):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(_WORKSPACE_PATH + f"/{collection}/{{name}}/versions", _placement(target, name=name))
-        params = {"listViewType": "All" if include_archived else "ActiveOnly"}
-        items = target.client.list(path, api_version=target.api_version, action=action, params=params)
-        return [_asset_version(item, collection) for item in items]
+    params = {"listViewType": "All" if include_archived else "ActiveOnly"}
+    template = _WORKSPACE_PATH + f"/{collection}/{{name}}/versions"
+    items = _workspace_list(
+        action, (workspace_name, resource_group_name, subscription_id, api_version), template, params, name=name
+    )
+    return [_asset_version(item, collection) for item in items]
 
 
 def get_code_version(

@@ -7,17 +7,15 @@ from typing import Any
 
 import pulumi
 
-from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.lookups._common import (
     _WORKSPACE_PATH,
-    LIST_KEYS_TIMEOUT,
     _count,
     _deferred,
-    _placement,
-    _reported,
     _tags,
     _text,
-    _workspace_target,
+    _workspace_get,
+    _workspace_list,
+    _workspace_post,
 )
 from pulumi_azureml.specs.batch import ENDPOINT_PATH
 
@@ -111,10 +109,14 @@ def get_batch_endpoint(
     api_version: str | None = None,
 ) -> BatchEndpointResult:
     """One batch endpoint of the workspace."""
-    with _reported("reading batch endpoint"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(ENDPOINT_PATH, _placement(target, endpoint_name=name))
-        return _batch_endpoint(target.client.get(path, api_version=target.api_version, action="reading batch endpoint"))
+    return _batch_endpoint(
+        _workspace_get(
+            "reading batch endpoint",
+            (workspace_name, resource_group_name, subscription_id, api_version),
+            ENDPOINT_PATH,
+            endpoint_name=name,
+        )
+    )
 
 
 def list_batch_endpoints(
@@ -124,11 +126,12 @@ def list_batch_endpoints(
     api_version: str | None = None,
 ) -> list[BatchEndpointResult]:
     """Every batch endpoint of the workspace."""
-    with _reported("listing batch endpoints"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(_WORKSPACE_PATH, _placement(target)) + "/batchEndpoints"
-        items = target.client.list(path, api_version=target.api_version, action="listing batch endpoints")
-        return [_batch_endpoint(item) for item in items]
+    items = _workspace_list(
+        "listing batch endpoints",
+        (workspace_name, resource_group_name, subscription_id, api_version),
+        _WORKSPACE_PATH + "/batchEndpoints",
+    )
+    return [_batch_endpoint(item) for item in items]
 
 
 def list_batch_deployments(
@@ -139,11 +142,11 @@ def list_batch_deployments(
     api_version: str | None = None,
 ) -> list[BatchDeploymentResult]:
     """Every deployment of a batch endpoint."""
-    with _reported("listing batch deployments"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(ENDPOINT_PATH, _placement(target, endpoint_name=endpoint_name)) + "/deployments"
-        items = target.client.list(path, api_version=target.api_version, action="listing batch deployments")
-        return [_batch_deployment(item, endpoint_name) for item in items]
+    where = (workspace_name, resource_group_name, subscription_id, api_version)
+    items = _workspace_list(
+        "listing batch deployments", where, ENDPOINT_PATH + "/deployments", endpoint_name=endpoint_name
+    )
+    return [_batch_deployment(item, endpoint_name) for item in items]
 
 
 def get_batch_endpoint_keys(
@@ -154,16 +157,11 @@ def get_batch_endpoint_keys(
     api_version: str | None = None,
 ) -> BatchEndpointKeys:
     """The keys of a Key-auth batch endpoint (POST ``listkeys``; GET never returns them). Handle as secrets."""
-    with _reported("listing batch endpoint keys"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(ENDPOINT_PATH, _placement(target, endpoint_name=endpoint_name)) + "/listkeys"
-        body = target.client.post(
-            path, api_version=target.api_version, action="listing batch endpoint keys", timeout=LIST_KEYS_TIMEOUT
-        )
-        keys = body or {}
-        return BatchEndpointKeys(
-            primary_key=_text(keys, "primaryKey"), secondary_key=_text(keys, "secondaryKey"), raw=keys
-        )
+    where = (workspace_name, resource_group_name, subscription_id, api_version)
+    keys = _workspace_post(
+        "listing batch endpoint keys", where, ENDPOINT_PATH + "/listkeys", endpoint_name=endpoint_name
+    )
+    return BatchEndpointKeys(primary_key=_text(keys, "primaryKey"), secondary_key=_text(keys, "secondaryKey"), raw=keys)
 
 
 def get_batch_endpoint_output(

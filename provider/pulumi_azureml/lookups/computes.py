@@ -7,16 +7,14 @@ from typing import Any
 
 import pulumi
 
-from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.lookups._common import (
     _WORKSPACE_PATH,
     _deferred,
     _flag,
-    _placement,
-    _reported,
     _tags,
     _text,
-    _workspace_target,
+    _workspace_get,
+    _workspace_list,
 )
 from pulumi_azureml.specs.compute import PATH as COMPUTE_PATH
 
@@ -70,10 +68,14 @@ def get_compute(
     api_version: str | None = None,
 ) -> ComputeResult:
     """One compute of the workspace (default: azureml:workspaceName)."""
-    with _reported("reading compute"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(COMPUTE_PATH, _placement(target, name=name))
-        return _compute(target.client.get(path, api_version=target.api_version, action="reading compute"))
+    return _compute(
+        _workspace_get(
+            "reading compute",
+            (workspace_name, resource_group_name, subscription_id, api_version),
+            COMPUTE_PATH,
+            name=name,
+        )
+    )
 
 
 def list_computes(
@@ -83,11 +85,12 @@ def list_computes(
     api_version: str | None = None,
 ) -> list[ComputeResult]:
     """Every compute of the workspace."""
-    with _reported("listing computes"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(_WORKSPACE_PATH, _placement(target)) + "/computes"
-        items = target.client.list(path, api_version=target.api_version, action="listing computes")
-        return [_compute(item) for item in items]
+    items = _workspace_list(
+        "listing computes",
+        (workspace_name, resource_group_name, subscription_id, api_version),
+        _WORKSPACE_PATH + "/computes",
+    )
+    return [_compute(item) for item in items]
 
 
 def get_compute_output(

@@ -7,17 +7,15 @@ from typing import Any
 
 import pulumi
 
-from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.lookups._common import (
     _WORKSPACE_PATH,
-    LIST_KEYS_TIMEOUT,
     _deferred,
     _flag,
-    _placement,
     _property_tags,
-    _reported,
     _text,
-    _workspace_target,
+    _workspace_get,
+    _workspace_list,
+    _workspace_post,
 )
 from pulumi_azureml.specs.datastores import PATH as _DATASTORE_PATH
 
@@ -82,10 +80,14 @@ def get_datastore(
     api_version: str | None = None,
 ) -> DatastoreResult:
     """One datastore of the workspace (``workspaceblobstore`` is the workspace's own default one)."""
-    with _reported("reading datastore"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(_DATASTORE_PATH, _placement(target, name=name))
-        return _datastore(target.client.get(path, api_version=target.api_version, action="reading datastore"))
+    return _datastore(
+        _workspace_get(
+            "reading datastore",
+            (workspace_name, resource_group_name, subscription_id, api_version),
+            _DATASTORE_PATH,
+            name=name,
+        )
+    )
 
 
 def list_datastores(
@@ -95,11 +97,12 @@ def list_datastores(
     api_version: str | None = None,
 ) -> list[DatastoreResult]:
     """Every datastore of the workspace, its default ones included."""
-    with _reported("listing datastores"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(_WORKSPACE_PATH, _placement(target)) + "/datastores"
-        items = target.client.list(path, api_version=target.api_version, action="listing datastores")
-        return [_datastore(item) for item in items]
+    items = _workspace_list(
+        "listing datastores",
+        (workspace_name, resource_group_name, subscription_id, api_version),
+        _WORKSPACE_PATH + "/datastores",
+    )
+    return [_datastore(item) for item in items]
 
 
 def get_datastore_secrets(
@@ -111,21 +114,20 @@ def get_datastore_secrets(
 ) -> DatastoreSecrets:
     """A datastore's secret (POST ``listSecrets``; GET never returns it). Handle it as a secret: the ``_output``
     form is a secret Output. Identity-based datastores (credentials ``None``) have none: the service refuses."""
-    with _reported("listing datastore secrets"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(_DATASTORE_PATH, _placement(target, name=name)) + "/listSecrets"
-        body = target.client.post(
-            path, api_version=target.api_version, action="listing datastore secrets", timeout=LIST_KEYS_TIMEOUT
-        )
-        secrets = body or {}
-        return DatastoreSecrets(
-            secrets_type=_text(secrets, "secretsType"),
-            account_key=_text(secrets, "key"),
-            sas_token=_text(secrets, "sasToken"),
-            client_secret=_text(secrets, "clientSecret"),
-            certificate=_text(secrets, "certificate"),
-            raw=secrets,
-        )
+    secrets = _workspace_post(
+        "listing datastore secrets",
+        (workspace_name, resource_group_name, subscription_id, api_version),
+        _DATASTORE_PATH + "/listSecrets",
+        name=name,
+    )
+    return DatastoreSecrets(
+        secrets_type=_text(secrets, "secretsType"),
+        account_key=_text(secrets, "key"),
+        sas_token=_text(secrets, "sasToken"),
+        client_secret=_text(secrets, "clientSecret"),
+        certificate=_text(secrets, "certificate"),
+        raw=secrets,
+    )
 
 
 def get_datastore_output(

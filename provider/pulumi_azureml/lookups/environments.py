@@ -7,15 +7,13 @@ from typing import Any
 
 import pulumi
 
-from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.lookups._common import (
     _deferred,
     _flag,
-    _placement,
     _property_tags,
-    _reported,
     _text,
-    _workspace_target,
+    _workspace_get,
+    _workspace_list,
 )
 from pulumi_azureml.specs.environments import PATH as _ENVIRONMENT_VERSION_PATH
 
@@ -72,11 +70,9 @@ def get_environment_version(
     api_version: str | None = None,
 ) -> EnvironmentVersionResult:
     """One version of an environment."""
-    with _reported("reading environment version"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(_ENVIRONMENT_VERSION_PATH, _placement(target, name=name, version=version))
-        body = target.client.get(path, api_version=target.api_version, action="reading environment version")
-        return _environment_version(body, name)
+    where = (workspace_name, resource_group_name, subscription_id, api_version)
+    body = _workspace_get("reading environment version", where, _ENVIRONMENT_VERSION_PATH, name=name, version=version)
+    return _environment_version(body, name)
 
 
 def list_environment_versions(
@@ -87,11 +83,14 @@ def list_environment_versions(
     api_version: str | None = None,
 ) -> list[EnvironmentVersionResult]:
     """The (not archived) versions of an environment."""
-    with _reported("listing environment versions"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(_ENVIRONMENT_VERSION_PATH.rsplit("/", 1)[0], _placement(target, name=name))
-        items = target.client.list(path, api_version=target.api_version, action="listing environment versions")
-        return [_environment_version(item, name) for item in items]
+    versions = _ENVIRONMENT_VERSION_PATH.rsplit("/", 1)[0]
+    items = _workspace_list(
+        "listing environment versions",
+        (workspace_name, resource_group_name, subscription_id, api_version),
+        versions,
+        name=name,
+    )
+    return [_environment_version(item, name) for item in items]
 
 
 def get_environment_version_output(

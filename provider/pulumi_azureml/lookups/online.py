@@ -9,17 +9,16 @@ from typing import Any
 import pulumi
 
 from pulumi_azureml.arm.errors import ClientInputError
-from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.lookups._common import (
     _WORKSPACE_PATH,
-    LIST_KEYS_TIMEOUT,
     _count,
     _deferred,
-    _placement,
     _reported,
     _tags,
     _text,
-    _workspace_target,
+    _workspace_get,
+    _workspace_list,
+    _workspace_post,
 )
 from pulumi_azureml.schema import get_path
 from pulumi_azureml.specs.online import DEPLOYMENT_PATH as _ONLINE_DEPLOYMENT_PATH
@@ -154,11 +153,14 @@ def get_online_endpoint(
     api_version: str | None = None,
 ) -> OnlineEndpointResult:
     """One online endpoint of the workspace (its current traffic split included)."""
-    with _reported("reading online endpoint"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(_ONLINE_ENDPOINT_PATH, _placement(target, endpoint_name=name))
-        body = target.client.get(path, api_version=target.api_version, action="reading online endpoint")
-        return _online_endpoint(body)
+    return _online_endpoint(
+        _workspace_get(
+            "reading online endpoint",
+            (workspace_name, resource_group_name, subscription_id, api_version),
+            _ONLINE_ENDPOINT_PATH,
+            endpoint_name=name,
+        )
+    )
 
 
 def list_online_endpoints(
@@ -168,11 +170,12 @@ def list_online_endpoints(
     api_version: str | None = None,
 ) -> list[OnlineEndpointResult]:
     """Every online endpoint of the workspace."""
-    with _reported("listing online endpoints"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(_WORKSPACE_PATH, _placement(target)) + "/onlineEndpoints"
-        items = target.client.list(path, api_version=target.api_version, action="listing online endpoints")
-        return [_online_endpoint(item) for item in items]
+    items = _workspace_list(
+        "listing online endpoints",
+        (workspace_name, resource_group_name, subscription_id, api_version),
+        _WORKSPACE_PATH + "/onlineEndpoints",
+    )
+    return [_online_endpoint(item) for item in items]
 
 
 def get_online_deployment(
@@ -184,11 +187,10 @@ def get_online_deployment(
     api_version: str | None = None,
 ) -> OnlineDeploymentResult:
     """One deployment of an online endpoint."""
-    with _reported("reading online deployment"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(_ONLINE_DEPLOYMENT_PATH, _placement(target, endpoint_name=endpoint_name, name=name))
-        body = target.client.get(path, api_version=target.api_version, action="reading online deployment")
-        return _online_deployment(body, endpoint_name)
+    where = (workspace_name, resource_group_name, subscription_id, api_version)
+    names = {"endpoint_name": endpoint_name, "name": name}
+    body = _workspace_get("reading online deployment", where, _ONLINE_DEPLOYMENT_PATH, **names)
+    return _online_deployment(body, endpoint_name)
 
 
 def list_online_deployments(
@@ -199,11 +201,14 @@ def list_online_deployments(
     api_version: str | None = None,
 ) -> list[OnlineDeploymentResult]:
     """Every deployment of an online endpoint."""
-    with _reported("listing online deployments"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(_ONLINE_ENDPOINT_PATH, _placement(target, endpoint_name=endpoint_name)) + "/deployments"
-        items = target.client.list(path, api_version=target.api_version, action="listing online deployments")
-        return [_online_deployment(item, endpoint_name) for item in items]
+    template = _ONLINE_ENDPOINT_PATH + "/deployments"
+    items = _workspace_list(
+        "listing online deployments",
+        (workspace_name, resource_group_name, subscription_id, api_version),
+        template,
+        endpoint_name=endpoint_name,
+    )
+    return [_online_deployment(item, endpoint_name) for item in items]
 
 
 def get_online_endpoint_keys(
@@ -214,16 +219,16 @@ def get_online_endpoint_keys(
     api_version: str | None = None,
 ) -> OnlineEndpointKeys:
     """The keys of a Key-auth online endpoint (POST ``listKeys``; GET never returns them). Handle as secrets."""
-    with _reported("listing online endpoint keys"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(_ONLINE_ENDPOINT_PATH, _placement(target, endpoint_name=endpoint_name)) + "/listKeys"
-        body = target.client.post(
-            path, api_version=target.api_version, action="listing online endpoint keys", timeout=LIST_KEYS_TIMEOUT
-        )
-        keys = body or {}
-        return OnlineEndpointKeys(
-            primary_key=_text(keys, "primaryKey"), secondary_key=_text(keys, "secondaryKey"), raw=keys
-        )
+    template = _ONLINE_ENDPOINT_PATH + "/listKeys"
+    keys = _workspace_post(
+        "listing online endpoint keys",
+        (workspace_name, resource_group_name, subscription_id, api_version),
+        template,
+        endpoint_name=endpoint_name,
+    )
+    return OnlineEndpointKeys(
+        primary_key=_text(keys, "primaryKey"), secondary_key=_text(keys, "secondaryKey"), raw=keys
+    )
 
 
 def get_online_endpoint_token(
@@ -234,20 +239,20 @@ def get_online_endpoint_token(
     api_version: str | None = None,
 ) -> OnlineEndpointToken:
     """An access token for a token-auth online endpoint (POST ``token``), with its expiry. Handle as a secret."""
-    with _reported("getting online endpoint token"):
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(_ONLINE_ENDPOINT_PATH, _placement(target, endpoint_name=endpoint_name)) + "/token"
-        body = target.client.post(
-            path, api_version=target.api_version, action="getting online endpoint token", timeout=LIST_KEYS_TIMEOUT
-        )
-        token = body or {}
-        return OnlineEndpointToken(
-            access_token=_text(token, "accessToken"),
-            token_type=_text(token, "tokenType"),
-            expiry_time_utc=_count(token, "expiryTimeUtc"),
-            refresh_after_time_utc=_count(token, "refreshAfterTimeUtc"),
-            raw=token,
-        )
+    template = _ONLINE_ENDPOINT_PATH + "/token"
+    token = _workspace_post(
+        "getting online endpoint token",
+        (workspace_name, resource_group_name, subscription_id, api_version),
+        template,
+        endpoint_name=endpoint_name,
+    )
+    return OnlineEndpointToken(
+        access_token=_text(token, "accessToken"),
+        token_type=_text(token, "tokenType"),
+        expiry_time_utc=_count(token, "expiryTimeUtc"),
+        refresh_after_time_utc=_count(token, "refreshAfterTimeUtc"),
+        raw=token,
+    )
 
 
 def get_online_deployment_logs(
@@ -261,26 +266,19 @@ def get_online_deployment_logs(
     api_version: str | None = None,
 ) -> OnlineDeploymentLogs:
     """The last ``tail`` lines of a deployment container's log (POST ``getLogs``), for troubleshooting."""
-    with _reported("reading online deployment logs"):
+    action = "reading online deployment logs"
+    with _reported(action):
         if container_type not in LOG_CONTAINERS:
             raise ClientInputError(f"container_type must be one of {', '.join(LOG_CONTAINERS)}; got {container_type!r}")
         if tail is not None and (isinstance(tail, bool) or not isinstance(tail, int) or tail < 0):
             raise ClientInputError(f"tail must be a whole number of lines, 0 or more; got {tail!r}")
-        target = _workspace_target(workspace_name, resource_group_name, subscription_id, api_version)
-        path = render_path(_ONLINE_DEPLOYMENT_PATH, _placement(target, endpoint_name=endpoint_name, name=name))
-        request: dict[str, Any] = {"containerType": container_type}
-        if tail is not None:
-            request["tail"] = tail
-        body = target.client.post(
-            f"{path}/getLogs",
-            body=request,
-            api_version=target.api_version,
-            action="reading online deployment logs",
-            timeout=LIST_KEYS_TIMEOUT,
-        )
-        return OnlineDeploymentLogs(
-            content=str((body or {}).get("content") or ""), container_type=container_type, tail=tail
-        )
+    request: dict[str, Any] = {"containerType": container_type}
+    if tail is not None:
+        request["tail"] = tail
+    where = (workspace_name, resource_group_name, subscription_id, api_version)
+    names = {"endpoint_name": endpoint_name, "name": name}
+    body = _workspace_post(action, where, _ONLINE_DEPLOYMENT_PATH + "/getLogs", request, **names)
+    return OnlineDeploymentLogs(content=str(body.get("content") or ""), container_type=container_type, tail=tail)
 
 
 def get_online_endpoint_output(
