@@ -55,10 +55,7 @@ def load(
 ) -> ResourceRecord | None:
     """The endpoint of the request (after its workspace), advanced by one poll when asked."""
     common.require_workspace(transaction, context, writing=writing, as_parent=True)
-    record = transaction.get(endpoint_key(context))
-    if record is None:
-        return None
-    return operations.observe_resource(transaction, record, now=context.now(), count_poll=count_poll)
+    return common.observed(transaction, context, common.batch_endpoint_id(context), count_poll=count_poll)
 
 
 def _require(transaction: StoreTransaction, context: HandlerContext, *, writing: bool) -> ResourceRecord:

@@ -51,6 +51,16 @@ def case_sensitive_key(resource_id: str, parent_id: str) -> str:
     return key_of(parent_id) + resource_id[len(parent_id) :]
 
 
+def observed(
+    transaction: StoreTransaction, context: HandlerContext, resource_id: str, *, count_poll: bool = False
+) -> ResourceRecord | None:
+    """The stored resource, advanced to where its running operation stands now (one poll counted when asked)."""
+    record = transaction.get(key_of(resource_id))
+    if record is None:
+        return None
+    return operations.observe_resource(transaction, record, now=context.now(), count_poll=count_poll)
+
+
 def resource_group_id(context: HandlerContext) -> str:
     params = context.params
     return f"/subscriptions/{params['subscriptionId']}/resourceGroups/{params['resourceGroupName']}"

@@ -66,10 +66,7 @@ def _load(
     transaction: StoreTransaction, context: HandlerContext, *, writing: bool, count_poll: bool = False
 ) -> ResourceRecord | None:
     _require_endpoint(transaction, context, writing=writing)
-    record = transaction.get(common.key_of(_deployment_id(context)))
-    if record is None:
-        return None
-    return operations.observe_resource(transaction, record, now=context.now(), count_poll=count_poll)
+    return common.observed(transaction, context, _deployment_id(context), count_poll=count_poll)
 
 
 def _require(transaction: StoreTransaction, context: HandlerContext, *, writing: bool) -> ResourceRecord:

@@ -220,10 +220,7 @@ def get_workspace(context: HandlerContext) -> Response:
 
 def _existing(transaction: StoreTransaction, context: HandlerContext, *, count_poll: bool) -> ResourceRecord | None:
     common.require_resource_group(transaction, context, writing=False)
-    record = transaction.get(common.key_of(common.workspace_id(context)))
-    if record is None:
-        return None
-    return operations.observe_resource(transaction, record, now=context.now(), count_poll=count_poll)
+    return common.observed(transaction, context, common.workspace_id(context), count_poll=count_poll)
 
 
 def put_workspace(context: HandlerContext) -> Response:
