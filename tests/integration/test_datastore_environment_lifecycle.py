@@ -226,6 +226,11 @@ def test_is_default_moves_the_workspace_default(emulator: EmulatorServer, make_p
     assert methods(emulator) == ["PUT", "PUT"]
     assert arm(emulator, f"{BASE}/datastores/landing").json()["properties"]["isDefault"] is True
     assert arm(emulator, f"{BASE}/datastores/workspaceblobstore").json()["properties"]["isDefault"] is False
+    # The second PUT keeps the stack's ownership marker beside the program's tags.
+    assert arm(emulator, f"{BASE}/datastores/landing").json()["properties"]["tags"] == {
+        "team": "ml",
+        OWNERSHIP_TAG: "proj/dev/landing",
+    }
     read = provider.read(created.id, created.outs or {})
     assert provider.diff(created.id, read.outs or {}, inputs).changes is False
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pulumi_azureml import bodies
 from pulumi_azureml.quoting import quote
 from pulumi_azureml.schema import (
     Field,
@@ -35,7 +36,6 @@ from pulumi_azureml.schema import (
     Output,
     ResourceSpec,
     Timeouts,
-    build_body,
     case_insensitive_equivalent,
     get_path,
 )
@@ -183,7 +183,8 @@ def make_default(context: HookContext, body: dict[str, Any]) -> dict[str, Any]:
         return body
     return context.client.put(
         context.path,
-        build_body(DATASTORE, context.inputs),
+        # The create's own body (ownership marker included), sent once more.
+        bodies.put_body(DATASTORE, context.inputs, {}),
         api_version=context.api_version,
         action=f"{context.action_prefix} (making it the workspace's default datastore)",
         timeout=context.timeout,
