@@ -134,4 +134,12 @@ def _send(operation: Operation, existing: dict[str, Any], write: str | None, pat
     else:
         return existing
     timeout = operation.timeout("create")
-    return send(operation.path, request, api_version=operation.api_version, action=operation.action, timeout=timeout)
+    params = dict(spec.put_params) if write == "PUT" else None
+    return send(
+        operation.path,
+        request,
+        api_version=operation.api_version,
+        action=operation.action,
+        timeout=timeout,
+        params=params,
+    )

@@ -83,6 +83,7 @@ class ArmResource(Lifecycle):
                 api_version=operation.api_version,
                 action=operation.action,
                 timeout=operation.timeout("create"),
+                params=dict(operation.spec.put_params),
             )
         except OperationFailedError as failure:
             raise AzureMLError(adoption.clean_up_failed_create(operation, failure)) from None
@@ -106,7 +107,12 @@ class ArmResource(Lifecycle):
             operation,
             "update",
             lambda: send(
-                operation.path, request, api_version=operation.api_version, action=operation.action, timeout=timeout
+                operation.path,
+                request,
+                api_version=operation.api_version,
+                action=operation.action,
+                timeout=timeout,
+                params=dict(spec.put_params) if plan.write == "PUT" else None,
             ),
         )
 

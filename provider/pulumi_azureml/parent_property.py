@@ -8,6 +8,7 @@ are sent back as the service returned them, minus what the service computes itse
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pulumi_azureml.arm.busy import ended_badly
@@ -69,7 +70,9 @@ def _clear_fields(operation: Operation, parent: dict[str, Any], last_write_ended
             continue
         current = get_path(parent, field_.wire)
         if current is not None and same_value(field_, operation.inputs.get(field_.name), current):
-            set_path(parent, field_.wire, None)
+            # A split is cleared with `{}`, the only form recorded clients send (azure-cli-extensions
+            # test_online_endpoint_update.yaml); a null split is not recorded. A name is cleared with null.
+            set_path(parent, field_.wire, {} if isinstance(current, Mapping) else None)
             changed = True
     return changed
 

@@ -101,6 +101,14 @@ class Field:
     """Custom input-to-wire conversion when the shapes differ (e.g. a list of ids to an id-keyed object)."""
     decode: Callable[[Any], Any] | None = None
     """The inverse of ``encode``."""
+    witness: bool = False
+    """The provider's own record written into the resource (an asset version's content hash): the service never
+    re-spells it, so it is compared even where an ``immutable`` kind keeps the program's values, and a version
+    deleted and registered again with other content shows on refresh."""
+    drift_when_unset: bool = False
+    """A value appearing where the program set none is drift (tags: someone else's tags are shown and removed).
+    Every other field the program leaves unset belongs to the service: whatever it fills there (``kind``,
+    ``resourceUrl``, ``stage``, defaults) is never turned into an input by a refresh."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +197,13 @@ class ResourceSpec:
     before_create: Callable[[HookContext, dict[str, Any]], None] | None = None
     """Runs in ``create`` just before the PUT, with the request body to complete in place: I/O the body depends on
     (an asset version's local files are uploaded, and the body points at where they went). Not run by updates."""
+
+    put_params: tuple[tuple[str, str], ...] = ()
+    """Query parameters every PUT of this kind carries (a datastore's ``skipValidation=true``, which every recorded
+    client sends: azure-sdk-assets test_datastore.py recordings)."""
+    immutable: bool = False
+    """The service never changes a created resource's create-only fields (asset and environment versions): a
+    refresh keeps the program's spelling of them, so the service's own spelling can never plan a replace."""
 
     title_fields: tuple[str, ...] = ()
     """The placement fields that name the resource in messages, joined with ``:`` (``churn:2`` for a version);
@@ -489,6 +504,81 @@ def location_equivalent(desired: Any, actual: Any) -> bool:
 def case_insensitive_equivalent(desired: Any, actual: Any) -> bool:
     """ARM ids and VM sizes come back with varying case."""
     return same_id(str(desired), str(actual))
+
+
+def split_equivalent(desired: Any, actual: Any) -> bool:
+    """A traffic split (deployment name → percent): names compare without case, because the service lower-cases a
+    deployment's name when it creates it (Azure/azure-sdk-for-python PR #28715), and a 0 % entry is the same as no
+    entry (``az ml`` drops them before sending: test_online_endpoint_update.yaml)."""
+    if not isinstance(desired, Mapping) or not isinstance(actual, Mapping):
+        return bool(desired == actual)
+
+    def folded(split: Mapping[Any, Any]) -> dict[str, Any]:
+        return {str(name).lower(): _normalize_any(share) for name, share in split.items() if share not in (0, 0.0)}
+
+    return folded(desired) == folded(actual)
+
+
+def document_equivalent(desired: Any, actual: Any) -> bool:
+    """YAML or JSON text compared as the data it holds: the service stores a conda file sent as YAML and answers
+    JSON text of the same document (azure-sdk-assets test_environment.py ...create_conda_inline recording)."""
+    if desired == actual:
+        return True
+    first, second = _document(desired), _document(actual)
+    return first is not None and first == second
+
+
+def _document(text: Any) -> Any:
+    if not isinstance(text, str):
+        return None
+    import yaml  # only when two spellings differ: not on the preview path of a program whose files are unchanged
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+
+
+# Path segments of an `azureml://` URI whose value is a case-sensitive name (mfe.json: "Container name. This is
+# case-sensitive.", "Version identifier. This is case-sensitive."); every other segment's value is an ARM name.
+_CASE_SENSITIVE_SEGMENTS = frozenset({"models", "data", "codes", "environments", "components", "versions"})
+
+
+def asset_uri_equivalent(desired: Any, actual: Any) -> bool:
+    """Where an asset's content is, compared as the service re-spells it: ARM segments and names without case
+    (a model URI sent with ``resourcegroups`` reads back ``resourceGroups``: azure-sdk-assets test_model.py
+    ...crud_file recording), a short ``azureml://datastores/<d>/paths/<p>`` the same as the long form the service
+    answers, with or without the trailing ``/`` (test_data.py ...create_uri_folder recording), and the path inside
+    the datastore exactly (blob names are case-sensitive)."""
+    if str(desired).startswith("/") and str(actual).startswith("/"):
+        return asset_id_equivalent(desired, actual)
+    return _uri_key(desired) == _uri_key(actual)
+
+
+def _uri_key(value: Any) -> tuple[Any, ...]:
+    text = str(value).strip()
+    if text.lower().startswith("azureml://"):
+        parts = text[len("azureml://") :].rstrip("/").split("/")
+        pairs: list[tuple[str, str]] = []
+        index = 0
+        while index < len(parts):
+            segment = parts[index].lower()
+            if segment == "paths":
+                pairs.append(("paths", "/".join(parts[index + 1 :])))
+                break
+            name = parts[index + 1] if index + 1 < len(parts) else ""
+            pairs.append((segment, name if segment in _CASE_SENSITIVE_SEGMENTS else name.lower()))
+            index += 2
+        named = dict(pairs)
+        if "datastores" in named:
+            # The short form names this workspace's datastore: the datastore and the path decide.
+            return ("datastore", named["datastores"], named.get("paths", ""))
+        return ("azureml", tuple(pairs))
+    scheme, separator, rest = text.partition("://")
+    if separator:
+        host, _, path = rest.partition("/")
+        return (scheme.lower(), host.lower(), path.rstrip("/"))
+    return ("text", text.rstrip("/"))
 
 
 _ASSET_ID = re.compile(

@@ -8,10 +8,19 @@ spec's ``extra_outputs`` hook fetched. Nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pulumi_azureml.schema import Field, ResourceSpec, defaulted_flag, from_wire, get_path, normalize, same_value
+from pulumi_azureml.schema import (
+    Field,
+    ResourceSpec,
+    defaulted_flag,
+    from_wire,
+    get_path,
+    is_empty,
+    normalize,
+    same_value,
+)
 
 PROVIDER_KEY = "__provider"
 
@@ -46,10 +55,19 @@ def outputs(
 def inputs_from_body(
     spec: ResourceSpec, body: Mapping[str, Any], old: Mapping[str, Any], *, include_server_defaults: bool = False
 ) -> dict[str, Any]:
-    """The inputs as the server now has them, keeping what the server cannot tell (secrets, unset defaults).
+    """The inputs as the server now has them, as far as the program manages them: what a refresh compares.
 
-    ``include_server_defaults``: also report values the server filled in where ``old`` has none (adoption
-    compares with them; a refresh leaves them out so an unset input never turns into drift).
+    Rules, declared per field and never per case:
+
+    - a field the program left unset belongs to the service: whatever it fills there is not an input, unless the
+      field is declared ``drift_when_unset`` (tags); ``include_server_defaults`` reports those values too
+      (adoption compares with them);
+    - of an object the program set, only the members it set are compared (the service fills the others: a
+      deployment's request settings and probes, azure-cli-extensions test_online_endpoint_update.yaml);
+    - a create-only field of an ``immutable`` kind (asset and environment versions) keeps the program's value: the
+      service cannot change it, so its own spelling of it can never plan a replace;
+    - values that mean the same (``schema.same_value``) keep the program's spelling; secrets and write-only values,
+      which the server never tells, keep the last value.
     """
     inputs: dict[str, Any] = {}
     selector = _discriminator_value(spec, body, old)
@@ -67,13 +85,55 @@ def inputs_from_body(
         if field_.server_adds_keys and isinstance(actual, dict):
             managed = previous if isinstance(previous, dict) else {}
             actual = {key: value for key, value in actual.items() if key in managed} or None
-        if previous is not None and actual is not None and same_value(field_, previous, actual):
-            inputs[field_.name] = previous  # keep the user's spelling ("West US 2", "NotSpecified"...)
-        elif previous is None and field_.server_default and not include_server_defaults:
+        if previous is None:
+            if (include_server_defaults or field_.drift_when_unset) and not is_empty(actual):
+                inputs[field_.name] = actual
             continue
-        elif actual is not None and actual != {} and actual != []:
+        if spec.immutable and not field_.witness and spec.update_rule(field_, old, previous) == "replace":
+            inputs[field_.name] = previous
+            continue
+        actual = managed_part(field_, previous, actual)
+        if actual is not None and same_value(field_, previous, actual):
+            inputs[field_.name] = previous  # keep the user's spelling ("West US 2", "NotSpecified"...)
+        elif not is_empty(actual):
             inputs[field_.name] = actual
     return inputs
+
+
+def managed_part(field_: Field, previous: Any, actual: Any) -> Any:
+    """``actual`` reduced to the members ``previous`` (what the program set) has: the rest is the service's."""
+    if field_.type == "object" and field_.fields and isinstance(previous, Mapping) and isinstance(actual, Mapping):
+        result: dict[str, Any] = {}
+        for sub in field_.fields:
+            given = previous.get(sub.name)
+            if given is None and not sub.drift_when_unset:
+                continue
+            value = managed_part(sub, given, actual.get(sub.name))
+            if value is not None:
+                result[sub.name] = value
+        return result
+    if field_.type == "list" and field_.item is not None and isinstance(previous, list) and isinstance(actual, list):
+        # Items may come back in another order (schedules): every item is reduced to the members any item set.
+        template = _union(item for item in previous if isinstance(item, Mapping))
+        if template is None:
+            return actual
+        return [managed_part(field_.item, template, item) for item in actual]
+    return actual
+
+
+def _union(items: Iterable[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """One mapping with every member any of ``items`` sets (nested mappings merged the same way)."""
+    merged: dict[str, Any] | None = None
+    for item in items:
+        merged = merged or {}
+        for key, value in item.items():
+            if value is None:
+                continue
+            if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+                merged[key] = _union((merged[key], value))
+            else:
+                merged.setdefault(key, value)
+    return merged
 
 
 def _discriminator_value(spec: ResourceSpec, body: Mapping[str, Any], old: Mapping[str, Any]) -> str:

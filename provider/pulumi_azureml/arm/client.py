@@ -107,16 +107,36 @@ class ArmClient:
         return response_json(response)
 
     def put(
-        self, path: str, body: Mapping[str, Any], *, api_version: str, action: str, timeout: float
+        self,
+        path: str,
+        body: Mapping[str, Any],
+        *,
+        api_version: str,
+        action: str,
+        timeout: float,
+        params: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """PUT a resource and wait until it is terminal; returns the final resource body."""
-        return self._write("PUT", path, body, api_version=api_version, action=action, timeout=timeout) or {}
+        """PUT a resource and wait until it is terminal; returns the final resource body. ``params`` are extra
+        query parameters (a datastore's ``skipValidation``)."""
+        return (
+            self._write("PUT", path, body, api_version=api_version, action=action, timeout=timeout, params=params) or {}
+        )
 
     def patch(
-        self, path: str, body: Mapping[str, Any], *, api_version: str, action: str, timeout: float
+        self,
+        path: str,
+        body: Mapping[str, Any],
+        *,
+        api_version: str,
+        action: str,
+        timeout: float,
+        params: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """PATCH a resource and wait until it is terminal; returns the final resource body."""
-        return self._write("PATCH", path, body, api_version=api_version, action=action, timeout=timeout) or {}
+        return (
+            self._write("PATCH", path, body, api_version=api_version, action=action, timeout=timeout, params=params)
+            or {}
+        )
 
     def delete(
         self,
@@ -187,9 +207,17 @@ class ArmClient:
     # -- internals --------------------------------------------------------------------------------------------
 
     def _write(
-        self, method: str, path: str, body: Mapping[str, Any], *, api_version: str, action: str, timeout: float
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, Any],
+        *,
+        api_version: str,
+        action: str,
+        timeout: float,
+        params: Mapping[str, str] | None = None,
     ) -> dict[str, Any] | None:
-        url = self._url(path, api_version)
+        url = self._url(path, api_version, params)
         response = self._send(method, url, body=body, action=action, resource_id=path)
         if response.status_code >= 400:
             raise error_from_response(response, action=action, resource_id=path)

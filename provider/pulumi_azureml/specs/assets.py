@@ -48,7 +48,16 @@ from typing import Any
 from pulumi_azureml.arm.blob import BlobUploader, UploadError, blob_service_url, container_sas, hide_sas
 from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.console import say
-from pulumi_azureml.schema import Field, HookContext, Output, ResourceSpec, Timeouts, is_unknown, set_path
+from pulumi_azureml.schema import (
+    Field,
+    HookContext,
+    Output,
+    ResourceSpec,
+    Timeouts,
+    asset_uri_equivalent,
+    is_unknown,
+    set_path,
+)
 from pulumi_azureml.specs.common import (
     META_FIELDS,
     RESOURCE_GROUP_NAME,
@@ -112,6 +121,7 @@ def _source_fields(uri_wire: str, what: str) -> tuple[Field, ...]:
             "uri",
             wire=uri_wire,
             server_default=True,
+            equivalent=asset_uri_equivalent,
             update_source="create-only " + _REGISTERED,
             description="Where the content already is (https://, azureml://...), instead of `path`.",
         ),
@@ -129,6 +139,7 @@ def _hash_field() -> Field:
         "content_hash",
         wire=f"properties.properties.{CONTENT_HASH_PROPERTY}",
         validate=_content_hash,
+        witness=True,
         update_source=IMMUTABLE,
         description=f"sha256 of `path`'s files, computed by the resource class (not for users); registered as the "
         f"version's property {CONTENT_HASH_PROPERTY}.",
@@ -339,6 +350,7 @@ def _asset_uri(wire: str) -> Any:
 
 
 CODE_VERSION = ResourceSpec(
+    immutable=True,
     kind="CodeVersion",
     noun="code version",
     path=WORKSPACE_PATH + "/codes/{name}/versions/{version}",
@@ -356,6 +368,7 @@ CODE_VERSION = ResourceSpec(
 )
 
 MODEL_VERSION = ResourceSpec(
+    immutable=True,
     kind="ModelVersion",
     noun="model version",
     path=WORKSPACE_PATH + "/models/{name}/versions/{version}",
@@ -408,6 +421,7 @@ def _check_data(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 DATA_VERSION = ResourceSpec(
+    immutable=True,
     kind="DataVersion",
     noun="data version",
     path=WORKSPACE_PATH + "/data/{name}/versions/{version}",

@@ -112,6 +112,8 @@ def tags_field(
         update=update,
         update_source=source,
         validate=check,
+        # Tags added by someone else are drift the next `up` removes (what azure-native and terraform show too).
+        drift_when_unset=True,
     )
 
 

@@ -188,11 +188,16 @@ def make_default(context: HookContext, body: dict[str, Any]) -> dict[str, Any]:
         api_version=context.api_version,
         action=f"{context.action_prefix} (making it the workspace's default datastore)",
         timeout=context.timeout,
+        params=dict(DATASTORE.put_params),
     )
 
 
 DATASTORE = ResourceSpec(
     kind="Datastore",
+    # Every recorded client PUTs a datastore with skipValidation=true (azure-sdk-assets test_datastore.py
+    # ...blob_store recording; az ml's test_datastore_adlsgen2.yaml): the service then does not try to reach the
+    # storage account with the given credentials at registration.
+    put_params=(("skipValidation", "true"),),
     noun="datastore",
     path=PATH,
     placement=(

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi_azureml.quoting import quote
-from pulumi_azureml.schema import Field, Output, ResourceSpec, Timeouts, is_unknown
+from pulumi_azureml.schema import Field, Output, ResourceSpec, Timeouts, document_equivalent, is_unknown
 from pulumi_azureml.specs.common import (
     META_FIELDS,
     RESOURCE_GROUP_NAME,
@@ -84,6 +84,7 @@ def _looks_like_a_path(text: str) -> bool:
 
 ENVIRONMENT_VERSION = ResourceSpec(
     kind="EnvironmentVersion",
+    immutable=True,
     noun="environment version",
     path=PATH,
     placement=(
@@ -118,6 +119,7 @@ ENVIRONMENT_VERSION = ResourceSpec(
             wire="properties.condaFile",
             description="Conda environment file content (YAML text), layered on the image.",
             update_source=IMMUTABLE,
+            equivalent=document_equivalent,
         ),
         Field(
             "build",

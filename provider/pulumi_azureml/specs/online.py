@@ -51,6 +51,7 @@ from pulumi_azureml.schema import (
     case_insensitive_equivalent,
     duration_equivalent,
     is_unknown,
+    split_equivalent,
     whole_number,
 )
 from pulumi_azureml.specs.batch import (
@@ -511,6 +512,7 @@ ONLINE_ENDPOINT_TRAFFIC = ResourceSpec(
             type="any",
             required=True,
             validate=lambda value: _split_problem(value, mirror=False),
+            equivalent=split_equivalent,
             update="put",
             update_source="read-modify-write PUT of the endpoint (its traffic; the spec: 'need to sum to 100')",
             description="Deployment name → percentage of live traffic (whole numbers summing to 100, or all 0).",
@@ -521,6 +523,7 @@ ONLINE_ENDPOINT_TRAFFIC = ResourceSpec(
             type="any",
             default={},
             validate=lambda value: _split_problem(value, mirror=True),
+            equivalent=split_equivalent,
             update="put",
             update_source="read-modify-write PUT of the endpoint (its mirrorTraffic; 'sum to utmost 50')",
             description="Deployment name → percentage of traffic copied to it (responses discarded); at most 50.",
