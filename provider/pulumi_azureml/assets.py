@@ -40,7 +40,9 @@ def expand(value: Any, collection: str, placement: dict[str, Any]) -> tuple[Any,
     if not isinstance(value, str) or is_unknown(value):
         return value, None
     text = value.strip()
-    if text.startswith(("/subscriptions/", REGISTRY_PREFIX)):
+    # ARM ids are case-insensitive, and the service answers them in its own segment case ("/Subscriptions/",
+    # "resourcegroups"): an id another resource reports back is accepted whatever its spelling.
+    if text.lower().startswith(("/subscriptions/", REGISTRY_PREFIX)):
         return text, None
     if text.lower().startswith(PREFIX + "/subscriptions/"):
         return text[len(PREFIX) :], None

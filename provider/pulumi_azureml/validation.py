@@ -127,7 +127,8 @@ def json_value_problem(value: Any, where: str) -> Failure | None:
 
 def arm_id(value: Any) -> str | None:
     """Validator: an absolute ARM resource id."""
-    if not isinstance(value, str) or not value.startswith("/subscriptions/") or len(value.split("/")) < 5:
+    # Without case, as ARM compares ids: another resource's id output comes in the service's own spelling.
+    if not isinstance(value, str) or not value.lower().startswith("/subscriptions/") or len(value.split("/")) < 5:
         return f"must be an ARM resource id starting with /subscriptions/, got {quote(value)}"
     return None
 

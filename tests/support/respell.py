@@ -151,10 +151,7 @@ def _plausible(field_: Field, spec: ResourceSpec) -> Any:
 
 def _fills(field_: Field) -> bool:
     return bool(field_.wire) and not (
-        field_.secret
-        or field_.write_only
-        or field_.default_from_workspace
-        or field_.drift_when_unset
+        field_.secret or field_.write_only or field_.default_from_workspace or field_.drift_when_unset
     )
 
 

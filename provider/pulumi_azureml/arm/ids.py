@@ -58,7 +58,7 @@ class ResourceId:
     value: str
 
     def __post_init__(self) -> None:
-        if not self.value.startswith("/subscriptions/"):
+        if not self.value.lower().startswith("/subscriptions/"):
             raise ClientInputError(
                 f"{quote(self.value)} is not an ARM resource id (it must start with /subscriptions/)"
             )

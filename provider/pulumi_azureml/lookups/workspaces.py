@@ -122,7 +122,7 @@ def _resource_group(body: dict[str, Any]) -> ResourceGroupResult:
 
 def _workspace(body: dict[str, Any]) -> WorkspaceResult:
     arm_id = str(body.get("id") or "")
-    parsed = ResourceId(arm_id) if arm_id.startswith("/subscriptions/") else None
+    parsed = ResourceId(arm_id) if arm_id.lower().startswith("/subscriptions/") else None
     return WorkspaceResult(
         id=arm_id,
         name=str(body.get("name") or ""),

@@ -209,7 +209,7 @@ BATCH_ENDPOINT = ResourceSpec(
 
 def asset_id(value: Any) -> str | None:
     """Validator: what the service accepts for an asset, after ``check`` expanded short forms (``assets``)."""
-    if isinstance(value, str) and value.startswith(("/subscriptions/", assets.REGISTRY_PREFIX)):
+    if isinstance(value, str) and value.lower().startswith(("/subscriptions/", assets.REGISTRY_PREFIX)):
         return arm_id(value) if value.startswith("/") else None
     return f"must be an ARM id or azureml://registries/... reference, got {value!r}"
 
