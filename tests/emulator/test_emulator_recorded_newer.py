@@ -371,3 +371,32 @@ def test_list_secrets_answers_the_key_or_a_sas_as_recorded(
     assert written.status_code == 201, written.text
     fields = urllib.parse.parse_qs(expirable["sasToken"][1:])
     assert "sig" in fields and json.dumps(expirable).count(without_body.json()["key"]) == 0
+
+
+# ---------------------------------------------------------------------------------------------- batch deployments
+
+
+def test_batch_deployment_property_bag_comes_back_as_sent_and_resources_bag_as_null(
+    arm: Arm, workspace: dict[str, Any]
+) -> None:
+    endpoint = f"{workspace_path()}/batchEndpoints/bep"
+    assert arm.put(endpoint, {"location": LOCATION, "properties": {"authMode": "AADToken"}}).status_code == 201
+    arm.wait(endpoint)
+    path = f"{endpoint}/deployments/bdep"
+    sent = {
+        "location": LOCATION,
+        "properties": {
+            "model": {"referenceType": "Id", "assetId": MODEL},
+            "compute": f"{workspace_path()}/computes/cpu",
+            "properties": {},
+            "resources": {"instanceCount": 1, "properties": {}},
+        },
+    }
+    created = arm.put(path, sent)
+    assert created.status_code == 201, created.text
+    for answer in (created.json(), arm.wait(path)):
+        assert answer["properties"]["properties"] == {}  # test_batch_deployment.yaml: {} in the echo and the GET
+        assert answer["properties"]["resources"]["properties"] is None
+    unsent = {"location": LOCATION, "properties": {k: v for k, v in sent["properties"].items() if k != "properties"}}
+    assert arm.put(f"{endpoint}/deployments/bare", unsent).status_code == 201
+    assert arm.wait(f"{endpoint}/deployments/bare")["properties"]["properties"] == {}  # not recorded: least echo-like
