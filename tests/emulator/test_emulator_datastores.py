@@ -67,7 +67,8 @@ def test_put_creates_201_then_updates_200_and_never_returns_the_secret(arm: Arm,
     assert body["id"].endswith("/datastores/raw")
     assert body["type"] == "Microsoft.MachineLearningServices/workspaces/datastores"
     properties = body["properties"]
-    assert properties["credentials"] == {"credentialsType": "AccountKey", "secrets": {"secretsType": "AccountKey"}}
+    # No `secrets` key at all (test_datastore.py blob_store recording), not the spec example's secretsType stub.
+    assert properties["credentials"] == {"credentialsType": "AccountKey"}
     # Server-filled values (AzureBlobWAccountKey/createOrUpdate.json answers them).
     assert properties["endpoint"] == "core.windows.net"
     assert properties["protocol"] == "https"
@@ -91,11 +92,13 @@ def test_service_principal_credentials_keep_ids_and_hide_the_secret(arm: Arm, wo
     created = arm.put(datastore_path("lake"), gen2())
     assert created.status_code == 201, created.text
     credentials = created.json()["properties"]["credentials"]
+    # No `secrets` key; the service fills resourceUrl (test_datastore_adlsgen2.yaml) and, not recorded, authorityUrl.
     assert credentials == {
         "credentialsType": "ServicePrincipal",
         "tenantId": TENANT,
         "clientId": CLIENT,
-        "secrets": {"secretsType": "ServicePrincipal"},
+        "authorityUrl": "https://login.microsoftonline.com",
+        "resourceUrl": "https://storage.azure.com/",
     }
     assert arm.post(f"{datastore_path('lake')}/listSecrets").json() == {
         "secretsType": "ServicePrincipal",
@@ -109,7 +112,7 @@ def test_identity_based_datastore_has_no_secrets(arm: Arm, workspace: dict[str, 
     assert arm.put(datastore_path("byidentity"), body).status_code == 201
     answer = arm.post(f"{datastore_path('byidentity')}/listSecrets")
     assert answer.status_code == 400
-    assert "hold no secrets" in answer.json()["error"]["message"]
+    assert answer.json()["error"]["message"] == "No secrets for credentials of type None."  # the recorded text
 
 
 def test_is_default_moves_the_default(arm: Arm, workspace: dict[str, Any]) -> None:

@@ -227,7 +227,7 @@ def test_deployment_put_fills_server_defaults(arm: Arm, workspace: dict[str, Any
     assert properties["livenessProbe"]["failureThreshold"] == 30
     assert properties["appInsightsEnabled"] is False
     assert properties["egressPublicNetworkAccess"] == "Enabled"
-    assert body["sku"] == {"name": "Default", "capacity": 1}
+    assert body["sku"] == {"name": "Default", "tier": "Standard", "capacity": 1}  # [OD22]: the service adds the tier
     listed = arm.get(f"{online_endpoint_path()}/deployments").json()["value"]
     assert [item["name"] for item in listed] == ["blue"]
 
@@ -260,7 +260,7 @@ def test_deployment_create_only_fields_and_patch_scale(arm: Arm, workspace: dict
     assert response.status_code == 202
     assert "Location" in response.headers
     body = arm.wait(path)
-    assert body["sku"] == {"name": "Default", "capacity": 3}
+    assert body["sku"] == {"name": "Default", "tier": "Standard", "capacity": 3}
     assert body["tags"] == {"a": "b"}
     assert arm.patch(path, {"properties": {"description": "x"}}).status_code == 400
 

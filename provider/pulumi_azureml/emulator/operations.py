@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import answers
+from . import answers, answers_newer
 from .context import HandlerContext, Outcome
 from .messages import JsonObject
 from .store import ResourceRecord, StoreTransaction
@@ -131,16 +131,18 @@ def start(
     delete_resource: bool = False,
     soft_delete: bool = False,
     returns_resource: bool = True,
+    operation_id: str | None = None,
 ) -> Operation:
     """Store ``record`` with a new running operation on it and return the operation.
 
     ``changes`` receives the decided outcome and returns what the resource looks like when it ends, so a
-    failure can fill ``provisioningErrors`` with the very error the status URL reports.
+    failure can fill ``provisioningErrors`` with the very error the status URL reports. ``operation_id``: an id
+    chosen by the caller (online operations have a recorded shape, ``answers_newer.online_operation_id``).
     """
     outcome = decide_outcome(context)
     settings = context.settings
     operation = Operation(
-        id=str(uuid.uuid4()),
+        id=operation_id or str(uuid.uuid4()),
         family=family,
         subscription_id=context.params["subscriptionId"],
         location=region_of(location),
@@ -242,16 +244,24 @@ def _set_path(body: JsonObject, path: list[str], value: Any) -> None:
 
 def status_path(operation: Operation) -> str:
     """Path of the Azure-AsyncOperation status resource."""
-    segment = STATUS_SEGMENTS[operation.family]
-    return (
-        f"/subscriptions/{operation.subscription_id}{PROVIDER_PATH}/locations/{operation.location}/"
-        f"{segment}/{operation.id}"
-    )
+    return status_path_of(operation.family, operation.subscription_id, operation.location, operation.id)
+
+
+def status_path_of(family: str, subscription_id: str, location: str, operation_id: str) -> str:
+    """Path of an Azure-AsyncOperation status resource, known before its operation starts."""
+    segment = STATUS_SEGMENTS[family]
+    return f"/subscriptions/{subscription_id}{PROVIDER_PATH}/locations/{region_of(location)}/{segment}/{operation_id}"
 
 
 def status_url(base_url: str, operation: Operation) -> str:
     """Absolute Azure-AsyncOperation URL (the RPC requires absolute URIs)."""
     return f"{base_url}{status_path(operation)}?api-version={operation.api_version}"
+
+
+def status_url_of(context: HandlerContext, family: str, location: str, operation_id: str) -> str:
+    """The absolute status URL :func:`start` will hand out for ``operation_id`` started by this request."""
+    path = status_path_of(family, context.params["subscriptionId"], location, operation_id)
+    return f"{context.base_url}{path}?api-version={context.api_version}"
 
 
 def result_url(base_url: str, operation: Operation) -> str:
@@ -271,6 +281,16 @@ def result_url(base_url: str, operation: Operation) -> str:
 def status_body(operation: Operation) -> JsonObject:
     """What a status URL answers with 200: Azure ML's recorded shapes per family (``answers.operation_status``);
     ARM's full ``OperationStatusResult`` (common-types v3) for resource-group operations."""
+    if operation.family == "mfe" and answers_newer.is_online_operation(operation.id):
+        return answers_newer.online_operation_status(
+            status_id=status_path(operation),
+            name=operation.id,
+            status=operation.status,
+            running=operation.running,
+            started_at=operation.started_at,
+            ended_at=operation.ended_at,
+            error=operation.error,
+        )
     if operation.family in answers.RECORDED_STATUS_FAMILIES:
         return answers.operation_status(
             family=operation.family,

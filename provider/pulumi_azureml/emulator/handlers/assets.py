@@ -4,8 +4,10 @@ version's pending upload.
 From the REST specification (``mfe.json`` 2025-12-01 and its ``examples/Workspace/{CodeVersion,ModelVersion,
 DataVersionBase}``):
 
-* ``PUT .../{codes|models|data}/{name}/versions/{version}`` is synchronous: 201 with the version when new, 200
-  when it existed. The container (``.../{name}``) is created on demand by the first version's PUT, as Azure's own
+* ``PUT .../{codes|models|data}/{name}/versions/{version}`` is synchronous: 201 with the version and a
+  ``Location`` when new, 200 when it existed (``answers_newer.created_location``). URIs come back as the service
+  re-spells them: a model's ``resourceGroups``, a data version's long datastore form (``answers_newer``). The
+  container (``.../{name}``) is created on demand by the first version's PUT, as Azure's own
   clients rely on (they PUT versions without creating a container), and kept when versions are deleted.
 * A version is immutable apart from ``description``, ``tags``, ``isArchived`` and a model's ``stage``: a PUT of an
   existing version that changes anything else is refused (400 ``UserError``), as the service refuses to replace an
@@ -14,9 +16,10 @@ DataVersionBase}``):
 * ``DELETE`` answers 200, or 204 when there is nothing to delete; deleting a workspace version really removes it
   (Azure/azureml-examples#3743 deletes and re-creates the same version).
 * ``POST .../codes/{name}/versions/{version}/startPendingUpload`` (``CodeVersions_CreateOrGetStartPendingUpload``)
-  answers a ``PendingUploadResponseDto``: a blob folder in the workspace's storage and a SAS for it, served by this
-  emulator's loopback blob endpoint (:mod:`..blobs`). At workspace scope only code versions have this action; model
-  and data versions have it on registries only.
+  answers a ``PendingUploadResponseDto``: a blob container of its own in the workspace's storage, its ROOT as the
+  ``blobUri`` and a container SAS, ``pendingUploadType: None`` (``answers_newer.pending_upload_container``),
+  served by this emulator's loopback blob endpoint (:mod:`..blobs`). At workspace scope only code versions have
+  this action; model and data versions have it on registries only.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import re
 import uuid
 from typing import Any
 
-from .. import blobs, schemas
+from .. import answers_newer, blobs, schemas
 from ..context import HandlerContext
 from ..messages import JsonObject, Response, bad_request
 from ..store import ResourceRecord, StoreTransaction
@@ -176,6 +179,7 @@ def put_version(context: HandlerContext) -> Response:
     properties: JsonObject = dict(request["properties"])
     for read_only in ("provisioningState",):
         properties.pop(read_only, None)
+    _respell_uris(context, properties)
     with context.store.transaction() as transaction:
         common.require_workspace(transaction, context, writing=True, as_parent=True)
         key = version_key(context)
@@ -188,16 +192,34 @@ def put_version(context: HandlerContext) -> Response:
             record.sequence = existing.sequence
         transaction.put(record)
         _touch_container(transaction, context)
-    return Response(200 if existing is not None else 201, body)
+    if existing is not None:
+        return Response(200, body)
+    return Response(201, body, answers_newer.created_location(context))
+
+
+def _respell_uris(context: HandlerContext, properties: JsonObject) -> None:
+    """The URIs as the service stores them (``answers_newer.model_uri_as_stored``, ``data_uri_as_stored``)."""
+    collection = _collection(context)
+    if collection == "models" and isinstance(properties.get("modelUri"), str):
+        properties["modelUri"] = answers_newer.model_uri_as_stored(properties["modelUri"])
+    if collection == "data" and isinstance(properties.get("dataUri"), str):
+        params = context.params
+        properties["dataUri"] = answers_newer.data_uri_as_stored(
+            properties["dataUri"],
+            str(properties.get("dataType")),
+            subscription=params["subscriptionId"],
+            resource_group=params["resourceGroupName"],
+            workspace=params["workspaceName"],
+        )
 
 
 def _server_defaults(context: HandlerContext) -> JsonObject:
     defaults: JsonObject = {"isAnonymous": False, "isArchived": False, "tags": {}, "properties": {}}
     if _collection(context) == "models":
         defaults["modelType"] = "CustomModel"  # the service's default when none is sent
-        defaults["stage"] = "Development"
+        defaults["stage"] = answers_newer.MODEL_STAGE
     if _collection(context) == "data":
-        defaults["stage"] = "Development"
+        defaults["stage"] = answers_newer.DATA_STAGE
     return defaults
 
 
@@ -335,15 +357,16 @@ def workspace_storage(workspace: ResourceRecord) -> tuple[str, str, str]:
 
 
 def start_pending_upload(context: HandlerContext) -> Response:
-    """``CodeVersions_CreateOrGetStartPendingUpload``: a blob folder in the workspace storage and its SAS."""
+    """``CodeVersions_CreateOrGetStartPendingUpload``: a blob container of its own and its SAS, as recorded
+    (``answers_newer.pending_upload_container``)."""
     _validate_names(context)
     request = schemas.conform(PENDING_UPLOAD_REQUEST, common.json_body(context))
     with context.store.transaction() as transaction:
         workspace = common.require_workspace(transaction, context, writing=True, as_parent=True)
-    storage_id, account, container = workspace_storage(workspace)
+    storage_id, account, _default_container = workspace_storage(workspace)
     upload_id = request.get("pendingUploadId") or str(uuid.uuid4())
-    blob_folder = f"LocalUpload/{upload_id}/{context.params['name']}"
-    blob_uri = f"{context.base_url}{blobs.BLOB_PREFIX}{account}/{container}/{blob_folder}"
+    container = answers_newer.pending_upload_container(str(workspace.body["properties"]["workspaceId"]), upload_id)
+    blob_uri = f"{context.base_url}{blobs.BLOB_PREFIX}{account}/{container}"
     sas = blobs.issue_container_sas(
         context.blob_key(), account, container, now=context.now(), lifetime_seconds=PENDING_UPLOAD_SECONDS
     )
@@ -356,6 +379,6 @@ def start_pending_upload(context: HandlerContext) -> Response:
                 "credential": {"credentialType": "SAS", "sasUri": f"{blob_uri}?{sas}"},
             },
             "pendingUploadId": upload_id,
-            "pendingUploadType": "TemporaryBlobReference",
+            "pendingUploadType": answers_newer.PENDING_UPLOAD_TYPE_ANSWERED,
         },
     )

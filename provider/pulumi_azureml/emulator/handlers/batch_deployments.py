@@ -2,7 +2,8 @@
 
 * PUT → 201 ``Creating`` (``Updating`` for an existing deployment, still 201) + ``Azure-AsyncOperation`` +
   ``Location`` + ``x-ms-async-operation-timeout`` (``answers.mfe_put_headers``); ``resources`` come back with
-  every member and an empty ``properties`` bag as null (``answers.deployment_resources``). Server defaults are
+  every member and an empty ``properties`` bag as null (``answers.deployment_resources``), while the deployment's
+  own bag comes back as sent, ``{}`` included (``answers.deployment_property_bag``). Server defaults are
   filled as the spec declares them:
   miniBatchSize 10, maxConcurrencyPerInstance 1, outputAction AppendRow, outputFileName predictions.csv,
   retrySettings {maxRetries 3, timeout PT30S}, errorThreshold -1, loggingLevel Info, resources.instanceCount 1.
@@ -117,13 +118,13 @@ def _validate_properties(properties: JsonObject) -> JsonObject:
             "compute",
             "outputFileName",
             "environmentVariables",
-            "properties",
             "loggingLevel",
             "outputAction",
             "deploymentConfiguration",
         )
         if properties.get(name) is not None
     }
+    result["properties"] = answers.deployment_property_bag(properties.get("properties"))
     code = properties.get("codeConfiguration")
     if code is not None:
         result["codeConfiguration"] = {"codeId": code.get("codeId"), "scoringScript": code["scoringScript"]}

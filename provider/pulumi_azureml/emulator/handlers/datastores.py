@@ -2,11 +2,13 @@
 
 Facts from mfe.json 2025-12-01 (``Datastores_*``) and its examples (``examples/Datastore/*.json``):
 
-* PUT ``.../datastores/{name}?skipValidation=`` is synchronous: 201 with the datastore when created, 200 when
-  updated. DELETE answers 200, or 204 when there is nothing to delete. No long-running operation anywhere.
+* PUT ``.../datastores/{name}?skipValidation=`` is synchronous: 201 with the datastore and a ``Location`` when
+  created, 200 when updated. DELETE answers 200, or 204 when there is nothing to delete. No long-running operation
+  anywhere. Every recorded client sends ``skipValidation=true``.
 * ``credentials.secrets`` is ``x-ms-secret`` with ``x-ms-mutability [create, update]``: a GET (and the PUT's own
-  answer) returns the credentials without the secret part (``"secrets": {"secretsType": "AccountKey"}``);
-  only ``POST .../listSecrets`` returns it (``listSecrets.json``: ``{"secretsType": "AccountKey", "key": ...}``).
+  answer) returns the credentials with no ``secrets`` key at all, and an empty property bag, the storage
+  subscription and resource group as null (``answers_newer.datastore_credentials`` and the rules after it); only
+  ``POST .../listSecrets`` returns the secret (``answers_newer.list_secrets_answer``).
 * The storage location (account, container/filesystem/file share, endpoint, protocol, the identity used for
   service data access) is ``[create, read]``: a PUT that changes it is refused. Description, tags, properties,
   the storage resource group/subscription and the credentials can change.
@@ -32,7 +34,7 @@ import secrets
 import urllib.parse
 from typing import Any
 
-from .. import schemas
+from .. import answers_newer, blobs, schemas
 from ..context import HandlerContext
 from ..messages import ArmError, JsonObject, Response, bad_request
 from ..settings import Settings
@@ -89,6 +91,9 @@ REQUIRED_CREDENTIAL_MEMBERS = {
 }
 
 SYSTEM_DATASTORES = ("workspaceblobstore", "workspacefilestore")
+
+EXPIRABLE_SECRET_SECONDS = 3600.0
+"""Lifetime of the SAS ``listSecrets`` answers for an expirable secret (recorded clients ask for one hour)."""
 
 
 def datastore_id(context: HandlerContext, name: str | None = None) -> str:
@@ -185,7 +190,6 @@ def _validate_credentials(value: Any, datastore_type: str, *, skip_validation: b
             f"The field '{secrets_target}.{member}' is required to validate the datastore's credentials.",
             target=f"{secrets_target}.{member}",
         )
-    stored["secrets"] = {"secretsType": kind}
     return stored, {"secretsType": kind, member: secret}
 
 
@@ -210,18 +214,16 @@ def _validate_put(body: JsonObject, *, skip_validation: bool) -> tuple[JsonObjec
     stored: JsonObject = {
         "description": properties.get("description"),
         "tags": dict(properties.get("tags") or {}),
-        "properties": dict(properties.get("properties") or {}),
+        "properties": answers_newer.datastore_property_bag(properties.get("properties")),
         "isDefault": False,
-        "credentials": credentials,
+        "credentials": answers_newer.datastore_credentials(datastore_type, credentials),
+        **answers_newer.datastore_storage_scope(properties),
         "datastoreType": datastore_type,
         "accountName": properties["accountName"],
         location_member: properties[location_member],
     }
     for member, default in SERVER_DEFAULTS.items():
         stored[member] = properties.get(member) or default
-    for member in ("resourceGroup", "subscriptionId"):
-        if properties.get(member) is not None:
-            stored[member] = properties[member]
     return stored, secret
 
 
@@ -287,7 +289,7 @@ def put_datastore(context: HandlerContext) -> Response:
         }
         record = ResourceRecord(key=common.key_of(resource_id), id=resource_id, kind=KIND, body=body, secrets=secret)
         transaction.put(record)
-        return Response(201, body)
+        return Response(201, body, answers_newer.created_location(context))
 
 
 def get_datastore(context: HandlerContext) -> Response:
@@ -338,18 +340,34 @@ def list_datastores(context: HandlerContext) -> Response:
 
 
 def list_secrets(context: HandlerContext) -> Response:
-    """``DatastoreSecrets``: the only place a datastore's secret leaves the emulator."""
+    """``DatastoreSecrets``: the only place a datastore's secret leaves the emulator; the account key, or a SAS
+    when asked for an expirable secret (``answers_newer.list_secrets_answer``)."""
     with context.store.transaction() as transaction:
         record = _load(transaction, context, writing=False)
     if record is None:
         raise not_found(context)
     if not record.secrets:
         kind = record.body["properties"]["credentials"]["credentialsType"]
+        if kind == "None":
+            raise ArmError(400, "UserError", answers_newer.NO_SECRETS_MESSAGE, target="credentials")
         raise bad_request(
             f"The datastore '{record.body['name']}' uses credentials of type '{kind}', which hold no secrets.",
             target="credentials",
         )
-    return Response(200, dict(record.secrets))
+    properties = record.body["properties"]
+    request_body = common.json_body(context) if context.request.body.strip() else None
+
+    def issue_sas() -> str:
+        key = base64.b64decode(str(record.secrets.get("key") or ""))
+        return blobs.issue_container_sas(
+            key,
+            str(properties.get("accountName")),
+            str(properties.get(LOCATION_MEMBER[properties["datastoreType"]])),
+            now=context.now(),
+            lifetime_seconds=EXPIRABLE_SECRET_SECONDS,
+        )
+
+    return Response(200, answers_newer.list_secrets_answer(request_body, dict(record.secrets), issue_sas))
 
 
 # ---------------------------------------------------------------------------------------------- system datastores
@@ -378,25 +396,21 @@ def seed_system_datastores(
         key = common.key_of(resource_id)
         if transaction.get(key) is not None:
             continue
-        credentials: JsonObject = (
-            {"credentialsType": "None"}
-            if identity
-            else {"credentialsType": "AccountKey", "secrets": {"secretsType": "AccountKey"}}
-        )
+        credentials: JsonObject = {"credentialsType": "None" if identity else "AccountKey"}
+        scope = workspace.id.split("/")
         body: JsonObject = {
             "id": resource_id,
             "name": name,
             "type": DATASTORE_TYPE,
             "properties": {
                 "description": None,
-                "tags": {},
-                "properties": {},
                 "isDefault": name == "workspaceblobstore",
                 "credentials": credentials,
                 "datastoreType": datastore_type,
                 "accountName": account,
                 member: f"{prefix}-{guid}",
                 **SERVER_DEFAULTS,
+                **answers_newer.workspace_datastore_view(scope[2], scope[4]),
             },
             "systemData": common.system_data_at(moment, settings.principal_name, None),
         }

@@ -3,8 +3,10 @@
 Facts from mfe.json 2025-12-01 (``EnvironmentVersions_*``, ``EnvironmentContainers_*``) and
 ``examples/Workspace/EnvironmentVersion/*.json``:
 
-* PUT ``.../environments/{name}/versions/{version}`` is synchronous: 201 when created, 200 when updated; DELETE
-  answers 200, or 204 when there is nothing to delete. No long-running operation.
+* PUT ``.../environments/{name}/versions/{version}`` is synchronous: 201 with a ``Location`` when created, 200
+  when updated; DELETE answers 200, or 204 when there is nothing to delete. No long-running operation.
+* As recorded (``answers_newer``): a conda file sent as YAML is stored as JSON text of the same document, the
+  property bag gains ``azureml.labels`` and ``stage`` is ``Development`` when none is sent.
 * A version is immutable: ``image``, ``condaFile``, ``build``, ``osType``, ``inferenceConfig`` and ``autoRebuild``
   are ``x-ms-mutability [create, read]``; ``isArchived`` is ``[create, read, update]``; description, tags and
   stage carry no create-only mark and may change. Properties ("the asset property dictionary") are kept as
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from .. import schemas
+from .. import answers_newer, schemas
 from ..context import HandlerContext
 from ..messages import ArmError, JsonObject, Response, bad_request
 from ..store import ResourceRecord, StoreTransaction
@@ -98,13 +100,13 @@ def _validate_put(body: JsonObject) -> JsonObject:
         "environmentType": "UserCreated",
         "autoRebuild": properties.get("autoRebuild") or "Disabled",
         "osType": properties.get("osType") or "Linux",
-        "stage": properties.get("stage"),
+        "stage": properties.get("stage") or answers_newer.ENVIRONMENT_STAGE,
         "provisioningState": "Succeeded",
     }
     if image is not None:
         stored["image"] = image
     if properties.get("condaFile") is not None:
-        stored["condaFile"] = properties["condaFile"]
+        stored["condaFile"] = answers_newer.conda_file_as_stored(properties["condaFile"])
     if build is not None:
         stored["build"] = {
             "contextUri": build["contextUri"],
@@ -130,7 +132,10 @@ def put_version(context: HandlerContext) -> Response:
         if existing is not None:
             current = existing.body["properties"]
             for member in CREATE_ONLY:
-                if properties.get(member) != current.get(member):
+                stored_value = current.get(member)
+                if member == "properties":
+                    stored_value = answers_newer.environment_properties_as_sent(stored_value or {})
+                if properties.get(member) != stored_value:
                     raise ArmError(
                         409,
                         "UserError",
@@ -144,6 +149,7 @@ def put_version(context: HandlerContext) -> Response:
             existing.body["systemData"] = common.system_data(context, existing.body.get("systemData"))
             transaction.put(existing)
             return Response(200, existing.body)
+        properties["properties"] = {**properties["properties"], **answers_newer.ENVIRONMENT_LABELS}
         body: JsonObject = {
             "id": resource_id,
             "name": version,
@@ -152,7 +158,7 @@ def put_version(context: HandlerContext) -> Response:
             "systemData": common.system_data(context, None),
         }
         transaction.put(ResourceRecord(key=_key(resource_id, context), id=resource_id, kind=KIND, body=body))
-        return Response(201, body)
+        return Response(201, body, answers_newer.created_location(context))
 
 
 def get_version(context: HandlerContext) -> Response:

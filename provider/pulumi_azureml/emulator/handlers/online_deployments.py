@@ -1,17 +1,19 @@
 """Online deployments: put, get, patch, delete, list and getLogs under an online endpoint.
 
-* PUT → 201 ``Creating`` (``Updating`` for an existing deployment) + ``Azure-AsyncOperation`` + ``Location`` +
-  ``x-ms-async-operation-timeout`` (``answers.mfe_put_headers``). The body is ``OnlineDeploymentTrackedResource``
-  (closed); the server fills what the spec declares as defaults: ``appInsightsEnabled`` false,
-  ``egressPublicNetworkAccess`` Enabled, ``instanceType`` Standard_F4s_v2 (Managed), ``requestSettings``
-  {maxConcurrentRequestsPerInstance 1, requestTimeout PT5S, maxQueueWait PT0.5S}, ``scaleSettings`` Default for
-  Managed and TargetUtilization for Kubernetes, probes {failureThreshold 30, successThreshold 1, timeout PT2S,
-  period PT10S}; a missing ``sku`` reads back as ``{name: Default, capacity: 1}``.
+* PUT → 201 ``Updating`` (create and update alike) + ``Azure-AsyncOperation`` (an ``od:`` operation) +
+  ``Location`` + ``x-ms-async-operation-timeout`` (``answers.mfe_put_headers``). The body is
+  ``OnlineDeploymentTrackedResource`` (closed). The deployment's name is stored lower-cased. What the service
+  fills is recorded (``answers_newer``): ``requestSettings`` and both probes (the 201 echo differs from the GET),
+  ``sku.tier`` Standard, ``kind``, ``privateNetworkConnection``, ``egressPublicNetworkAccess`` and
+  ``AzureAsyncOperationUri`` in the property bag. From the spec's defaults: ``appInsightsEnabled`` false,
+  ``instanceType`` Standard_F4s_v2 (Managed), ``scaleSettings`` Default for Managed and TargetUtilization for
+  Kubernetes; a missing ``sku`` reads back as ``{name: Default, capacity: 1}``.
 * ``endpointComputeType``, ``instanceType`` and ``codeConfiguration`` are create-only (mfe.json x-ms-mutability
   [create, read] on ``instanceType``, ``codeId`` and ``scoringScript``): a PUT changing one is a 400.
 * PATCH accepts only ``tags`` and ``sku`` (``PartialMinimalTrackedResourceWithSku``) → 202 + Location; a new
   ``sku.capacity`` is a scale-out or scale-in.
-* DELETE → 202 + Location, or 204; refused (400) while the endpoint still routes live or mirrored traffic to it.
+* DELETE → 202 with the body ``null`` + Azure-AsyncOperation + Location, or 204; refused (400) while the endpoint
+  still routes live or mirrored traffic to it. A GET afterwards is the service's ``NoSuchService`` 404.
 * ``getLogs`` → 200 ``{content}``: the last ``tail`` lines of the chosen container's log.
 """
 
@@ -20,7 +22,7 @@ from __future__ import annotations
 import re
 import types
 
-from .. import answers, operations, schemas
+from .. import answers, answers_newer, operations, schemas
 from ..context import HandlerContext, Outcome
 from ..messages import JsonObject, Response, bad_request, conflict
 from ..store import ResourceRecord, StoreTransaction
@@ -30,12 +32,6 @@ from . import batch_endpoints, common, online_endpoints
 DEPLOYMENT_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$")
 DEPLOYMENT_RESOURCE_TYPE = f"{online_endpoints.ENDPOINT_RESOURCE_TYPE}/deployments"
 DEFAULT_INSTANCE_TYPE = "Standard_F4s_v2"
-PROBE_DEFAULTS = types.MappingProxyType(
-    {"failureThreshold": 30, "successThreshold": 1, "timeout": "PT2S", "period": "PT10S", "initialDelay": "PT10S"}
-)
-REQUEST_DEFAULTS = types.MappingProxyType(
-    {"maxConcurrentRequestsPerInstance": 1, "requestTimeout": "PT5S", "maxQueueWait": "PT0.5S"}
-)
 TARGET_UTILIZATION_DEFAULTS = types.MappingProxyType(
     {"minInstances": 1, "maxInstances": 1, "pollingInterval": "PT1S", "targetUtilizationPercentage": 70}
 )
@@ -72,12 +68,20 @@ def _load(
 def _require(transaction: StoreTransaction, context: HandlerContext, *, writing: bool) -> ResourceRecord:
     record = _load(transaction, context, writing=writing)
     if record is None:
-        raise common.resource_not_found(context, _type_and_name(context))
+        raise _not_found(transaction, context)
     return record
 
 
-def _probe(value: JsonObject | None) -> JsonObject:
-    return {**PROBE_DEFAULTS, **{key: item for key, item in (value or {}).items() if item is not None}}
+def _not_found(transaction: StoreTransaction, context: HandlerContext) -> Exception:
+    """The service's ``NoSuchService`` 404 for a deployment it deleted, the gateway's for one never created."""
+    if transaction.soft_deleted(common.key_of(_deployment_id(context))):
+        return answers_newer.deleted_online_not_found(
+            context,
+            endpoint=context.params["endpointName"],
+            deployment=context.params["deploymentName"].lower(),
+            resource_group=context.params["resourceGroupName"],
+        )
+    return common.resource_not_found(context, _type_and_name(context))
 
 
 def _scale(value: JsonObject | None, compute_type: str) -> JsonObject:
@@ -130,9 +134,6 @@ def _validate_properties(properties: JsonObject) -> JsonObject:
             "endpointComputeType": compute_type,
             "appInsightsEnabled": bool(properties.get("appInsightsEnabled") or False),
             "egressPublicNetworkAccess": properties.get("egressPublicNetworkAccess") or "Enabled",
-            "livenessProbe": _probe(properties.get("livenessProbe")),
-            "readinessProbe": _probe(properties.get("readinessProbe")),
-            "requestSettings": {**REQUEST_DEFAULTS, **(properties.get("requestSettings") or {})},
             "scaleSettings": _scale(properties.get("scaleSettings"), compute_type),
         }
     )
@@ -160,14 +161,21 @@ def _validate_put(body: JsonObject) -> JsonObject:
         "sku": _validate_sku(body.get("sku")),
         "identity": common.validate_identity(body.get("identity"), "identity"),
         "properties": _validate_properties(body["properties"]),
+        "sent": body["properties"],
     }
+
+
+def _as_stored(request: JsonObject, status_url: str) -> JsonObject:
+    """The deployment's ``properties`` as the GET shows them, while the operation runs."""
+    filled = answers_newer.online_deployment_filled(request["properties"], request["sent"], status_url)
+    return {**filled, "provisioningState": answers_newer.DEPLOYMENT_ECHO_STATE}
 
 
 def get_deployment(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
         record = _load(transaction, context, writing=False, count_poll=True)
         if record is None:
-            raise common.resource_not_found(context, _type_and_name(context))
+            raise _not_found(transaction, context)
         return Response(200, record.body)
 
 
@@ -190,38 +198,43 @@ def _final_state(outcome: Outcome) -> list[operations.Change]:
 def put_deployment(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
         _require_endpoint(transaction, context, writing=True)
+        workspace = common.require_workspace(transaction, context, writing=True, as_parent=True)
         online_endpoints.validate_endpoint_name(context)
         name = check_pattern(context.params["deploymentName"], DEPLOYMENT_NAME, "deploymentName", "The deployment name")
         request = _validate_put(schemas.conform(schemas.ONLINE_DEPLOYMENT, common.json_body(context)))
+        operation_id = online_endpoints.new_operation_id(
+            context, workspace, answers_newer.ONLINE_DEPLOYMENT_OPERATION_PREFIX
+        )
+        status_url = operations.status_url_of(context, "mfe", request["location"], operation_id)
         existing = _load(transaction, context, writing=True)
         if existing is not None:
             existing = common.refuse_while_running(transaction, context, existing, _type_and_name(context))
-            return _update(transaction, context, existing, request)
-        resource_id = _deployment_id(context)
+            return _update(transaction, context, existing, request, operation_id, status_url)
+        stored_name = answers_newer.deployment_name_as_created(name)
+        resource_id = f"{online_endpoints.endpoint_id(context)}/deployments/{stored_name}"
         body: JsonObject = {
             "id": resource_id,
-            "name": name,
+            "name": stored_name,
             "type": DEPLOYMENT_RESOURCE_TYPE,
             "location": request["location"],
             "tags": request["tags"],
-            "sku": request["sku"],
+            "sku": answers_newer.online_deployment_sku(request["sku"]),
             "systemData": common.system_data(context, None),
-            "properties": {**request["properties"], "provisioningState": "Creating"},
+            "properties": _as_stored(request, status_url),
         }
         common.apply_envelope(body, context, request, previous=None)
+        body["sku"] = answers_newer.online_deployment_sku(body["sku"])
+        body["kind"] = request["kind"] or answers_newer.online_deployment_kind(
+            request["properties"]["endpointComputeType"]
+        )
         record = ResourceRecord(
             key=common.key_of(resource_id), id=resource_id, kind=online_endpoints.DEPLOYMENT_KIND, body=body
         )
-        operation = operations.start(
-            transaction,
-            context,
-            record,
-            family="mfe",
-            action="create",
-            location=request["location"],
-            changes=_final_state,
+        operation = online_endpoints.start_operation(
+            transaction, context, record, action="create", operation_id=operation_id, changes=_final_state
         )
-        return Response(answers.MFE_PUT_STATUS, body, answers.mfe_put_headers(context, operation, resource_id))
+        echo = answers_newer.online_deployment_echo(body, request["sent"])
+        return Response(answers.MFE_PUT_STATUS, echo, answers.mfe_put_headers(context, operation, resource_id))
 
 
 _CREATE_ONLY = (
@@ -232,7 +245,12 @@ _CREATE_ONLY = (
 
 
 def _update(
-    transaction: StoreTransaction, context: HandlerContext, record: ResourceRecord, request: JsonObject
+    transaction: StoreTransaction,
+    context: HandlerContext,
+    record: ResourceRecord,
+    request: JsonObject,
+    operation_id: str,
+    status_url: str,
 ) -> Response:
     body = record.body
     if operations.region_of(request["location"]) != operations.region_of(body["location"]):
@@ -241,15 +259,17 @@ def _update(
     for name, target in _CREATE_ONLY:
         if body["properties"].get(name) != new.get(name):
             raise bad_request(f"'{target}' cannot be changed once the deployment exists.", target=target)
-    body["properties"] = {**new, "provisioningState": "Updating"}
+    body["properties"] = _as_stored(request, status_url)
     body["tags"] = request["tags"]
     body["sku"] = request["sku"]
     common.apply_envelope(body, context, request, previous=body.get("identity"))
+    body["sku"] = answers_newer.online_deployment_sku(body["sku"])
     body["systemData"] = common.system_data(context, body.get("systemData"))
-    operation = operations.start(
-        transaction, context, record, family="mfe", action="update", location=body["location"], changes=_final_state
+    operation = online_endpoints.start_operation(
+        transaction, context, record, action="update", operation_id=operation_id, changes=_final_state
     )
-    return Response(answers.MFE_PUT_STATUS, body, answers.mfe_put_headers(context, operation, record.id))
+    echo = answers_newer.online_deployment_echo(body, request["sent"])
+    return Response(answers.MFE_PUT_STATUS, echo, answers.mfe_put_headers(context, operation, record.id))
 
 
 def patch_deployment(context: HandlerContext) -> Response:
@@ -306,7 +326,11 @@ def delete_deployment(context: HandlerContext) -> Response:
                     f"{field} first.",
                     target=f"properties.{field}",
                 )
-        return batch_endpoints.start_delete(transaction, context, record, _type_and_name(context))
+        workspace = common.require_workspace(transaction, context, writing=True, as_parent=True)
+        operation_id = online_endpoints.new_operation_id(
+            context, workspace, answers_newer.ONLINE_DEPLOYMENT_OPERATION_PREFIX
+        )
+        return online_endpoints.delete_online(transaction, context, record, _type_and_name(context), operation_id)
 
 
 def get_logs(context: HandlerContext) -> Response:

@@ -1,15 +1,17 @@
 """Online endpoints: put, get, patch, delete, list, listKeys, regenerateKeys, token.
 
-* PUT → 201 ``Creating`` (``Updating`` for an existing endpoint, still 201) + ``Azure-AsyncOperation`` +
-  ``Location`` + ``x-ms-async-operation-timeout`` (``answers.mfe_put_headers``), as for batch endpoints (mfe.json
-  2025-12-01 declares the same 200/201 answers for ``OnlineEndpoints_CreateOrUpdate``). The body is
-  ``OnlineEndpointTrackedResource``, closed at both levels; the server fills ``scoringUri`` (``.../score``),
-  ``swaggerUri`` and ``publicNetworkAccess`` (``Enabled``, the spec's default).
+* PUT → 201 ``Creating`` (``Updating`` for an existing endpoint, still 201) + ``Azure-AsyncOperation`` (an
+  ``oeidp:`` operation) + ``Location`` + ``x-ms-async-operation-timeout`` (``answers.mfe_put_headers``). The body
+  is ``OnlineEndpointTrackedResource``, closed at both levels. As recorded (``answers_newer``): ``kind`` Managed
+  when none is sent, ``azureml.onlineendpointid`` and ``AzureAsyncOperationUri`` added to the property bag,
+  ``scoringUri``/``swaggerUri`` null until the create succeeds, and an update's echo STALE (old tags and
+  traffic until the operation ends). ``publicNetworkAccess`` defaults to ``Enabled`` (the spec's default).
 * ``traffic`` and ``mirrorTraffic`` name deployments of this endpoint: a name that is not one is refused (400),
   ``traffic`` sums to 100 or to 0 ("Traffic values need to sum to 100", spec), ``mirrorTraffic`` to at most 50
   ("need to sum to utmost 50"). A PUT is a full replace: a body without ``traffic`` leaves the endpoint with none.
 * PATCH accepts only ``tags`` and ``identity`` (``PartialMinimalTrackedResourceWithIdentity``) → 202 + Location.
-* DELETE → 202 + Location, or 204; the endpoint's deployments go with it.
+* DELETE → 202 with the body ``null`` + Azure-AsyncOperation + Location (``answers_newer.online_delete_response``),
+  or 204; the endpoint's deployments go with it, and a GET afterwards is the service's own 404.
 * Keys are generated on create unless given; ``listKeys`` (200) and ``regenerateKeys`` (202 + Azure-AsyncOperation
   + Location, as the official example answers) apply to Key endpoints only; ``token`` (200
   ``EndpointAuthToken``) to token endpoints only.
@@ -19,8 +21,10 @@ from __future__ import annotations
 
 import re
 import secrets
+import uuid
+from collections.abc import Callable
 
-from .. import answers, operations, schemas
+from .. import answers, answers_newer, operations, schemas
 from ..context import HandlerContext, Outcome
 from ..messages import JsonObject, Response, bad_request
 from ..store import ResourceRecord, StoreTransaction
@@ -62,8 +66,73 @@ def load(
 def require(transaction: StoreTransaction, context: HandlerContext, *, writing: bool) -> ResourceRecord:
     record = load(transaction, context, writing=writing)
     if record is None:
-        raise common.resource_not_found(context, type_and_name(context))
+        raise not_found(transaction, context)
     return record
+
+
+def not_found(transaction: StoreTransaction, context: HandlerContext) -> Exception:
+    """The service's own 404 for an endpoint it deleted (``answers_newer.deleted_online_not_found``), the
+    gateway's for one that never existed."""
+    if transaction.soft_deleted(endpoint_key(context)):
+        return answers_newer.deleted_online_not_found(
+            context,
+            endpoint=context.params["endpointName"],
+            deployment=None,
+            resource_group=context.params["resourceGroupName"],
+        )
+    return common.resource_not_found(context, type_and_name(context))
+
+
+def start_operation(
+    transaction: StoreTransaction,
+    context: HandlerContext,
+    record: ResourceRecord,
+    *,
+    action: str,
+    operation_id: str,
+    changes: Callable[[Outcome], list[operations.Change]],
+    delete_resource: bool = False,
+) -> operations.Operation:
+    """An online operation: its id has the recorded ``oeidp:``/``od:`` shape chosen before it starts."""
+    return operations.start(
+        transaction,
+        context,
+        record,
+        family="mfe",
+        action=action,
+        location=record.body["location"],
+        changes=changes,
+        delete_resource=delete_resource,
+        soft_delete=delete_resource,
+        returns_resource=not delete_resource,
+        operation_id=operation_id,
+    )
+
+
+def new_operation_id(context: HandlerContext, workspace: ResourceRecord, prefix: str) -> str:
+    guid = str((workspace.body.get("properties") or {}).get("workspaceId") or uuid.UUID(int=0))
+    return answers_newer.online_operation_id(prefix, guid)
+
+
+def delete_online(
+    transaction: StoreTransaction, context: HandlerContext, record: ResourceRecord, what: str, operation_id: str
+) -> Response:
+    """Online endpoints and deployments alike: ``Deleting`` until done, then gone and remembered (the GET after
+    answers the service's 404); 202 as recorded (``answers_newer.online_delete_response``)."""
+    record = common.refuse_while_running(transaction, context, record, what)
+    record.body["properties"]["provisioningState"] = "Deleting"
+    operation = start_operation(
+        transaction,
+        context,
+        record,
+        action="delete",
+        operation_id=operation_id,
+        changes=lambda outcome: [(["properties", "provisioningState"], "Failed")],
+        delete_resource=True,
+    )
+    return answers_newer.online_delete_response(
+        context, operations.status_url(context.base_url, operation), operations.result_url(context.base_url, operation)
+    )
 
 
 def deployment_names(transaction: StoreTransaction, endpoint: ResourceRecord) -> dict[str, str]:
@@ -82,6 +151,7 @@ def _validate_split(
     result: JsonObject = {}
     for name, value in (split or {}).items():
         where = f"{target}.{name}"
+        answers_newer.refuse_capitalised_traffic_key(name, target, existing)
         if name.lower() not in existing:
             raise bad_request(
                 f"The deployment '{name}' named in {target} does not exist on this endpoint; "
@@ -91,6 +161,7 @@ def _validate_split(
         if value is None or value < 0 or value > 100:
             raise bad_request(f"'{where}' must be an integer from 0 to 100.", target=where)
         result[existing[name.lower()]] = value
+    result = answers_newer.traffic_values(result)
     added = sum(int(value) for value in result.values())
     if total is not None and added not in (0, total):
         raise bad_request(
@@ -131,7 +202,7 @@ def get_endpoint(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
         record = load(transaction, context, writing=False, count_poll=True)
         if record is None:
-            raise common.resource_not_found(context, type_and_name(context))
+            raise not_found(transaction, context)
         return Response(200, render(record))
 
 
@@ -151,6 +222,29 @@ def _final_state(outcome: Outcome) -> list[operations.Change]:
     return [(["properties", "provisioningState"], outcome.status)]
 
 
+def _create_changes(name: str, region: str) -> Callable[[Outcome], list[operations.Change]]:
+    """The create's end: its state, and the URIs the service fills only once it succeeded."""
+    scoring, swagger = answers_newer.online_endpoint_uris(name, region)
+
+    def changes(outcome: Outcome) -> list[operations.Change]:
+        done: list[operations.Change] = [(["properties", "provisioningState"], outcome.status)]
+        if outcome.status == "Succeeded":
+            done += [(["properties", "scoringUri"], scoring), (["properties", "swaggerUri"], swagger)]
+        return done
+
+    return changes
+
+
+def _update_changes(new_values: list[operations.Change]) -> Callable[[Outcome], list[operations.Change]]:
+    """The update's end: its state and, when it succeeded, the values its echo still showed stale."""
+
+    def changes(outcome: Outcome) -> list[operations.Change]:
+        done: list[operations.Change] = [(["properties", "provisioningState"], outcome.status)]
+        return done + (new_values if outcome.status == "Succeeded" else [])
+
+    return changes
+
+
 def _live_properties(request: JsonObject) -> JsonObject:
     return {
         "description": request["description"],
@@ -164,7 +258,7 @@ def _live_properties(request: JsonObject) -> JsonObject:
 
 def put_endpoint(context: HandlerContext) -> Response:
     with context.store.transaction() as transaction:
-        common.require_workspace(transaction, context, writing=True, as_parent=True)
+        workspace = common.require_workspace(transaction, context, writing=True, as_parent=True)
         name = validate_endpoint_name(context)
         conformed = schemas.conform(schemas.ONLINE_ENDPOINT, common.json_body(context))
         existing = load(transaction, context, writing=True)
@@ -172,10 +266,11 @@ def put_endpoint(context: HandlerContext) -> Response:
         request = _validate_put(conformed, deployments)
         if existing is not None:
             existing = common.refuse_while_running(transaction, context, existing, type_and_name(context))
-            return _update(transaction, context, existing, request)
+            return _update(transaction, context, workspace, existing, request)
         resource_id = endpoint_id(context)
         region = operations.region_of(request["location"])
-        host = f"https://{name.lower()}.{region}.inference.ml.azure.com"
+        operation_id = new_operation_id(context, workspace, answers_newer.ONLINE_ENDPOINT_OPERATION_PREFIX)
+        status_url = operations.status_url_of(context, "mfe", request["location"], operation_id)
         body: JsonObject = {
             "id": resource_id,
             "name": name,
@@ -185,13 +280,17 @@ def put_endpoint(context: HandlerContext) -> Response:
             "systemData": common.system_data(context, None),
             "properties": {
                 **_live_properties(request),
-                "properties": {**request["properties"], "azureml.onlineendpointid": resource_id.lower()},
-                "scoringUri": f"{host}/score",
-                "swaggerUri": f"{host}/swagger.json",
+                "properties": {
+                    **request["properties"],
+                    **answers_newer.online_endpoint_service_properties(resource_id, status_url),
+                },
+                "scoringUri": None,
+                "swaggerUri": None,
                 "provisioningState": "Creating",
             },
         }
         common.apply_envelope(body, context, request, previous=None)
+        body["kind"] = request["kind"] or answers_newer.ONLINE_ENDPOINT_KIND
         keys = request["keys"] or {}
         stored_keys = {
             "primaryKey": keys.get("primaryKey") or secrets.token_urlsafe(32),
@@ -200,14 +299,13 @@ def put_endpoint(context: HandlerContext) -> Response:
         record = ResourceRecord(
             key=common.key_of(resource_id), id=resource_id, kind=KIND, body=body, secrets=stored_keys
         )
-        operation = operations.start(
+        operation = start_operation(
             transaction,
             context,
             record,
-            family="mfe",
             action="create",
-            location=request["location"],
-            changes=_final_state,
+            operation_id=operation_id,
+            changes=_create_changes(name, region),
         )
         return Response(
             answers.MFE_PUT_STATUS, render(record), answers.mfe_put_headers(context, operation, resource_id)
@@ -215,17 +313,27 @@ def put_endpoint(context: HandlerContext) -> Response:
 
 
 def _update(
-    transaction: StoreTransaction, context: HandlerContext, record: ResourceRecord, request: JsonObject
+    transaction: StoreTransaction,
+    context: HandlerContext,
+    workspace: ResourceRecord,
+    record: ResourceRecord,
+    request: JsonObject,
 ) -> Response:
-    """PUT over an existing endpoint: a full replace, except what the service keeps (keys, its own URIs)."""
+    """PUT over an existing endpoint: a full replace, except what the service keeps (keys, its own URIs and
+    property-bag entries); the tags and traffic change only when the operation succeeds
+    (``answers_newer.STALE_ON_UPDATE``)."""
     body = record.body
     if operations.region_of(request["location"]) != operations.region_of(body["location"]):
         raise bad_request("The location of an online endpoint cannot be changed.", target="location")
     properties = body["properties"]
     if (properties.get("compute") or "").lower() != (request["compute"] or "").lower():
         raise bad_request("The compute of an online endpoint cannot be changed.", target="properties.compute")
+    operation_id = new_operation_id(context, workspace, answers_newer.ONLINE_ENDPOINT_OPERATION_PREFIX)
+    status_url = operations.status_url_of(context, "mfe", body["location"], operation_id)
     bag = dict(properties.get("properties") or {})
     for name, value in request["properties"].items():
+        if name in answers_newer.SERVICE_PROPERTY_KEYS:
+            continue  # the service's own entries: sent back as last read, overwritten below
         # "Properties can be added, but not removed or altered" (EndpointPropertiesBase.properties).
         if name in bag and bag[name] != value:
             raise bad_request(
@@ -233,12 +341,16 @@ def _update(
                 target=f"properties.properties.{name}",
             )
         bag[name] = value
-    properties.update({**_live_properties(request), "properties": bag, "provisioningState": "Updating"})
-    body["tags"] = request["tags"]
+    bag.update(answers_newer.online_endpoint_service_properties(record.id, status_url))
+    live = _live_properties(request)
+    new_values: list[operations.Change] = [(["tags"], request["tags"])]
+    for name in ("traffic", "mirrorTraffic"):
+        new_values.append((["properties", name], live.pop(name)))
+    properties.update({**live, "properties": bag, "provisioningState": "Updating"})
     common.apply_envelope(body, context, request, previous=body.get("identity"))
     body["systemData"] = common.system_data(context, body.get("systemData"))
-    operation = operations.start(
-        transaction, context, record, family="mfe", action="update", location=body["location"], changes=_final_state
+    operation = start_operation(
+        transaction, context, record, action="update", operation_id=operation_id, changes=_update_changes(new_values)
     )
     return Response(answers.MFE_PUT_STATUS, render(record), answers.mfe_put_headers(context, operation, record.id))
 
@@ -263,10 +375,12 @@ def patch_endpoint(context: HandlerContext) -> Response:
 def delete_endpoint(context: HandlerContext) -> Response:
     """The endpoint and, with it, its deployments (the store deletes the whole subtree)."""
     with context.store.transaction() as transaction:
+        workspace = common.require_workspace(transaction, context, writing=True, as_parent=True)
         record = load(transaction, context, writing=True)
         if record is None:
             return Response(204)
-        return batch_endpoints.start_delete(transaction, context, record, type_and_name(context))
+        operation_id = new_operation_id(context, workspace, answers_newer.ONLINE_ENDPOINT_OPERATION_PREFIX)
+        return delete_online(transaction, context, record, type_and_name(context), operation_id)
 
 
 def _require_auth_mode(record: ResourceRecord, allowed: tuple[str, ...], operation: str) -> None:
