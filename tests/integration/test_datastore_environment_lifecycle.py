@@ -130,7 +130,8 @@ def test_blob_datastore_lifecycle_keeps_the_key_write_only(emulator: EmulatorSer
     # Out-of-band change of a readable field is drift.
     body = arm(emulator, f"{BASE}/datastores/landing").json()
     body["properties"]["description"] = "edited in the portal"
-    body["properties"]["credentials"]["secrets"]["key"] = NEW_ACCOUNT_KEY
+    # The GET never carries secrets (test_datastore.py blob_store recording): a PUT must send them again.
+    body["properties"]["credentials"]["secrets"] = {"secretsType": "AccountKey", "key": NEW_ACCOUNT_KEY}
     assert arm(emulator, f"{BASE}/datastores/landing", "PUT", {"properties": body["properties"]}).status_code == 200
     drifted = provider.read(created.id, read.outs or {})
     assert drifted.inputs is not None and drifted.inputs["description"] == "edited in the portal"
@@ -196,7 +197,9 @@ def test_service_principal_datastore_lifecycle(emulator: EmulatorServer, make_pr
         "credentialsType": "ServicePrincipal",
         "tenantId": TENANT,
         "clientId": CLIENT,
-        "secrets": {"secretsType": "ServicePrincipal"},
+        # Filled by the service (test_datastore_adlsgen2.yaml); no `secrets` key in a GET (test_datastore.py).
+        "resourceUrl": "https://storage.azure.com/",
+        "authorityUrl": "https://login.microsoftonline.com",
     }
     read = provider.read(created.id, outs)
     assert provider.diff(created.id, read.outs or {}, inputs).changes is False
