@@ -177,7 +177,7 @@ class Settings:
         if value is None:
             return None
         setting = SETTINGS_BY_KEY[key]
-        reason = _problem(setting, value)
+        reason = _problem(setting, value) or _credential_problem(key, value)
         if reason is not None:
             raise ClientInputError(f"{source} {reason}")
         return value

@@ -271,3 +271,17 @@ def test_no_oidc_secret_is_pickled(endpoints: OidcEndpoints) -> None:
     source.token()
     with pytest.raises((TypeError, AttributeError, pickle.PicklingError)):
         pickle.dumps(source)
+
+
+def test_a_lookup_gets_the_same_refusals_as_a_resource() -> None:
+    # Lookups build their client without the resource path's settings check: the values are checked where used.
+    oidc = {"azureml:clientId": CLIENT_ID, "azureml:tenantId": TENANT_ID, "azureml:oidcToken": FEDERATED}
+    with pytest.raises(ClientInputError, match="^ARM_USE_OIDC must be true or false, got 'yes'$"):
+        _token_source(Settings(oidc, environ={"ARM_USE_OIDC": "yes"}), SCOPE, "https://x")
+    request = {"azureml:useOidc": "true", "azureml:clientId": CLIENT_ID, "azureml:tenantId": TENANT_ID}
+    request.update({"azureml:oidcRequestUrl": "http://token.example/x", "azureml:oidcRequestToken": REQUEST_TOKEN})
+    with pytest.raises(ClientInputError, match="^azureml:oidcRequestUrl uses plain http"):
+        _token_source(Settings(request, environ={}), SCOPE, "https://x")
+    settings = Settings({"azureml:activeDirectoryAuthorityHost": "http://login.example"}, environ={})
+    with pytest.raises(ClientInputError, match="^azureml:activeDirectoryAuthorityHost must be https"):
+        client_for(settings)
