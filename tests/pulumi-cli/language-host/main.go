@@ -6,7 +6,9 @@
 // LanguageRuntime gRPC service that `pulumi preview/up/refresh/destroy/install` need, and runs programs exactly the
 // way the upstream host does: the project's virtualenv (or toolchain) resolved by the SDK's own `python/toolchain`
 // package, then `python -u pulumi-language-python-exec --monitor ... PROGRAM` with the configuration in
-// PULUMI_CONFIG / PULUMI_CONFIG_SECRET_KEYS. A user with the vendor's CLI never runs this file.
+// PULUMI_CONFIG / PULUMI_CONFIG_SECRET_KEYS. It reports a program's required packages by the upstream host's rules
+// too (see requiredPackages), so that the e2e suite sees the plugin installs a vendor install would attempt. A user
+// with the vendor's CLI never runs this file.
 package main
 
 import (
