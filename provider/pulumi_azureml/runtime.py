@@ -9,22 +9,28 @@ from __future__ import annotations
 import os
 import threading
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pulumi_azureml.arm.auth import (
     DEFAULT_CREDENTIAL_SOURCE,
+    OIDC_SOURCE,
     SERVICE_PRINCIPAL_SOURCE,
     CredentialTokenSource,
     SecretString,
     StaticTokenSource,
+    TokenCredential,
     TokenSource,
     default_credential_factory,
+    file_assertion,
+    github_actions_assertion,
+    oidc_credential_factory,
     service_principal_credential_factory,
+    static_assertion,
 )
 from pulumi_azureml.arm.clouds import cloud_by_name, custom_cloud
 from pulumi_azureml.arm.errors import ClientInputError
-from pulumi_azureml.settings import EMULATOR_DEFAULTS, Settings
+from pulumi_azureml.settings import EMULATOR_DEFAULTS, Settings, authority_host
 
 if TYPE_CHECKING:
     # Imported where a client is built: the provider host must not load requests for a preview.
@@ -137,20 +143,24 @@ def _build_client(settings: Settings) -> ArmClient:
         )
     endpoint = settings.checked("endpoint")
     cloud = custom_cloud(endpoint) if endpoint else cloud_by_name(settings.checked("cloud") or "AzureCloud")
+    authority = settings.checked("activeDirectoryAuthorityHost")
     return ArmClient(
         endpoint=cloud.management_endpoint,
-        token_source=_token_source(settings, cloud.token_scope, cloud.authority_host),
+        token_source=_token_source(settings, cloud.token_scope, authority_host(authority or cloud.authority_host)),
         poll_interval=settings.poll_interval(),
     )
 
 
-def _token_source(settings: Settings, scope: str, authority_host: str) -> TokenSource:
+def _token_source(settings: Settings, scope: str, authority: str) -> TokenSource:
+    """The one credential the settings choose, first match wins: a static token, a service principal's secret, OIDC
+    (``useOidc``), else ``DefaultAzureCredential``; the order pulumi-azure-native follows (secret before OIDC)."""
     static = settings.access_token()
     if static:
         return StaticTokenSource(static)
     client_id = settings.checked("clientId")
     client_secret = settings.checked("clientSecret")
     tenant_id = settings.checked("tenantId")
+    factory: Callable[[], TokenCredential]
     if client_secret:
         if not client_id or not tenant_id:
             raise ClientInputError(
@@ -161,9 +171,40 @@ def _token_source(settings: Settings, scope: str, authority_host: str) -> TokenS
             tenant_id=tenant_id,
             client_id=client_id,
             client_secret=SecretString(client_secret),
-            authority_host=authority_host,
+            authority_host=authority,
         )
-    else:
-        factory = default_credential_factory(authority_host=authority_host)
-    source = SERVICE_PRINCIPAL_SOURCE if client_secret else DEFAULT_CREDENTIAL_SOURCE
-    return CredentialTokenSource(factory, scope, source=source)
+        return CredentialTokenSource(factory, scope, source=SERVICE_PRINCIPAL_SOURCE)
+    if settings.use_oidc():
+        if not client_id or not tenant_id:
+            raise ClientInputError(
+                "azureml:useOidc is true, so azureml:clientId (AZURE_CLIENT_ID, ARM_CLIENT_ID) and azureml:tenantId "
+                "(AZURE_TENANT_ID, ARM_TENANT_ID) are required too: the application whose federated credential "
+                "trusts the token"
+            )
+        factory = oidc_credential_factory(
+            tenant_id=tenant_id, client_id=client_id, assertion=_federated_token(settings), authority_host=authority
+        )
+        return CredentialTokenSource(factory, scope, source=OIDC_SOURCE)
+    return CredentialTokenSource(
+        default_credential_factory(authority_host=authority), scope, source=DEFAULT_CREDENTIAL_SOURCE
+    )
+
+
+def _federated_token(settings: Settings) -> Callable[[], str]:
+    """Where the federated token comes from, first match wins: the token itself, a file, GitHub Actions' request."""
+    token = settings.checked("oidcToken")
+    if token:
+        return static_assertion(SecretString(token), "azureml:oidcToken")
+    path = settings.checked("oidcTokenFilePath")
+    if path:
+        return file_assertion(os.path.expanduser(path), "azureml:oidcTokenFilePath")
+    request_url = settings.checked("oidcRequestUrl")
+    request_token = settings.checked("oidcRequestToken")
+    if request_url and request_token:
+        return github_actions_assertion(request_url, SecretString(request_token), "azureml:oidcRequestUrl")
+    raise ClientInputError(
+        "azureml:useOidc is true but no federated token is configured: set azureml:oidcToken (ARM_OIDC_TOKEN), "
+        "azureml:oidcTokenFilePath (AZURE_FEDERATED_TOKEN_FILE, ARM_OIDC_TOKEN_FILE_PATH), or azureml:oidcRequestUrl "
+        "+ azureml:oidcRequestToken (ARM_OIDC_REQUEST_URL/ACTIONS_ID_TOKEN_REQUEST_URL and "
+        "ARM_OIDC_REQUEST_TOKEN/ACTIONS_ID_TOKEN_REQUEST_TOKEN, set by GitHub Actions with `id-token: write`)"
+    )

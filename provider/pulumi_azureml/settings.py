@@ -15,9 +15,10 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from pulumi_azureml.arm.auth import bearer_token_problem
-from pulumi_azureml.arm.clouds import check_endpoint, cloud_by_name
+from pulumi_azureml.arm.clouds import check_endpoint, cloud_by_name, is_loopback
 from pulumi_azureml.arm.errors import ClientInputError
 from pulumi_azureml.quoting import quote
 
@@ -51,6 +52,31 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("clientId", ("AZURE_CLIENT_ID", "ARM_CLIENT_ID"), description="service principal client id"),
     Setting("clientSecret", ("AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET"), secret=True, description="client secret"),
     Setting("tenantId", ("AZURE_TENANT_ID", "ARM_TENANT_ID"), description="Microsoft Entra tenant id"),
+    # OIDC workload identity federation, spelt as pulumi-azure-native spells it (its config keys and ARM_* variables,
+    # which Pulumi ESC's azure-login exports); AZURE_FEDERATED_TOKEN_FILE is what AKS workload identity injects.
+    Setting("useOidc", ("ARM_USE_OIDC",), description="true: authenticate with a federated token (OIDC)"),
+    Setting("oidcToken", ("ARM_OIDC_TOKEN",), secret=True, description="the federated token itself"),
+    Setting(
+        "oidcTokenFilePath",
+        ("AZURE_FEDERATED_TOKEN_FILE", "ARM_OIDC_TOKEN_FILE_PATH"),
+        description="a file holding the federated token (read again whenever a new ARM token is needed)",
+    ),
+    Setting(
+        "oidcRequestToken",
+        ("ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
+        secret=True,
+        description="bearer token of the request for a federated token (GitHub Actions)",
+    ),
+    Setting(
+        "oidcRequestUrl",
+        ("ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"),
+        description="URL of the request for a federated token (GitHub Actions)",
+    ),
+    Setting(
+        "activeDirectoryAuthorityHost",
+        ("AZURE_AUTHORITY_HOST", "ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST"),
+        description="Microsoft Entra login host, instead of the cloud's own",
+    ),
     Setting(
         "accessToken",
         ("AZURE_ML_ACCESS_TOKEN",),
@@ -139,6 +165,8 @@ class Settings:
                 reason = _host_workers_problem(value)
             if reason is None and setting.key in ("endpoint", "cloud"):
                 reason = _connection_problem(setting.key, value)
+            if reason is None:
+                reason = _credential_problem(setting.key, value)
             if reason is not None:
                 found.append((source, reason))
         return found
@@ -149,7 +177,7 @@ class Settings:
         if value is None:
             return None
         setting = SETTINGS_BY_KEY[key]
-        reason = _problem(setting, value)
+        reason = _problem(setting, value) or _credential_problem(key, value)
         if reason is not None:
             raise ClientInputError(f"{source} {reason}")
         return value
@@ -184,13 +212,32 @@ class Settings:
             raise ClientInputError(f"{source} {reason}")
         return int(raw)
 
+    def use_oidc(self) -> bool:
+        """Whether ``azureml:useOidc`` / ``ARM_USE_OIDC`` asks for OIDC workload identity federation."""
+        value = self.checked("useOidc")
+        return value is not None and value.lower() in _TRUE
+
     def access_token(self) -> str | None:
         """The static bearer token, stripped and checked (RFC 6750 ``b64token``), or ``None``."""
         return self.checked("accessToken")
 
     def fingerprint(self) -> tuple[tuple[str, str | None], ...]:
         """What identifies the connection (endpoint, cloud, credentials): used to cache one client per process."""
-        keys = ("cloud", "endpoint", "clientId", "clientSecret", "tenantId", "accessToken", "emulator")
+        keys = (
+            "cloud",
+            "endpoint",
+            "activeDirectoryAuthorityHost",
+            "clientId",
+            "clientSecret",
+            "tenantId",
+            "accessToken",
+            "useOidc",
+            "oidcToken",
+            "oidcTokenFilePath",
+            "oidcRequestToken",
+            "oidcRequestUrl",
+            "emulator",
+        )
         return tuple((key, self.get(key)) for key in keys)
 
     def __repr__(self) -> str:
@@ -210,7 +257,7 @@ def _problem(setting: Setting, value: str) -> str | None:
     """Why a (stripped) setting value cannot be used, or ``None``; never quotes a secret."""
     if len(value) > _MAX_SETTING_LENGTH:
         return f"must be at most {_MAX_SETTING_LENGTH} characters, got {len(value)}"
-    if setting.key == "accessToken":
+    if setting.key in _BEARER_TOKENS:
         return bearer_token_problem(value)
     control = _CONTROL.search(value)
     if control is not None:
@@ -220,6 +267,37 @@ def _problem(setting: Setting, value: str) -> str | None:
     if surrogate is not None:
         return f"must be valid Unicode text (a lone surrogate at position {surrogate.start()})"
     return None
+
+
+_BEARER_TOKENS = frozenset({"accessToken", "oidcToken", "oidcRequestToken"})
+_TRUE = frozenset({"true", "1"})
+_FALSE = frozenset({"false", "0"})
+
+
+def _credential_problem(key: str, value: str) -> str | None:
+    """The OIDC switch's and URLs' shapes, checked without I/O; a URL is not quoted (a token request URL may carry
+    run-specific query parameters)."""
+    if key == "useOidc" and value.lower() not in _TRUE | _FALSE:
+        return f"must be true or false, got {quote(value)}"
+    if key == "oidcRequestUrl":
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return "must be an absolute https URL"
+        if parts.scheme == "http" and not is_loopback(parts.hostname):
+            return "uses plain http (it carries the request token); that is allowed only for loopback hosts"
+    if key == "activeDirectoryAuthorityHost":
+        parts = urlsplit(value if "://" in value else f"https://{value}")
+        if parts.scheme != "https" or not parts.hostname:
+            return "must be https: an https URL or a host name such as login.microsoftonline.com"
+        if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+            return "must be a bare origin such as https://login.microsoftonline.com"
+    return None
+
+
+def authority_host(value: str) -> str:
+    """An ``activeDirectoryAuthorityHost`` (checked) as azure-identity takes it: an https origin."""
+    parts = urlsplit(value if "://" in value else f"https://{value}")
+    return f"https://{parts.netloc}"
 
 
 def _connection_problem(key: str, value: str) -> str | None:

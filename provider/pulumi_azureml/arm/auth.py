@@ -1,5 +1,9 @@
 """Bearer tokens for ARM: one cached token per token source, refreshed before expiry, safe across threads.
 
+The sources: a static token, a service principal's secret, OIDC workload identity federation (a federated token, from
+a value, a file or GitHub Actions' token request, exchanged for an ARM token as a client assertion), and
+``DefaultAzureCredential``.
+
 ``azure.identity`` (and ``msal`` behind it) is imported only when the first token is needed: a ``pulumi preview``
 makes no request and must not pay for that import (hundreds of milliseconds) or need a credential at all.
 """
@@ -90,13 +94,15 @@ class TokenCredential(Protocol):
 # How each credential source is named in messages, with the settings that choose another one.
 OTHER_CREDENTIALS = (
     "choose credentials with azureml:accessToken (a bearer token; the emulator takes any), "
-    "azureml:clientId + azureml:clientSecret + azureml:tenantId (a service principal), or `az login`"
+    "azureml:clientId + azureml:clientSecret + azureml:tenantId (a service principal), "
+    "azureml:useOidc + azureml:clientId + azureml:tenantId (OIDC workload identity), or `az login`"
 )
 STATIC_TOKEN_SOURCE = "the static token (azureml:accessToken)"
 SERVICE_PRINCIPAL_SOURCE = "the service principal (azureml:clientId, azureml:clientSecret, azureml:tenantId)"
+OIDC_SOURCE = "OIDC workload identity federation (azureml:useOidc, azureml:clientId, azureml:tenantId)"
 DEFAULT_CREDENTIAL_SOURCE = (
-    "DefaultAzureCredential (no azureml:accessToken or azureml:clientSecret is set, so environment variables, "
-    "a managed identity and `az login` were tried)"
+    "DefaultAzureCredential (no azureml:accessToken, azureml:clientSecret or azureml:useOidc is set, so environment "
+    "variables, workload identity, a managed identity and `az login` were tried)"
 )
 
 
@@ -203,6 +209,108 @@ def default_credential_factory(*, authority_host: str) -> Callable[[], TokenCred
         from azure.identity import DefaultAzureCredential
 
         credential: TokenCredential = DefaultAzureCredential(authority=authority_host)
+        return credential
+
+    return build
+
+
+# The audience Microsoft Entra expects in a federated token, which GitHub Actions' token request must ask for:
+# https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-azure
+ENTRA_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
+# (connect, read) seconds for GitHub Actions' token request: it answers at once or not at all.
+_TOKEN_REQUEST_TIMEOUTS = (10.0, 30.0)
+
+
+class FederatedTokenError(Exception):
+    """No federated token could be had (unreadable file, failed token request, malformed token). Raised inside the
+    credential, so the client reports it as any credential failure: with the operation, the source and the ways to
+    choose other credentials. Its message never holds a token."""
+
+
+def _checked_assertion(assertion: str, source: str) -> str:
+    """The federated token stripped (a file ends with a newline), or an error naming ``source`` (never the token)."""
+    assertion = assertion.strip()
+    problem = bearer_token_problem(assertion)
+    if problem is not None:
+        raise FederatedTokenError(f"the federated token from {source} {problem}")
+    return assertion
+
+
+def static_assertion(token: SecretString, source: str) -> Callable[[], str]:
+    """A federated token given as a value (azureml:oidcToken / ARM_OIDC_TOKEN, e.g. from Pulumi ESC's azure-login)."""
+
+    def assertion() -> str:
+        return _checked_assertion(token.reveal(), source)
+
+    return assertion
+
+
+def file_assertion(path: str, source: str) -> Callable[[], str]:
+    """A federated token read from ``path`` each time one is needed: AKS workload identity rewrites the file (its
+    tokens last an hour) while a long `pulumi up` runs."""
+
+    def assertion() -> str:
+        try:
+            with open(path, encoding="utf-8") as file:
+                return _checked_assertion(file.read(), source)
+        except OSError as error:
+            raise FederatedTokenError(
+                f"{source}: cannot read the federated token file {path}: {error.strerror}"
+            ) from None
+
+    return assertion
+
+
+def github_actions_assertion(request_url: str, request_token: SecretString, source: str) -> Callable[[], str]:
+    """A federated token from GitHub Actions' token request (``ACTIONS_ID_TOKEN_REQUEST_URL`` and
+    ``ACTIONS_ID_TOKEN_REQUEST_TOKEN``): ``GET <url>&audience=api://AzureADTokenExchange`` with the request token as
+    a bearer, answered ``{"value": "<jwt>"}``. Messages name the request's host, never the tokens or the answer."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(request_url)
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != "audience"]
+    query.append(("audience", ENTRA_TOKEN_EXCHANGE_AUDIENCE))
+    url = urlunsplit(parts._replace(query=urlencode(query)))
+    where = f"{source} (the token request to {parts.hostname})"
+
+    def assertion() -> str:
+        import requests
+
+        try:
+            response = requests.get(
+                url,
+                headers={"Authorization": f"bearer {request_token.reveal()}", "Accept": "application/json"},
+                timeout=_TOKEN_REQUEST_TIMEOUTS,
+                allow_redirects=False,
+            )
+        except requests.RequestException as error:
+            raise FederatedTokenError(f"{where} could not be sent: {type(error).__name__}") from None
+        if response.status_code != 200:
+            raise FederatedTokenError(f"{where} answered HTTP {response.status_code}")
+        try:
+            value = response.json()["value"]
+        except (ValueError, KeyError, TypeError):
+            raise FederatedTokenError(f'{where} answered without a "value" (a federated token)') from None
+        if not isinstance(value, str):
+            raise FederatedTokenError(f'{where} answered a "value" that is not a string')
+        return _checked_assertion(value, where)
+
+    return assertion
+
+
+def oidc_credential_factory(
+    *, tenant_id: str, client_id: str, assertion: Callable[[], str], authority_host: str
+) -> Callable[[], TokenCredential]:
+    """A factory for azure-identity's ``ClientAssertionCredential``: the federated token is the client assertion of
+    a client-credentials grant (``client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer``),
+    fetched anew whenever a new ARM token is needed."""
+
+    def build() -> TokenCredential:
+        from azure.identity import ClientAssertionCredential
+
+        credential: TokenCredential = ClientAssertionCredential(
+            tenant_id, client_id, assertion, authority=authority_host
+        )
         return credential
 
     return build

@@ -6,7 +6,9 @@
 // LanguageRuntime gRPC service that `pulumi preview/up/refresh/destroy/install` need, and runs programs exactly the
 // way the upstream host does: the project's virtualenv (or toolchain) resolved by the SDK's own `python/toolchain`
 // package, then `python -u pulumi-language-python-exec --monitor ... PROGRAM` with the configuration in
-// PULUMI_CONFIG / PULUMI_CONFIG_SECRET_KEYS. A user with the vendor's CLI never runs this file.
+// PULUMI_CONFIG / PULUMI_CONFIG_SECRET_KEYS. It reports a program's required packages by the upstream host's rules
+// too (see requiredPackages), so that the e2e suite sees the plugin installs a vendor install would attempt. A user
+// with the vendor's CLI never runs this file.
 package main
 
 import (
@@ -18,10 +20,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/pulumi/pulumi/sdk/v3/python/toolchain"
@@ -100,19 +104,44 @@ func (host *languageHost) GetPluginInfo(context.Context, *emptypb.Empty) (*pulum
 	return &pulumirpc.PluginInfo{Version: version}, nil
 }
 
-// GetRequiredPackages reports none: the programs this host serves use Python dynamic providers, which the engine
-// starts itself (`pulumi-resource-pulumi-python`); a program that needs a provider plugin gets the engine's own
-// "plugin not found" error when it registers a resource of that package.
+// GetRequiredPackages reports the installed distributions that need a resource plugin, by the vendor host's rules
+// (packages.go). Reporting none would hide what the vendor's host makes the engine do: install a plugin for every
+// `pulumi-*` distribution that does not say `"resource": false` in its pulumi-plugin.json (issue 26).
 func (host *languageHost) GetRequiredPackages(
-	context.Context, *pulumirpc.GetRequiredPackagesRequest,
+	ctx context.Context, request *pulumirpc.GetRequiredPackagesRequest,
 ) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+	python, err := toolchainFor(request.GetInfo())
+	if err != nil {
+		return nil, err
+	}
+	packages, err := requiredPackages(ctx, python)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.GetRequiredPackagesResponse{Packages: packages}, nil
 }
 
+// GetRequiredPlugins is the older form of GetRequiredPackages, for an engine that still asks for it: the same scan,
+// without parameterizations.
 func (host *languageHost) GetRequiredPlugins(
-	context.Context, *pulumirpc.GetRequiredPluginsRequest,
+	ctx context.Context, request *pulumirpc.GetRequiredPluginsRequest,
 ) (*pulumirpc.GetRequiredPluginsResponse, error) {
-	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+	python, err := toolchainFor(request.GetInfo())
+	if err != nil {
+		return nil, err
+	}
+	packages, err := requiredPackages(ctx, python)
+	if err != nil {
+		return nil, err
+	}
+	plugins := make([]*pulumirpc.PluginDependency, 0, len(packages))
+	for _, dependency := range packages {
+		plugins = append(plugins, &pulumirpc.PluginDependency{
+			Name: dependency.GetName(), Kind: dependency.GetKind(), Version: dependency.GetVersion(),
+			Server: dependency.GetServer(),
+		})
+	}
+	return &pulumirpc.GetRequiredPluginsResponse{Plugins: plugins}, nil
 }
 
 func toolchainFor(info *pulumirpc.ProgramInfo) (toolchain.Toolchain, error) {
@@ -292,3 +321,153 @@ func (host *languageHost) RuntimeOptionsPrompts(
 ) (*pulumirpc.RuntimeOptionsResponse, error) {
 	return &pulumirpc.RuntimeOptionsResponse{}, nil
 }
+
+// The package-dependency scan, with the rules of the vendor's host (pulumi/pulumi,
+// sdk/python/cmd/pulumi-language-python/main.go: listPulumiPackageInfos and packageDependencyFromPluginJSON):
+//
+//   - every installed distribution is listed by the toolchain (`pip list`, names normalised as PEP 503 says, so
+//     `pulumi_foo` and `pulumi-foo` are one name), transitive dependencies included;
+//   - `pulumi-policy` and `pulumi-esc-sdk` are skipped by name (they have no plugin and predate pulumi-plugin.json);
+//   - a distribution is a Pulumi package if its import package (the name with `-` as `_`) holds a pulumi-plugin.json,
+//     or if its name starts with `pulumi-`;
+//   - a pulumi-plugin.json with `"resource": false` (or no `resource` at all) means no plugin; otherwise its name,
+//     version and server are used, each defaulting to the distribution's name without `pulumi-`, its version read
+//     as a plugin version (pluginVersion), and the default server;
+//   - a version that cannot be read as a plugin version means no plugin.
+
+// packagesWithoutPlugins are skipped by name, as the vendor's host does.
+var packagesWithoutPlugins = map[string]bool{"pulumi-policy": true, "pulumi-esc-sdk": true}
+
+// pluginJSONLocator prints, as one JSON object, where each named distribution's pulumi-plugin.json is ("" when it
+// has none): the file must sit in the directory of the distribution's import package, found the way an import
+// would find it (so an editable install is found too).
+const pluginJSONLocator = `import importlib.metadata, importlib.util, json, os, sys
+found = {}
+for name in sys.argv[1:]:
+    found[name] = ""
+    try:
+        module = importlib.metadata.distribution(name).metadata["Name"].replace("-", "_")
+        spec = importlib.util.find_spec(module)
+    except Exception:
+        continue
+    for directory in (spec.submodule_search_locations or []) if spec else []:
+        candidate = os.path.join(str(directory), "pulumi-plugin.json")
+        if os.path.isfile(candidate):
+            found[name] = candidate
+            break
+print(json.dumps(found))`
+
+func requiredPackages(ctx context.Context, python toolchain.Toolchain) ([]*pulumirpc.PackageDependency, error) {
+	installed, err := python.ListPackages(ctx, true)
+	if err != nil {
+		return nil, fmt.Errorf("listing the installed Python packages: %w", err)
+	}
+	arguments := []string{"-c", pluginJSONLocator}
+	for _, distribution := range installed {
+		arguments = append(arguments, distribution.Name)
+	}
+	command, err := python.Command(ctx, arguments...)
+	if err != nil {
+		return nil, err
+	}
+	output, err := command.Output()
+	if err != nil {
+		return nil, fmt.Errorf("locating the packages' pulumi-plugin.json: %w", err)
+	}
+	locations := map[string]string{}
+	if err := json.Unmarshal(output, &locations); err != nil {
+		return nil, fmt.Errorf("reading where the packages' pulumi-plugin.json are: %w", err)
+	}
+
+	result := []*pulumirpc.PackageDependency{}
+	for _, distribution := range installed {
+		if packagesWithoutPlugins[distribution.Name] {
+			continue
+		}
+		var metadata *plugin.PulumiPluginJSON
+		if location := locations[distribution.Name]; location != "" {
+			metadata, err = plugin.LoadPulumiPluginJSON(location)
+			if err != nil {
+				return nil, fmt.Errorf("reading %s: %w", location, err)
+			}
+		}
+		if metadata == nil && !strings.HasPrefix(distribution.Name, "pulumi-") {
+			continue
+		}
+		if dependency := packageDependency(distribution.Name, distribution.Version, metadata); dependency != nil {
+			result = append(result, dependency)
+		}
+	}
+	return result, nil
+}
+
+// packageDependency is the resource plugin a Pulumi package needs, or nil when it needs none.
+func packageDependency(name, version string, metadata *plugin.PulumiPluginJSON) *pulumirpc.PackageDependency {
+	dependency := &pulumirpc.PackageDependency{Kind: "resource"}
+	if metadata != nil {
+		if !metadata.Resource {
+			return nil
+		}
+		dependency.Name, dependency.Version, dependency.Server = metadata.Name, metadata.Version, metadata.Server
+		dependency.Parameterization = parameterization(metadata.Parameterization)
+		dependency.Extension = parameterization(metadata.ExtensionParameterization)
+	}
+	if dependency.Name == "" {
+		dependency.Name = strings.TrimPrefix(name, "pulumi-")
+	}
+	if dependency.Version == "" {
+		converted, ok := pluginVersion(version)
+		if !ok {
+			return nil
+		}
+		dependency.Version = converted
+	}
+	if !strings.HasPrefix(dependency.Version, "v") {
+		dependency.Version = "v" + dependency.Version
+	}
+	return dependency
+}
+
+func parameterization(given *plugin.PulumiParameterizationJSON) *pulumirpc.PackageParameterization {
+	if given == nil {
+		return nil
+	}
+	return &pulumirpc.PackageParameterization{Name: given.Name, Version: given.Version, Value: given.Value}
+}
+
+// pluginVersion reads a PEP 440 version `N(.N)*[{a|b|rc}N][.postN][.devN]` as a semantic version the way the
+// vendor's host does: at least three numbers (missing ones are 0), `a`/`b`/`rc` as `-alpha.`/`-beta.`/`-rc.`, and
+// `.postN`/`.devN` as build metadata (`+postN`, `+devN`, or `+postNdevM`). Anything else (an epoch, a local version,
+// a stray character) cannot be read, and then the package reports no plugin.
+func pluginVersion(version string) (string, bool) {
+	match := pep440Subset.FindStringSubmatch(version)
+	if match == nil {
+		return "", false
+	}
+	numbers := strings.Split(match[1], ".")
+	for len(numbers) < 3 {
+		numbers = append(numbers, "0")
+	}
+	result := strings.Join(numbers, ".")
+	switch match[2] {
+	case "a":
+		result += "-alpha." + match[3]
+	case "b":
+		result += "-beta." + match[3]
+	case "rc":
+		result += "-rc." + match[3]
+	}
+	build := ""
+	if match[4] != "" {
+		build += "post" + match[5]
+	}
+	if match[6] != "" {
+		build += "dev" + match[7]
+	}
+	if build != "" {
+		result += "+" + build
+	}
+	return result, true
+}
+
+var pep440Subset = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)*)(?:(a|b|rc)([0-9]*))?(\.post([0-9]*))?(\.dev([0-9]*))?$`)
