@@ -40,7 +40,7 @@ from pulumi_azureml import ownership, state
 from pulumi_azureml._sdk_compat import widen_host_workers
 from pulumi_azureml.arm.errors import ArmError, ClientInputError
 from pulumi_azureml.arm.ids import render_path
-from pulumi_azureml.console import say
+from pulumi_azureml.console import say, warn_once
 from pulumi_azureml.diffing import describe, explain, plan_diff
 from pulumi_azureml.errors import AzureMLError
 from pulumi_azureml.lifecycle import Lifecycle, lifecycle_for
@@ -48,7 +48,7 @@ from pulumi_azureml.operation import Operation, Step
 from pulumi_azureml.redaction import MAX_PROPERTY_CHARS, MAX_REASON_CHARS, printable, redact, secret_values
 from pulumi_azureml.runtime import client_for_resource
 from pulumi_azureml.schema import UNKNOWN, ResourceSpec
-from pulumi_azureml.settings import CONFIG_NAMESPACE, DEFAULT_HOST_WORKERS, SETTINGS, Settings
+from pulumi_azureml.settings import CONFIG_NAMESPACE, DEFAULT_HOST_WORKERS, SETTINGS, Settings, unknown_config_keys
 from pulumi_azureml.specs import SPECS
 from pulumi_azureml.state import PROVIDER_KEY, inputs_only
 from pulumi_azureml.validation import check_inputs
@@ -94,6 +94,10 @@ class AzureMLProvider(ResourceProvider):
         setting and the rule) and by every operation, not as a traceback from the host."""
         config = {f"{CONFIG_NAMESPACE}:{s.key}": req.config.get(f"{CONFIG_NAMESPACE}:{s.key}") for s in SETTINGS}
         self._settings = Settings(config)
+        # The SDK's Config has no public way to list its keys: its raw mapping is the only place they are.
+        raw = getattr(req.config, "_props", None)
+        for key, warning in unknown_config_keys(raw if isinstance(raw, Mapping) else {}):
+            warn_once(f"config {key}", warning)
         try:
             workers = self._settings.host_workers()
         except ClientInputError:

@@ -41,6 +41,14 @@ def prepare(
 ) -> tuple[AzureMLProvider, dict[str, Any], pulumi.ResourceOptions]:
     """The provider, props and options to register a ``kind`` resource from ``args`` and/or keyword arguments."""
     spec = SPECS[kind]
+    if opts is not None and opts.custom_timeouts is not None:
+        # The engine does not send customTimeouts to a dynamic provider: without a word, the limit a user set would
+        # silently be the spec's default.
+        pulumi.log.warn(
+            f"{kind} {resource_name!r}: the custom_timeouts resource option is ignored (Pulumi does not pass it to "
+            "dynamic providers); use the resource's `timeouts` input instead, e.g. "
+            'timeouts=azureml.TimeoutsArgs(create="90m")'
+        )
     props: dict[str, Any] = to_props(args) if args is not None else {}
     props.update({key: to_props(value) for key, value in kwargs.items() if value is not None})
     if "name" not in props and any(f.name == "name" for f in spec.placement):
