@@ -3,7 +3,7 @@
 Issue 26: changing `idle_time_before_shutdown` replaced the instance (its disk and the user's work) while the
 service changes it in place with `POST .../computes/{name}/updateIdleShutdownSetting` (2025-12-01). The preview
 must say "update" with the provider's reason, `up` must send that POST and no DELETE or PUT, and a refresh must find
-the new value without drift.
+the new value without drift. On the way, a misspelt `azureml:` setting shows one warning in the CLI's output.
 """
 
 from __future__ import annotations
@@ -40,9 +40,13 @@ def test_changing_idle_shutdown_updates_the_instance_in_place(
     emulator.clear_requests_log()
     preview = cli.run("preview", "--json", cwd=directory)
     assert resource_operations(preview.json()) == {"ci-dev": "update"}
+    # A misspelt setting is not ignored without a word (issue 26): one warning line, with the setting meant.
+    cli.run("config", "set", "azureml:emulater", "unused.db", cwd=directory)
     shown = cli.run("preview", "--diff", cwd=directory).output
     assert "run actions for idle_time_before_shutdown" in shown, shown
     assert "REPLACED" not in shown, shown
+    assert shown.count("'azureml:emulater' is not a pulumi-azureml setting") == 1, shown
+    assert "did you mean azureml:emulator?" in shown
     assert emulator.requests_log() == [], "a preview sent requests to Azure"
 
     up = cli.run("up", "--yes", "--non-interactive", cwd=directory)
