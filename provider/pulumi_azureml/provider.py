@@ -119,7 +119,7 @@ class AzureMLProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         news = _with_unknown_markers(news)
         inputs, failures = check_inputs(self.spec, news, self._settings, ignored_keys=frozenset({PROVIDER_KEY}))
-        failures = [*self._settings.problems(), *failures]
+        failures = [*self._settings.problems(), *(_with_naming_note(self.spec, prop, why) for prop, why in failures)]
         # Defence in depth: no failure may show a secret (inputs or settings) or run to megabytes.
         secrets = secret_values(self.spec, self._settings, inputs)
         return CheckResult(
@@ -217,6 +217,17 @@ class AzureMLProvider(ResourceProvider):
             message = f"{verb} {describe(self.spec, inputs)}: unexpected {type(error).__name__}: {error}"
             secrets = secret_values(self.spec, self._settings, inputs)
             raise AzureMLError(redact(message, secrets)[:MAX_REASON_CHARS]) from None
+
+
+def _with_naming_note(spec: ResourceSpec, prop: str, reason: str) -> tuple[str, str]:
+    """A failure of the placement field the resource classes fill from the Pulumi resource's name
+    (``resources.base.RESOURCE_NAME_FIELD``) says so: a user who never wrote ``name=`` cannot guess where the
+    refused name came from (issue 26)."""
+    from pulumi_azureml.resources.base import RESOURCE_NAME_FIELD  # here: resources.base imports this module
+
+    if prop == RESOURCE_NAME_FIELD and any(field_.name == prop for field_ in spec.placement):
+        return prop, f"{reason} (the Azure name is the Pulumi resource name unless `name=` is given)"
+    return prop, reason
 
 
 def _with_unknown_markers(value: Any) -> Any:

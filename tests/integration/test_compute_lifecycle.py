@@ -274,6 +274,21 @@ def test_changing_idle_shutdown_posts_the_action_and_keeps_the_instance(
     assert "stopping compute instance ci-dev:" in printed and "instance stop" not in printed, printed
 
 
+def test_a_missing_workspace_is_named_with_the_compute(emulator: EmulatorServer) -> None:
+    # Issue 26: "creating compute: reading the workspace" named neither the compute nor the workspace up front.
+    from pulumi_azureml.settings import Settings
+
+    from integration.conftest import stack_config
+
+    provider = AzureMLProvider("Compute")
+    provider.use_settings(Settings({**stack_config(emulator), "azureml:workspaceName": "mlw-missing"}, environ={}))
+    with pytest.raises(AzureMLError) as raised:
+        provider.create(checked(provider, CLUSTER))
+    assert str(raised.value).startswith(
+        "creating compute cpu-cluster: reading its workspace mlw-missing /subscriptions/"
+    )
+
+
 def test_attached_compute_is_detached_not_deleted(emulator: EmulatorServer, make_provider: Make) -> None:
     provider = make_provider("Compute")
     aks = {

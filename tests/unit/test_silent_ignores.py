@@ -80,3 +80,18 @@ def test_required_placement_errors_say_how_to_run_on_the_emulator() -> None:
     reasons = {failure.property: failure.reason for failure in result.failures}
     for name in ("subscription_id", "resource_group_name", "workspace_name"):
         assert "`pulumi config set azureml:emulator <file>.db`" in reasons[name], reasons
+
+
+def test_a_bad_name_says_it_comes_from_the_resource_name_unless_name_is_given() -> None:
+    provider = AzureMLProvider("Compute")
+    provider.use_settings(
+        Settings(
+            {"azureml:subscriptionId": "s", "azureml:resourceGroupName": "rg", "azureml:workspaceName": "mlw"},
+            environ={},
+        )
+    )
+    inputs = {"name": "cluster_1", "compute_type": "AmlCompute", "vm_size": "STANDARD_DS3_V2"}
+    inputs["scale_settings"] = {"max_node_count": 1}
+    reasons = {failure.property: failure.reason for failure in provider.check({}, inputs).failures}
+    assert reasons["name"].startswith("must be 3-24 characters"), reasons
+    assert reasons["name"].endswith("(the Azure name is the Pulumi resource name unless `name=` is given)")
