@@ -438,6 +438,29 @@ def test_a_refused_connection_says_each_attempt_cause_and_wait_and_is_never_sile
     assert all(wait <= 15.0 for wait in clock.sleeps)
 
 
+def test_an_endpoint_that_never_answers_still_gets_a_line_within_15_s_of_real_waiting(clock: FakeClock) -> None:
+    # A connect to a black-holed endpoint can take the whole connect timeout (10 s) before it fails: the wait before
+    # each attempt ends early enough that the attempt's silence and the wait's together stay within 15 s.
+    lines = TimedLines(clock)
+    attempts: list[tuple[float, int]] = []  # (when, how many lines had been reported by then)
+
+    class Timed(FakeTransport):
+        def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+            attempts.append((clock.now, len(lines.lines)))
+            return super().send(request, *args, **kwargs)
+
+    transport = Timed()
+    client = reporting_client(transport, clock, lines)
+    for _ in range(8):
+        transport.add_error("GET", "/cpu", requests.ConnectTimeout("timed out"))
+    with pytest.raises(ArmRequestError, match="timed out after 8 attempt"):
+        client.get(COMPUTE, api_version=API, action="reading compute")
+    connect_timeout = 10.0
+    for moment, reported in attempts[1:]:
+        last_line = lines.lines[reported - 1][0]
+        assert moment - last_line + connect_timeout <= 15.0, (moment, lines.lines)
+
+
 def test_a_long_retry_after_is_cut_into_reported_slices(transport: FakeTransport, clock: FakeClock) -> None:
     lines = TimedLines(clock)
     client = reporting_client(transport, clock, lines)
@@ -445,7 +468,8 @@ def test_a_long_retry_after_is_cut_into_reported_slices(transport: FakeTransport
     transport.add("GET", "/cpu", 200, {"ok": 1})
     start = clock.now
     assert client.get(COMPUTE, api_version=API, action="reading compute") == {"ok": 1}
-    assert clock.sleeps == [15.0, 15.0, 10.0]
+    # Slices of at most 15 s, the last one short enough that the next attempt's connect timeout (10 s) still fits.
+    assert clock.sleeps == [15.0, 15.0, 5.0, 5.0]
     assert lines.texts()[0] == (
         "reading compute cpu: attempt 1 of 8 answered 429 TooManyRequests (the service asked to wait); "
         "next attempt in 40 s"
@@ -453,6 +477,7 @@ def test_a_long_retry_after_is_cut_into_reported_slices(transport: FakeTransport
     assert lines.texts()[1:] == [
         "reading compute cpu: still waiting to retry (attempt 2 of 8 in 25 s)",
         "reading compute cpu: still waiting to retry (attempt 2 of 8 in 10 s)",
+        "reading compute cpu: still waiting to retry (attempt 2 of 8 in 5 s)",
     ]
     assert lines.longest_silence(start) <= 15.0
 

@@ -405,6 +405,8 @@ class ArmClient:
                 f"{action} {subject}: still waiting to retry (attempt {attempt + 1} of {last} in "
                 f"{seconds_words(remaining)})"
             ),
+            # The next attempt may spend its whole connect timeout in silence (an endpoint that never answers).
+            then=self._timeouts[0],
         )
 
 

@@ -35,20 +35,32 @@ def no_report(line: str) -> None:
     """The ARM layer's default reporter: it prints nothing itself; the provider passes its progress channel."""
 
 
-def wait_reporting(clock: Clock, seconds: float, report: Reporter, still: Callable[[float], str]) -> None:
+def wait_reporting(
+    clock: Clock, seconds: float, report: Reporter, still: Callable[[float], str], *, then: float = 0.0
+) -> None:
     """Wait ``seconds`` on ``clock`` in slices of at most :data:`PROGRESS_EVERY`, reporting ``still(remaining)``
-    before every slice but the first (the caller reported what it waits for just before)."""
+    before every slice but the first (the caller reported what it waits for just before).
+
+    ``then``: how long the request that follows the wait may itself take in silence (a connect timeout to an
+    endpoint that never answers); the last slice is cut short so that it and that request stay within
+    :data:`PROGRESS_EVERY` together.
+    """
     if seconds <= 0:
         clock.sleep(seconds)
         return
+    last_slice = max(0.0, PROGRESS_EVERY - then) or PROGRESS_EVERY
+    slices: list[float] = []
     remaining = seconds
-    while True:
-        step = min(remaining, PROGRESS_EVERY)
+    while remaining > PROGRESS_EVERY:
+        slices.append(PROGRESS_EVERY)
+        remaining -= PROGRESS_EVERY
+    slices.extend([remaining - last_slice, last_slice] if remaining > last_slice else [remaining])
+    left = seconds
+    for index, step in enumerate(slices):
+        if index:
+            report(still(left))
         clock.sleep(step)
-        remaining -= step
-        if remaining <= 1e-9:
-            return
-        report(still(remaining))
+        left -= step
 
 
 def seconds_words(seconds: float) -> str:
