@@ -249,6 +249,8 @@ def test_changing_idle_shutdown_posts_the_action_and_keeps_the_instance(
     # Issue 26: this used to delete the instance (its disk and the user's work) and create it again.
     provider = make_provider("Compute")
     created = provider.create(checked(provider, INSTANCE))
+    # The create's PUT already set it: no action after it.
+    assert not any(write.endswith("/updateIdleShutdownSetting") for write in writes(emulator))
     outs = created.outs or {}
     created_on = outs["created_on"]
     longer = checked(provider, {**INSTANCE, "idle_time_before_shutdown": "PT2H"})
