@@ -148,6 +148,7 @@ def _workspace_defaults(operation: Operation) -> dict[str, Any]:
     workspace = operation.client.get(
         render_path(WORKSPACE_PATH, operation.inputs),
         api_version=operation.api_version,
-        action=f"{operation.action}: reading the workspace",
+        # Both names up front (issue 26: "creating compute: reading the workspace" named neither).
+        action=f"{operation.action} {operation.name}: reading its workspace {operation.inputs.get('workspace_name')}",
     )
     return bodies.workspace_defaults(spec, workspace)

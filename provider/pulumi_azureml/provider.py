@@ -40,7 +40,7 @@ from pulumi_azureml import ownership, state
 from pulumi_azureml._sdk_compat import widen_host_workers
 from pulumi_azureml.arm.errors import ArmError, ClientInputError
 from pulumi_azureml.arm.ids import render_path
-from pulumi_azureml.console import say
+from pulumi_azureml.console import say, warn_once
 from pulumi_azureml.diffing import describe, explain, plan_diff
 from pulumi_azureml.errors import AzureMLError
 from pulumi_azureml.lifecycle import Lifecycle, lifecycle_for
@@ -48,7 +48,7 @@ from pulumi_azureml.operation import Operation, Step
 from pulumi_azureml.redaction import MAX_PROPERTY_CHARS, MAX_REASON_CHARS, printable, redact, secret_values
 from pulumi_azureml.runtime import client_for_resource
 from pulumi_azureml.schema import UNKNOWN, ResourceSpec
-from pulumi_azureml.settings import CONFIG_NAMESPACE, DEFAULT_HOST_WORKERS, SETTINGS, Settings
+from pulumi_azureml.settings import CONFIG_NAMESPACE, DEFAULT_HOST_WORKERS, SETTINGS, Settings, unknown_config_keys
 from pulumi_azureml.specs import SPECS
 from pulumi_azureml.state import PROVIDER_KEY, inputs_only
 from pulumi_azureml.validation import check_inputs
@@ -94,6 +94,10 @@ class AzureMLProvider(ResourceProvider):
         setting and the rule) and by every operation, not as a traceback from the host."""
         config = {f"{CONFIG_NAMESPACE}:{s.key}": req.config.get(f"{CONFIG_NAMESPACE}:{s.key}") for s in SETTINGS}
         self._settings = Settings(config)
+        # The SDK's Config has no public way to list its keys: its raw mapping is the only place they are.
+        raw = getattr(req.config, "_props", None)
+        for key, warning in unknown_config_keys(raw if isinstance(raw, Mapping) else {}):
+            warn_once(f"config {key}", warning)
         try:
             workers = self._settings.host_workers()
         except ClientInputError:
@@ -115,7 +119,7 @@ class AzureMLProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         news = _with_unknown_markers(news)
         inputs, failures = check_inputs(self.spec, news, self._settings, ignored_keys=frozenset({PROVIDER_KEY}))
-        failures = [*self._settings.problems(), *failures]
+        failures = [*self._settings.problems(), *(_with_naming_note(self.spec, prop, why) for prop, why in failures)]
         # Defence in depth: no failure may show a secret (inputs or settings) or run to megabytes.
         secrets = secret_values(self.spec, self._settings, inputs)
         return CheckResult(
@@ -213,6 +217,17 @@ class AzureMLProvider(ResourceProvider):
             message = f"{verb} {describe(self.spec, inputs)}: unexpected {type(error).__name__}: {error}"
             secrets = secret_values(self.spec, self._settings, inputs)
             raise AzureMLError(redact(message, secrets)[:MAX_REASON_CHARS]) from None
+
+
+def _with_naming_note(spec: ResourceSpec, prop: str, reason: str) -> tuple[str, str]:
+    """A failure of the placement field the resource classes fill from the Pulumi resource's name
+    (``resources.base.RESOURCE_NAME_FIELD``) says so: a user who never wrote ``name=`` cannot guess where the
+    refused name came from (issue 26)."""
+    from pulumi_azureml.resources.base import RESOURCE_NAME_FIELD  # here: resources.base imports this module
+
+    if prop == RESOURCE_NAME_FIELD and any(field_.name == prop for field_ in spec.placement):
+        return prop, f"{reason} (the Azure name is the Pulumi resource name unless `name=` is given)"
+    return prop, reason
 
 
 def _with_unknown_markers(value: Any) -> Any:

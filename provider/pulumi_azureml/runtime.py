@@ -30,6 +30,7 @@ from pulumi_azureml.arm.auth import (
 )
 from pulumi_azureml.arm.clouds import cloud_by_name, custom_cloud
 from pulumi_azureml.arm.errors import ClientInputError
+from pulumi_azureml.console import progress
 from pulumi_azureml.settings import EMULATOR_DEFAULTS, Settings, authority_host
 
 if TYPE_CHECKING:
@@ -140,6 +141,7 @@ def _build_client(settings: Settings) -> ArmClient:
             # The configured interval, as for Azure: a stack that wants quick polls of the emulator says so in its
             # config (azureml:pollIntervalSeconds, as the `local` stack does); nothing here treats it specially.
             poll_interval=settings.poll_interval(),
+            progress=progress,
         )
     endpoint = settings.checked("endpoint")
     cloud = custom_cloud(endpoint) if endpoint else cloud_by_name(settings.checked("cloud") or "AzureCloud")
@@ -148,6 +150,7 @@ def _build_client(settings: Settings) -> ArmClient:
         endpoint=cloud.management_endpoint,
         token_source=_token_source(settings, cloud.token_scope, authority_host(authority or cloud.authority_host)),
         poll_interval=settings.poll_interval(),
+        progress=progress,
     )
 
 

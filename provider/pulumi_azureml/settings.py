@@ -10,10 +10,11 @@ Its messages never quote a secret setting's value. It knows nothing about HTTP.
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -112,6 +113,26 @@ EMULATOR_DEFAULTS: dict[str, str] = {
 }
 
 
+def unknown_config_keys(keys: Iterable[str]) -> list[tuple[str, str]]:
+    """``(key, warning)`` for each ``azureml:`` stack config key that is no setting of this package (a typo such as
+    ``azureml:emulater`` is otherwise ignored without a word, and the stack silently runs against Azure), with the
+    closest setting's name when one is close."""
+    known = {setting.key.lower(): setting.key for setting in SETTINGS}
+    found: list[tuple[str, str]] = []
+    for key in sorted(set(keys)):
+        namespace, _, short = key.partition(":")
+        if namespace != CONFIG_NAMESPACE or not short or short in SETTINGS_BY_KEY:
+            continue
+        close = next(iter(difflib.get_close_matches(short.lower(), known, n=1)), None)
+        hint = (
+            f"did you mean {CONFIG_NAMESPACE}:{known[close]}?"
+            if close
+            else f"the settings are {', '.join(setting.key for setting in SETTINGS)}"
+        )
+        found.append((key, f"stack config {quote(key)} is not a pulumi-azureml setting and is ignored; {hint}"))
+    return found
+
+
 class Settings:
     """Resolved settings for one provider process (stack config + environment).
 
@@ -187,9 +208,15 @@ class Settings:
         """How to supply a required setting: ``where`` (e.g. "set it on the resource"), the stack config, or the
         environment. The one wording of "X is required" for resources and lookups alike."""
         environment = " or ".join(SETTINGS_BY_KEY[key].environment)
+        local = (
+            f"; to try it without Azure, `pulumi config set {CONFIG_NAMESPACE}:emulator <file>.db` runs the bundled "
+            "emulator, which supplies it"
+            if key in EMULATOR_DEFAULTS
+            else ""
+        )
         return (
             f"is required: {where}, or `pulumi config set {CONFIG_NAMESPACE}:{key} <value>`, "
-            f"or the environment variable {environment}"
+            f"or the environment variable {environment}{local}"
         )
 
     def api_version(self, given: object = None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -240,6 +241,54 @@ def test_compute_instance_with_schedules_idle_shutdown_and_stop_start(
     assert outs["state"] == "Running"
     read = provider.read(created.id, outs)
     assert read.inputs is not None and read.inputs["schedules"] == checked(provider, INSTANCE)["schedules"]
+
+
+def test_changing_idle_shutdown_posts_the_action_and_keeps_the_instance(
+    emulator: EmulatorServer, make_provider: Make, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 26: this used to delete the instance (its disk and the user's work) and create it again.
+    provider = make_provider("Compute")
+    created = provider.create(checked(provider, INSTANCE))
+    # The create's PUT already set it: no action after it.
+    assert not any(write.endswith("/updateIdleShutdownSetting") for write in writes(emulator))
+    outs = created.outs or {}
+    created_on = outs["created_on"]
+    longer = checked(provider, {**INSTANCE, "idle_time_before_shutdown": "PT2H"})
+    assert provider.diff(created.id, outs, longer).replaces == []
+    emulator.clear_requests_log()
+    outs = provider.update(created.id, outs, longer).outs or {}
+    assert writes(emulator) == [
+        f"POST /subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}/providers/"
+        f"Microsoft.MachineLearningServices/workspaces/{WORKSPACE}/computes/ci-dev/updateIdleShutdownSetting"
+    ]
+    posted = [r for r in emulator.requests_log() if r["method"] == "POST"]
+    assert json.loads(posted[0]["body"]) == {"idleTimeBeforeShutdown": "PT2H"}
+    assert server_get(emulator, "ci-dev").json()["properties"]["properties"]["idleTimeBeforeShutdown"] == "PT2H"
+    assert outs["created_on"] == created_on and outs["state"] == "Running"
+    # Refresh reads the new value back; the next preview is clean.
+    read = provider.read(created.id, outs)
+    assert read.inputs is not None and read.inputs["idle_time_before_shutdown"] == "PT2H"
+    assert provider.diff(created.id, read.outs or {}, longer).changes is False
+    # A stop names the instance, not the action ("stopping compute instance stop" before).
+    capsys.readouterr()
+    provider.update(created.id, outs, checked(provider, {**longer, "power_state": "Stopped"}))
+    printed = capsys.readouterr().out
+    assert "stopping compute instance ci-dev:" in printed and "instance stop" not in printed, printed
+
+
+def test_a_missing_workspace_is_named_with_the_compute(emulator: EmulatorServer) -> None:
+    # Issue 26: "creating compute: reading the workspace" named neither the compute nor the workspace up front.
+    from pulumi_azureml.settings import Settings
+
+    from integration.conftest import stack_config
+
+    provider = AzureMLProvider("Compute")
+    provider.use_settings(Settings({**stack_config(emulator), "azureml:workspaceName": "mlw-missing"}, environ={}))
+    with pytest.raises(AzureMLError) as raised:
+        provider.create(checked(provider, CLUSTER))
+    assert str(raised.value).startswith(
+        "creating compute cpu-cluster: reading its workspace mlw-missing /subscriptions/"
+    )
 
 
 def test_attached_compute_is_detached_not_deleted(emulator: EmulatorServer, make_provider: Make) -> None:

@@ -43,7 +43,8 @@ def _rule(spec: ResourceSpec, field: Field) -> str:
         if "*" in rule:
             parts.append(f"{_RULE_WORDS[rule['*']]} otherwise")
         return "; ".join(parts)
-    return "in place (PUT) when entries are only added, else replace"
+    # A value rule says in words what it does (`words`); the one without is the add-only property bag.
+    return str(getattr(rule, "words", "in place (PUT) when entries are only added, else replace"))
 
 
 def _notes(spec: ResourceSpec, field: Field) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from typing import Any
+
 import pytest
 import requests
 
@@ -376,3 +379,163 @@ def test_a_final_location_answer_that_is_the_resource_needs_no_extra_get(
     transport.add("GET", "/results/7", 200, resource)
     assert client.put(COMPUTE, {}, api_version=API, action="creating workspace", timeout=60) == resource
     assert len(transport.recorded) == 2
+
+
+# ---------------------------------------------------------------------------------------------- nothing silent
+# Issue 26: an unreachable endpoint gave two minutes of silence before its message. Every wait now says what it
+# waits for (attempt n of m, cause, next wait) at least every 15 s of the injected clock.
+
+
+class TimedLines:
+    """A reporter that notes the fake clock's time of each line."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.lines: list[tuple[float, str]] = []
+
+    def __call__(self, line: str) -> None:
+        self.lines.append((self.clock.now, line))
+
+    def texts(self) -> list[str]:
+        return [line for _, line in self.lines]
+
+    def longest_silence(self, start: float) -> float:
+        moments = [start, *(moment for moment, _ in self.lines), self.clock.now]
+        return max(later - earlier for earlier, later in zip(moments, moments[1:], strict=False))
+
+
+def reporting_client(transport: FakeTransport, clock: FakeClock, lines: TimedLines, **policy: Any) -> ArmClient:
+    return ArmClient(
+        endpoint=BASE,
+        token_source=CountingTokens(),
+        session=session_with(transport),
+        clock=clock,
+        poll_interval=10.0,
+        retry_policy=RetryPolicy(random_source=random.Random(7), **policy),
+        progress=lines,
+    )
+
+
+def test_a_refused_connection_says_each_attempt_cause_and_wait_and_is_never_silent_15_s(
+    transport: FakeTransport, clock: FakeClock
+) -> None:
+    lines = TimedLines(clock)
+    client = reporting_client(transport, clock, lines)  # the default policy: 8 attempts, up to 60 s per wait
+    for _ in range(8):
+        transport.add_error("GET", "/cpu", requests.ConnectionError("[Errno 111] Connection refused"))
+    start = clock.now
+    with pytest.raises(ArmRequestError, match="could not connect after 8 attempt"):
+        client.get(COMPUTE, api_version=API, action="reading compute")
+    assert sum(clock.sleeps) > 60, "the default policy waits minutes in all: the case this test is about"
+    texts = lines.texts()
+    for attempt in range(1, 8):
+        assert any(f"reading compute cpu: attempt {attempt} of 8 could not connect" in text for text in texts), texts
+    assert all("next attempt in" in text or "still waiting to retry" in text for text in texts), texts
+    assert f"to {BASE}" in texts[0] and "ConnectionError" in texts[0]
+    # A line before each wait, and never more than 15 s of (fake) time between two lines.
+    assert len(lines.lines) >= len([wait for wait in clock.sleeps if wait > 0])
+    assert lines.longest_silence(start) <= 15.0
+    assert all(wait <= 15.0 for wait in clock.sleeps)
+
+
+def test_an_endpoint_that_never_answers_still_gets_a_line_within_15_s_of_real_waiting(clock: FakeClock) -> None:
+    # A connect to a black-holed endpoint can take the whole connect timeout (10 s) before it fails: the wait before
+    # each attempt ends early enough that the attempt's silence and the wait's together stay within 15 s.
+    lines = TimedLines(clock)
+    attempts: list[tuple[float, int]] = []  # (when, how many lines had been reported by then)
+
+    class Timed(FakeTransport):
+        def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+            attempts.append((clock.now, len(lines.lines)))
+            return super().send(request, *args, **kwargs)
+
+    transport = Timed()
+    client = reporting_client(transport, clock, lines)
+    for _ in range(8):
+        transport.add_error("GET", "/cpu", requests.ConnectTimeout("timed out"))
+    with pytest.raises(ArmRequestError, match="timed out after 8 attempt"):
+        client.get(COMPUTE, api_version=API, action="reading compute")
+    connect_timeout = 10.0
+    for moment, reported in attempts[1:]:
+        last_line = lines.lines[reported - 1][0]
+        assert moment - last_line + connect_timeout <= 15.0, (moment, lines.lines)
+
+
+def test_a_long_retry_after_is_cut_into_reported_slices(transport: FakeTransport, clock: FakeClock) -> None:
+    lines = TimedLines(clock)
+    client = reporting_client(transport, clock, lines)
+    transport.add("GET", "/cpu", 429, {"error": {"code": "TooManyRequests", "message": "x"}}, Retry_After="40")
+    transport.add("GET", "/cpu", 200, {"ok": 1})
+    start = clock.now
+    assert client.get(COMPUTE, api_version=API, action="reading compute") == {"ok": 1}
+    # Slices of at most 15 s, the last one short enough that the next attempt's connect timeout (10 s) still fits.
+    assert clock.sleeps == [15.0, 15.0, 5.0, 5.0]
+    assert lines.texts()[0] == (
+        "reading compute cpu: attempt 1 of 8 answered 429 TooManyRequests (the service asked to wait); "
+        "next attempt in 40 s"
+    )
+    assert lines.texts()[1:] == [
+        "reading compute cpu: still waiting to retry (attempt 2 of 8 in 25 s)",
+        "reading compute cpu: still waiting to retry (attempt 2 of 8 in 10 s)",
+        "reading compute cpu: still waiting to retry (attempt 2 of 8 in 5 s)",
+    ]
+    assert lines.longest_silence(start) <= 15.0
+
+
+def test_a_long_operation_says_what_it_still_waits_for_at_least_every_15_s(
+    transport: FakeTransport, clock: FakeClock
+) -> None:
+    lines = TimedLines(clock)
+    client = reporting_client(transport, clock, lines)
+    transport.add("PUT", "/cpu", 201, {}, Azure_AsyncOperation=f"{BASE}/op/7", Retry_After="60")
+    for _ in range(5):
+        transport.add("GET", "/op/7", 200, {"status": "InProgress"})
+    transport.add("GET", "/op/7", 200, {"status": "Succeeded"})
+    transport.add("GET", "/computes/cpu?", 200, {"properties": {"provisioningState": "Succeeded"}})
+    start = clock.now
+    client.put(COMPUTE, {}, api_version=API, action="creating compute", timeout=3600)
+    texts = lines.texts()
+    assert texts[0] == "creating compute cpu: still running after 15 s (limit 60 min); next check in 45 s"
+    assert "creating compute cpu: InProgress" in texts
+    assert any(text.startswith("creating compute cpu: still InProgress after 1 min") for text in texts), texts
+    assert texts[-1] == "creating compute cpu: Succeeded"
+    assert lines.longest_silence(start) <= 15.0
+
+
+def test_a_retried_poll_is_named_after_its_operation(transport: FakeTransport, clock: FakeClock) -> None:
+    lines = TimedLines(clock)
+    client = reporting_client(transport, clock, lines)
+    transport.add("POST", "/cpu/stop", 202, None, Azure_AsyncOperation=f"{BASE}/op/8")
+    transport.add("GET", "/op/8", 503, {"error": {"code": "ServiceUnavailable", "message": "x"}}, Retry_After="3")
+    transport.add("GET", "/op/8", 200, {"status": "Succeeded"})
+    client.post(f"{COMPUTE}/stop", api_version=API, action="stopping compute instance", timeout=600)
+    assert lines.texts() == [
+        "stopping compute instance cpu: attempt 1 of 8 answered 503 ServiceUnavailable (the service asked to wait); "
+        "next attempt in 3 s",
+        "stopping compute instance cpu: Succeeded",
+    ]
+
+
+def test_a_failed_operation_is_reported_as_failed_not_with_its_percentage(
+    client: ArmClient, transport: FakeTransport, progress: list[str]
+) -> None:
+    transport.add("PUT", "/cpu", 201, {}, Azure_AsyncOperation=f"{BASE}/op/6")
+    transport.add(
+        "GET", "/op/6", 200, {"status": "Failed", "percentComplete": 100, "error": {"code": "Quota", "message": "x"}}
+    )
+    with pytest.raises(OperationFailedError):
+        client.put(COMPUTE, {}, api_version=API, action="creating compute", timeout=600)
+    assert progress == ["creating compute cpu: failed"]
+
+
+def test_the_arm_layer_prints_nothing_by_default(
+    transport: FakeTransport, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = ArmClient(endpoint=BASE, token_source=CountingTokens(), session=session_with(transport), clock=clock)
+    transport.add_error("GET", "/cpu", requests.ConnectionError("refused"))
+    transport.add("PUT", "/cpu", 201, {}, Azure_AsyncOperation=f"{BASE}/op/4")
+    transport.add("GET", "/op/4", 200, {"status": "InProgress", "percentComplete": 50})
+    transport.add("GET", "/op/4", 200, {"status": "Succeeded"})
+    transport.add("GET", "/computes/cpu?", 200, {"properties": {"provisioningState": "Succeeded"}})
+    client.put(COMPUTE, {}, api_version=API, action="creating compute", timeout=600)
+    assert capsys.readouterr().out == ""

@@ -194,6 +194,44 @@ def test_power_state_is_an_action_not_a_replace(provider: AzureMLProvider) -> No
     assert result.changes is True and result.replaces == []
 
 
+def test_idle_shutdown_change_is_an_action_in_place_not_a_replace(
+    provider: AzureMLProvider, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 26: a changed idle shutdown replaced the instance (its disk and the user's work), while the service
+    # changes it in place with POST .../updateIdleShutdownSetting.
+    instance = {"name": "ci-dev", "compute_type": "ComputeInstance", "vm_size": "STANDARD_DS3_V2"}
+    olds = outputs_of(provider, {**instance, "idle_time_before_shutdown": "PT30M"})
+    capsys.readouterr()
+    result = provider.diff("id", olds, checked(provider, {**instance, "idle_time_before_shutdown": "PT1H"}))
+    assert result.changes is True and result.replaces == []
+    line = capsys.readouterr().out
+    assert "run actions for idle_time_before_shutdown" in line and "REPLACED" not in line, line
+    # The same length spelt otherwise is no change at all.
+    same = provider.diff("id", olds, checked(provider, {**instance, "idle_time_before_shutdown": "PT1800S"}))
+    assert same.changes is False
+
+
+def test_removing_idle_shutdown_replaces_with_the_reason(
+    provider: AzureMLProvider, capsys: pytest.CaptureFixture[str]
+) -> None:
+    instance = {"name": "ci-dev", "compute_type": "ComputeInstance", "vm_size": "STANDARD_DS3_V2"}
+    olds = outputs_of(provider, {**instance, "idle_time_before_shutdown": "PT30M"})
+    capsys.readouterr()
+    result = provider.diff("id", olds, checked(provider, instance))
+    assert result.replaces == ["idle_time_before_shutdown"]
+    assert "no value documented to turn idle shutdown off" in capsys.readouterr().out
+
+
+def test_vm_size_is_required_for_clusters_and_instances_and_the_reference_says_so(provider: AzureMLProvider) -> None:
+    from pulumi_azureml.specs import SPECS
+
+    assert failures(provider, {"name": "ci-dev", "compute_type": "ComputeInstance"})["vm_size"].startswith(
+        "is required for ComputeInstance"
+    )
+    assert "Required for AmlCompute and ComputeInstance" in SPECS["Compute"].field("vm_size").description
+    assert "Required for AmlCompute" in SPECS["Compute"].field("scale_settings").description
+
+
 def test_server_filled_defaults_and_location_default_never_diff(provider: AzureMLProvider) -> None:
     olds = outputs_of(provider, cluster())
     olds.update({"os_type": "Linux", "remote_login_port_public_access": "Enabled", "location": "eastus"})

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pulumi_azureml.arm.errors import ConflictError, NotFoundError, OperationFailedError
 from pulumi_azureml.arm.polling import TERMINAL_STATES, UNSUCCESSFUL_STATES, provisioning_state
-from pulumi_azureml.console import say
 
 if TYPE_CHECKING:
     from pulumi_azureml.arm.client import ArmClient
@@ -38,7 +37,7 @@ def wait_until_idle(
     if not is_busy(current):
         return current
     name = path.rsplit("/", 1)[-1]
-    say(f"azureml: {action} {name}: waiting for its running operation ({provisioning_state(current)}) to end first")
+    client.report(f"{action} {name}: waiting for its running operation ({provisioning_state(current)}) to end first")
     return client.wait_until_terminal(path, api_version=api_version, action=action, timeout=timeout)
 
 

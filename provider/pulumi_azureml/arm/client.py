@@ -3,7 +3,8 @@
 Every request goes through one private ``_send``: the URL safety check, the bearer token (fetched on every
 attempt, so a refresh is picked up), ``api-version``, ``x-ms-client-request-id``, the User-Agent, a connect/read
 timeout, retries with ``Retry-After``, and one token refresh on a 401. Long-running operations are then waited for
-by :mod:`pulumi_azureml.arm.polling`. The client knows nothing about Pulumi.
+by :mod:`pulumi_azureml.arm.polling`. The client knows nothing about Pulumi and prints nothing: every progress line
+(each retry's attempt, cause and wait; each operation's status) goes to the ``progress`` reporter it is given.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import platform
 import re
 import ssl
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -32,19 +33,22 @@ from pulumi_azureml.arm.errors import (
     error_from_response,
     response_error_code,
 )
-from pulumi_azureml.arm.polling import OperationWaiter, PollRequest, response_json
-from pulumi_azureml.arm.retry import RetryPolicy, is_retryable_status, retry_after_seconds
-from pulumi_azureml.console import say
+from pulumi_azureml.arm.polling import OperationWaiter, PollRequest, response_json, subject_of
+from pulumi_azureml.arm.retry import (
+    Reporter,
+    RetryPolicy,
+    is_retryable_status,
+    no_report,
+    retry_after_seconds,
+    seconds_words,
+    wait_reporting,
+)
 from pulumi_azureml.quoting import quote
 
 USER_AGENT = f"pulumi-azureml/{__version__} python/{platform.python_version()} requests/{requests.__version__}"
 
 DEFAULT_TIMEOUTS = (10.0, 120.0)
 """(connect, read) seconds for one HTTP request."""
-
-
-def _print_progress(line: str) -> None:
-    say(f"azureml: {line}")
 
 
 class ArmClient:
@@ -57,7 +61,9 @@ class ArmClient:
     :param clock: time source; tests inject a fake one so nothing really sleeps.
     :param poll_interval: seconds between polls when the service gives no ``Retry-After``.
     :param request_timeouts: (connect, read) seconds for each HTTP request.
-    :param progress: receives one short line per change of a long-running operation's status.
+    :param progress: receives the progress lines: one per change of a long-running operation's status, one before
+        each retry (attempt n of m, cause, wait), and one at least every ``retry.PROGRESS_EVERY`` seconds of any wait.
+        Default: none (this layer never prints; the provider passes its progress channel).
     """
 
     def __init__(
@@ -70,7 +76,7 @@ class ArmClient:
         clock: Clock = SYSTEM_CLOCK,
         poll_interval: float = 10.0,
         request_timeouts: tuple[float, float] = DEFAULT_TIMEOUTS,
-        progress: Callable[[str], None] = _print_progress,
+        progress: Reporter = no_report,
     ) -> None:
         self.endpoint = check_endpoint(endpoint)
         self._origin = urlsplit(self.endpoint)
@@ -81,12 +87,17 @@ class ArmClient:
         self._retry = retry_policy or RetryPolicy()
         self._clock = clock
         self._timeouts = request_timeouts
+        self._progress = progress
         self._waiter = OperationWaiter(
             fetch=self._fetch, clock=clock, default_interval=poll_interval, progress=progress
         )
 
     def __repr__(self) -> str:
         return f"ArmClient(endpoint={self.endpoint!r})"
+
+    def report(self, line: str) -> None:
+        """Hand one progress line to the reporter this client was given (:mod:`arm.busy` says what it waits for)."""
+        self._progress(line)
 
     # -- public operations ------------------------------------------------------------------------------------
 
@@ -232,10 +243,14 @@ class ArmClient:
             resource_id=path,
             deadline=self._clock.monotonic() + timeout,
             timeout_seconds=timeout,
+            started_at=self._clock.monotonic(),
         )
 
-    def _fetch(self, url: str) -> requests.Response:
-        return self._send("GET", self._absolute(url), action="polling", resource_id=urlsplit(url).path)
+    def _fetch(self, url: str, request: PollRequest) -> requests.Response:
+        # Named as the operation it checks on: a retried poll says "creating compute cpu: attempt 2 of 8 ...".
+        return self._send(
+            "GET", self._absolute(url), action=request.action, resource_id=request.resource_id, subject=request.subject
+        )
 
     def _url(self, path: str, api_version: str, params: Mapping[str, str] | None = None) -> str:
         query = {"api-version": api_version}
@@ -297,9 +312,15 @@ class ArmClient:
         action: str,
         resource_id: str,
         body: Mapping[str, Any] | None = None,
+        subject: str | None = None,
     ) -> requests.Response:
-        """Send one logical request with retries; returns the last response (error statuses included)."""
+        """Send one logical request with retries; returns the last response (error statuses included).
+
+        Before each wait for a retry, the reporter hears the attempt, its cause and the wait (and, during a long
+        wait, how much of it is left): ``subject`` names the resource in those lines (default: from the path).
+        """
         self._check_url(url)
+        named = subject or subject_of(method, resource_id)
         attempt = 0
         waited = 0.0
         refreshed = False
@@ -355,7 +376,8 @@ class ArmClient:
                         resource_id=resource_id,
                     ) from None
                 waited += wait
-                self._clock.sleep(wait)
+                kind = "timed out" if isinstance(error, requests.Timeout) else "could not connect"
+                self._wait_to_retry(action, named, attempt, f"{kind} to {self.endpoint} ({type(error).__name__})", wait)
                 continue
             except (requests.RequestException, ValueError, UnicodeError, TypeError, RecursionError) as error:
                 # Anything else requests, urllib3 or the codecs raise while building or sending the request (a bad
@@ -388,9 +410,32 @@ class ArmClient:
                 if attempt >= self._retry.max_attempts or waited + wait > self._retry.max_total_wait:
                     return response
                 waited += wait
-                self._clock.sleep(wait)
+                code = response_error_code(response)
+                cause = f"answered {response.status_code}{f' {code}' if code else ''}"
+                if hint is not None:
+                    cause += " (the service asked to wait)"
+                self._wait_to_retry(action, named, attempt, cause, wait)
                 continue
             return response
+
+    def _wait_to_retry(self, action: str, subject: str, attempt: int, cause: str, wait: float) -> None:
+        """Say which attempt failed, why, and how long until the next one; then wait, saying so at least every
+        ``retry.PROGRESS_EVERY`` seconds."""
+        last = self._retry.max_attempts
+        self._progress(
+            f"{action} {subject}: attempt {attempt} of {last} {cause}; next attempt in {seconds_words(wait)}"
+        )
+        wait_reporting(
+            self._clock,
+            wait,
+            self._progress,
+            lambda remaining: (
+                f"{action} {subject}: still waiting to retry (attempt {attempt + 1} of {last} in "
+                f"{seconds_words(remaining)})"
+            ),
+            # The next attempt may spend its whole connect timeout in silence (an endpoint that never answers).
+            then=self._timeouts[0],
+        )
 
 
 def _json_payload(body: Mapping[str, Any], *, action: str, resource_id: str) -> bytes:

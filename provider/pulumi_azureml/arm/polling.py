@@ -13,8 +13,11 @@ Azure ML's ``Location`` URLs return nothing useful), followed by provisioningSta
 terminal yet (a compute's async operation can succeed while the resource still says ``Creating``).
 
 Waits: the last response's ``Retry-After`` (or ``retry-after-ms``), else the configured default interval.
-Every wait and deadline goes through the injected clock. Progress is reported as one short line per change of
-status or percentage, through a callback (stdout is the only channel a Python dynamic provider has to the user).
+Every wait and deadline goes through the injected clock. Progress is reported through an injected reporter (this
+layer prints nothing): one short line per change of status or percentage, and, whenever the next check would
+otherwise leave more than :data:`retry.PROGRESS_EVERY` seconds without a line, one that says what it still waits
+for, for how long so far, and when it checks next (issue 26: nothing silent for more than 15 seconds). A terminal
+failure is reported as ``failed`` or ``canceled``, never with its percentage (a "Failed (100%)" read as done).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from pulumi_azureml.arm.errors import (
     error_from_response,
     parse_error_body,
 )
-from pulumi_azureml.arm.retry import retry_after_seconds
+from pulumi_azureml.arm.retry import PROGRESS_EVERY, Reporter, retry_after_seconds, seconds_words, wait_reporting
 
 UNSUCCESSFUL_STATES = frozenset({"failed", "canceled"})
 TERMINAL_STATES = frozenset({"succeeded"}) | UNSUCCESSFUL_STATES
@@ -42,8 +45,18 @@ TERMINAL_STATES = frozenset({"succeeded"}) | UNSUCCESSFUL_STATES
 _OPERATION_FAILURE_STATUSES = frozenset({400, 409, 412, 422})
 """Location answers that report the operation's failure; 401/403/404/408/429 and 5xx describe the poll itself."""
 
-Fetch = Callable[[str], "requests.Response"]
-"""GET a URL through the client's retrying, token-checking send; returns the response whatever its status."""
+Fetch = Callable[[str, "PollRequest"], "requests.Response"]
+"""GET a URL for an operation through the client's retrying, token-checking send (its retries are reported as that
+operation's); returns the response whatever its status."""
+
+
+def subject_of(method: str, resource_id: str) -> str:
+    """The name a progress line gives the resource: the last segment of its path, or for a POST (an ARM action,
+    ``{resource}/{action}``) the resource's, not the action's (``stopping compute instance ci-1``, not ``... stop``)."""
+    parts = resource_id.rstrip("/").rsplit("/", 2)
+    if method.upper() == "POST" and len(parts) == 3:
+        return parts[1]
+    return parts[-1]
 
 
 @dataclass
@@ -61,6 +74,16 @@ class PollRequest:
     """The last progress line reported for this operation. Kept per operation, not on the waiter: one waiter
     serves every host worker thread, and a waiter-wide value was both racy and unset when
     ``wait_for_provisioning_state`` was the first call (an AttributeError on the first adoption in a process)."""
+    started_at: float = 0.0
+    """When waiting began (monotonic clock)."""
+    last_report_at: float | None = None
+    """When the last line about this operation was reported; None: none yet (the start counts as one)."""
+    last_status: str = ""
+    """The last status seen, for the lines that say what is still awaited."""
+
+    @property
+    def subject(self) -> str:
+        return subject_of(self.method, self.resource_id)
 
 
 def response_json(response: requests.Response) -> dict[str, Any]:
@@ -111,7 +134,7 @@ class OperationWaiter:
         fetch: Fetch,
         clock: Clock,
         default_interval: float,
-        progress: Callable[[str], None],
+        progress: Reporter,
     ) -> None:
         self._fetch = fetch
         self._clock = clock
@@ -144,12 +167,12 @@ class OperationWaiter:
             return response_json(initial) or None
 
         if method in ("PUT", "PATCH"):
-            final_response = self._fetch(request.original_url)
+            final_response = self._fetch(request.original_url, request)
             if final_response.status_code >= 400:
                 raise error_from_response(final_response, action=request.action, resource_id=request.resource_id)
             return self.wait_for_provisioning_state(request, response_json(final_response), final_response)
         if method == "POST" and location_url:
-            result = self._fetch(location_url)
+            result = self._fetch(location_url, request)
             if result.status_code >= 400:
                 raise error_from_response(result, action=request.action, resource_id=request.resource_id)
             return response_json(result) or None
@@ -161,7 +184,7 @@ class OperationWaiter:
         last = initial
         while True:
             self._sleep_before_poll(request, last)
-            response = self._fetch(url)
+            response = self._fetch(url, request)
             if response.status_code >= 400:
                 # A failed *status read* (4xx/5xx that outlived retries), not a failed operation (ARM RPC).
                 raise error_from_response(response, action=request.action, resource_id=request.resource_id)
@@ -179,7 +202,7 @@ class OperationWaiter:
         last = initial
         while True:
             self._sleep_before_poll(request, last)
-            response = self._fetch(url)
+            response = self._fetch(url, request)
             if response.status_code == 202:
                 self._report(request, "InProgress", None)
                 last = response
@@ -213,7 +236,7 @@ class OperationWaiter:
                 return body
             self._report(request, state, None)
             self._sleep_before_poll(request, last)
-            response = self._fetch(request.original_url)
+            response = self._fetch(request.original_url, request)
             if response.status_code == 404 and request.method.upper() == "PUT":
                 # Eventual consistency right after a create: not visible yet is "still running" (as azurerm does).
                 last = response
@@ -240,14 +263,41 @@ class OperationWaiter:
                 action=request.action,
                 resource_id=request.resource_id,
             )
-        self._clock.sleep(wait)
+        since = request.started_at if request.last_report_at is None else request.last_report_at
+        if now + min(wait, PROGRESS_EVERY) - since > PROGRESS_EVERY:
+            self._say(request, self._still(request, now, wait))
+        wait_reporting(
+            self._clock,
+            wait,
+            lambda line: self._say(request, line),
+            lambda remaining: self._still(request, self._clock.monotonic(), remaining),
+        )
+
+    def _still(self, request: PollRequest, now: float, wait: float) -> str:
+        """What a wait is for: the status still awaited, for how long so far, within which limit, and the next
+        check."""
+        status = request.last_status or "running"
+        return (
+            f"still {status} after {seconds_words(now - request.started_at)} (limit "
+            f"{seconds_words(request.timeout_seconds)}); next check in {seconds_words(wait)}"
+        )
+
+    def _say(self, request: PollRequest, text: str) -> None:
+        request.last_report_at = self._clock.monotonic()
+        self._progress(f"{request.action} {request.subject}: {text}")
 
     def _report(self, request: PollRequest, status: str, percent: object) -> None:
-        line = f"{request.action} {request.resource_id.rsplit('/', 1)[-1]}: {status}"
-        if isinstance(percent, (int, float)) and not isinstance(percent, bool):
-            line += f" ({percent:g}%)"
+        request.last_status = status
+        words = status
+        if status.lower() in UNSUCCESSFUL_STATES:
+            # "Failed (100%)" reads as done: a terminal failure is said as such, without a percentage.
+            words = status.lower()
+        elif isinstance(percent, (int, float)) and not isinstance(percent, bool):
+            words += f" ({percent:g}%)"
+        line = f"{request.action} {request.subject}: {words}"
         if line != request.last_report:
             request.last_report = line
+            request.last_report_at = self._clock.monotonic()
             self._progress(line)
 
     def _raise_terminal(self, request: PollRequest, state: str, error: object, body: dict[str, Any]) -> None:

@@ -8,15 +8,71 @@ Rules (azure-core ``_retry.py``; pulumi-azure-native ``initPipelineOpts``):
 - stop after ``max_attempts`` or once the waits would exceed ``max_total_wait`` (a bounded total).
 
 A POST (an action such as ``start``) is not retried after a read timeout: the action may already have run.
+
+Nothing waits in silence: before each retry the client reports the attempt, the cause and the wait, and a wait
+longer than :data:`PROGRESS_EVERY` is cut into slices with a line before each (:func:`wait_reporting`). Lines go to
+an injected :data:`Reporter`; this layer never prints (issue 26: "nothing silent for more than 15 seconds").
 """
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+
+from pulumi_azureml.arm.clock import Clock
+
+Reporter = Callable[[str], None]
+"""Receives one progress line (no prefix, no newline): the caller decides where lines go."""
+
+PROGRESS_EVERY = 15.0
+"""The longest wait, in seconds, between two progress lines of one request or operation."""
+
+
+def no_report(line: str) -> None:
+    """The ARM layer's default reporter: it prints nothing itself; the provider passes its progress channel."""
+
+
+def wait_reporting(
+    clock: Clock, seconds: float, report: Reporter, still: Callable[[float], str], *, then: float = 0.0
+) -> None:
+    """Wait ``seconds`` on ``clock`` in slices of at most :data:`PROGRESS_EVERY`, reporting ``still(remaining)``
+    before every slice but the first (the caller reported what it waits for just before).
+
+    ``then``: how long the request that follows the wait may itself take in silence (a connect timeout to an
+    endpoint that never answers); the last slice is cut short so that it and that request stay within
+    :data:`PROGRESS_EVERY` together.
+    """
+    if seconds <= 0:
+        clock.sleep(seconds)
+        return
+    last_slice = max(0.0, PROGRESS_EVERY - then) or PROGRESS_EVERY
+    slices: list[float] = []
+    remaining = seconds
+    while remaining > PROGRESS_EVERY:
+        slices.append(PROGRESS_EVERY)
+        remaining -= PROGRESS_EVERY
+    slices.extend([remaining - last_slice, last_slice] if remaining > last_slice else [remaining])
+    left = seconds
+    for index, step in enumerate(slices):
+        if index:
+            report(still(left))
+        clock.sleep(step)
+        left -= step
+
+
+def seconds_words(seconds: float) -> str:
+    """``"4 s"``, ``"2 min 5 s"``: a wait or an elapsed time as a user reads it."""
+    if seconds < 1:
+        return "under 1 s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, rest = divmod(whole, 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 RETRYABLE_CONFLICT_CODES = frozenset({"anotheroperationinprogress"})

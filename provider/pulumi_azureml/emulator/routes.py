@@ -128,6 +128,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", f"{_COMPUTE}/start", computes.start_compute, "lro"),
     Route("POST", f"{_COMPUTE}/stop", computes.stop_compute, "lro"),
     Route("POST", f"{_COMPUTE}/restart", computes.restart_compute, "lro"),
+    Route("POST", f"{_COMPUTE}/updateIdleShutdownSetting", computes.update_idle_shutdown_setting),
     # Batch endpoints and deployments.
     Route("GET", _ENDPOINTS, batch_endpoints.list_endpoints),
     Route("GET", _ENDPOINT, batch_endpoints.get_endpoint),

@@ -12,6 +12,9 @@ from pulumi_azureml._sdk_compat import undo_sdk_pickler_wrapping
 from pulumi_azureml.provider import AzureMLProvider
 from pulumi_azureml.specs import SPECS
 
+RESOURCE_NAME_FIELD = "name"
+"""The placement field that defaults to the Pulumi resource's name (the provider's naming errors say so)."""
+
 
 def to_props(value: Any) -> Any:
     """Args dataclasses (nested, in lists and dicts) to plain dicts, field by field.
@@ -41,10 +44,18 @@ def prepare(
 ) -> tuple[AzureMLProvider, dict[str, Any], pulumi.ResourceOptions]:
     """The provider, props and options to register a ``kind`` resource from ``args`` and/or keyword arguments."""
     spec = SPECS[kind]
+    if opts is not None and opts.custom_timeouts is not None:
+        # The engine does not send customTimeouts to a dynamic provider: without a word, the limit a user set would
+        # silently be the spec's default.
+        pulumi.log.warn(
+            f"{kind} {resource_name!r}: the custom_timeouts resource option is ignored (Pulumi does not pass it to "
+            "dynamic providers); use the resource's `timeouts` input instead, e.g. "
+            'timeouts=azureml.TimeoutsArgs(create="90m")'
+        )
     props: dict[str, Any] = to_props(args) if args is not None else {}
     props.update({key: to_props(value) for key, value in kwargs.items() if value is not None})
-    if "name" not in props and any(f.name == "name" for f in spec.placement):
-        props["name"] = resource_name
+    if RESOURCE_NAME_FIELD not in props and any(f.name == RESOURCE_NAME_FIELD for f in spec.placement):
+        props[RESOURCE_NAME_FIELD] = resource_name
     props["owner_marker"] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
     for secret_name in spec.secret_input_names():
         if props.get(secret_name) is not None:

@@ -10,6 +10,7 @@ placement, location, compute_type     replace             replace             re
 scale_settings                        PATCH               n/a                 n/a
 description, tags, identity           PUT                 replace             replace
 power_state                           n/a                 start/stop action   n/a
+idle_time_before_shutdown             n/a                 action (if set)     n/a
 everything else                       replace             replace             replace
 ====================================  ==================  ==================  =====================================
 
@@ -18,6 +19,14 @@ Sources: PATCH accepts only ``scaleSettings`` (spec ``ClusterUpdateParameters``)
 identity and tags with a full PUT (#26404, #29878); azurerm keeps vm size, priority, subnet, credentials and every
 compute-instance setting ForceNew and the service rejects in-place changes to them
 . Attached computes are re-attached on any change.
+
+A compute instance changes in place only through its actions: start/stop (``power_state``) and, since the
+2025-12-01 API, ``POST .../updateIdleShutdownSetting`` (``idle_time_before_shutdown``: the REST reference's example
+"Update idle shutdown setting of ComputeInstance", answered 200). No stable API version has an action or a PUT
+documented to change any other compute-instance setting in place: the Microsoft Learn page "Create and manage a
+compute instance" says SSH access "can't be enabled or disabled after creation" and idle shutdown in an ARM template
+is "only configurable during new compute instance creation"; ``resize`` (vm_size), ``updateCustomServices`` and
+``updateDataMounts`` act on settings this resource does not declare or exist only in preview API versions.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pulumi_azureml.arm.busy import write_when_idle
 from pulumi_azureml.schema import (
     Field,
     HookContext,
@@ -78,6 +88,22 @@ _PUT_SOURCE = (
     "ComputeInstance and attached: replace (azurerm ForceNew, #31747)"
 )
 _REPLACE_SOURCE = "service rejects in-place changes (azurerm ForceNew)"
+_INSTANCE_REPLACE_SOURCE = (
+    "no stable API changes it on an existing instance (only its start/stop and updateIdleShutdownSetting actions "
+    "do); azurerm ForceNew"
+)
+IDLE_SHUTDOWN_ACTION = "updateIdleShutdownSetting"
+
+
+class _IdleShutdownRule:
+    """idle_time_before_shutdown: a new value is sent in place by the updateIdleShutdownSetting action (the
+    2025-12-01 REST reference example "Update idle shutdown setting of ComputeInstance"); removing it replaces the
+    instance, because no API documents a value that turns idle shutdown off."""
+
+    words = "in place (action updateIdleShutdownSetting) when set; replace when removed"
+
+    def __call__(self, old: Any, new: Any) -> UpdateRule:
+        return "replace" if new is None else "action"
 
 
 def _scale_settings_check(value: Any) -> str | None:
@@ -229,9 +255,10 @@ FIELDS: tuple[Field, ...] = (
         "vm_size",
         wire=f"{INNER}.vmSize",
         applies_to=AML_AND_INSTANCE,
-        description="VM size, e.g. STANDARD_DS3_V2.",
+        description="Required for AmlCompute and ComputeInstance: the VM size, e.g. STANDARD_DS3_V2.",
         equivalent=case_insensitive_equivalent,
-        update_source="azurerm ForceNew; azure-native's in-place PUT fails at apply time",
+        update_source="azurerm ForceNew; azure-native's in-place PUT fails at apply time; a compute instance's "
+        "resize action exists in preview API versions only",
     ),
     Field(
         "subnet_id",
@@ -265,7 +292,8 @@ FIELDS: tuple[Field, ...] = (
         wire=f"{INNER}.scaleSettings",
         type="object",
         applies_to=AML,
-        description="max_node_count (required), min_node_count (default 0), node_idle_time_before_scale_down.",
+        description="Required for AmlCompute: max_node_count (required), min_node_count (default 0), "
+        "node_idle_time_before_scale_down.",
         update={"AmlCompute": "patch"},
         update_source="PATCH ClusterUpdateParameters accepts exactly scaleSettings",
         validate=_scale_settings_check,
@@ -340,7 +368,7 @@ FIELDS: tuple[Field, ...] = (
         applies_to=INSTANCE,
         choices=("Personal", "Shared"),
         server_default=True,
-        update_source=_REPLACE_SOURCE,
+        update_source=_INSTANCE_REPLACE_SOURCE,
     ),
     Field(
         "ssh_settings",
@@ -349,7 +377,8 @@ FIELDS: tuple[Field, ...] = (
         applies_to=INSTANCE,
         # The service always returns sshSettings (sshPublicAccess Disabled by default): not drift when unset.
         server_default=True,
-        update_source=_REPLACE_SOURCE,
+        update_source="SSH access can't be enabled or disabled after creation (Microsoft Learn: Create and manage a "
+        "compute instance)",
         fields=(
             Field("ssh_public_access", wire="sshPublicAccess", choices=("Enabled", "Disabled"), server_default=True),
             Field("admin_public_key", wire="adminPublicKey"),
@@ -361,7 +390,7 @@ FIELDS: tuple[Field, ...] = (
         type="object",
         applies_to=INSTANCE,
         description="Create the instance on behalf of a user (object_id, tenant_id).",
-        update_source=_REPLACE_SOURCE,
+        update_source=_INSTANCE_REPLACE_SOURCE,
         fields=(
             Field("object_id", wire="objectId", required=True),
             Field("tenant_id", wire="tenantId", required=True),
@@ -372,7 +401,7 @@ FIELDS: tuple[Field, ...] = (
         wire=f"{INNER}.setupScripts.scripts",
         type="object",
         applies_to=INSTANCE,
-        update_source=_REPLACE_SOURCE,
+        update_source=_INSTANCE_REPLACE_SOURCE,
         fields=(
             Field("creation_script", wire="creationScript", type="object", fields=SCRIPT_REFERENCE),
             Field("startup_script", wire="startupScript", type="object", fields=SCRIPT_REFERENCE),
@@ -388,7 +417,7 @@ FIELDS: tuple[Field, ...] = (
         unordered=True,
         applies_to=INSTANCE,
         description="Start/stop schedules (recurrence or cron).",
-        update_source=_REPLACE_SOURCE,
+        update_source=_INSTANCE_REPLACE_SOURCE,
     ),
     Field(
         "idle_time_before_shutdown",
@@ -397,7 +426,9 @@ FIELDS: tuple[Field, ...] = (
         validate=duration_between(15 * 60, 3 * 86400),
         equivalent=duration_equivalent,
         description="Stop the instance after this idle time: ISO-8601, 15 minutes to 3 days (e.g. 'PT30M').",
-        update_source=_REPLACE_SOURCE,
+        update=_IdleShutdownRule(),
+        update_source="POST updateIdleShutdownSetting changes it in place (2025-12-01 REST reference example); "
+        "removing it replaces the instance: no value documented to turn idle shutdown off",
     ),
     Field(
         "enable_sso",
@@ -405,7 +436,7 @@ FIELDS: tuple[Field, ...] = (
         type="boolean",
         applies_to=INSTANCE,
         server_default=True,
-        update_source=_REPLACE_SOURCE,
+        update_source=_INSTANCE_REPLACE_SOURCE,
     ),
     Field(
         "power_state",
@@ -490,21 +521,57 @@ def _delete_params(inputs: Mapping[str, Any], failed_create: bool) -> dict[str, 
 
 
 def _after_write(context: HookContext, body: dict[str, Any]) -> dict[str, Any]:
-    """Enforce a compute instance's desired power state with the start/stop actions, then report it."""
+    """Bring a compute instance to its declared idle shutdown and power state with the service's actions (the only
+    in-place changes a compute instance has), then report it as it is after them."""
+    if context.inputs.get("compute_type") != "ComputeInstance":
+        return body
+    inner = (body.get("properties") or {}).get("properties") or {}
+    acted = _apply_idle_shutdown(context, inner)
+    acted = _apply_power_state(context, inner) or acted
+    if not acted:
+        return body
+    return context.client.get(context.path, api_version=context.api_version, action=context.action_prefix)
+
+
+def _apply_idle_shutdown(context: HookContext, inner: Mapping[str, Any]) -> bool:
+    """POST updateIdleShutdownSetting when the instance's idle time is not the declared one (a create that already
+    set it sends nothing more). Synchronous: the 2025-12-01 example answers a bare 200."""
+    desired = context.inputs.get("idle_time_before_shutdown")
+    current = inner.get("idleTimeBeforeShutdown")
+    if desired is None or (current is not None and duration_equivalent(desired, current)):
+        return False
+    path = f"{context.path}/{IDLE_SHUTDOWN_ACTION}"
+    action = f"setting idle shutdown {desired} on compute instance"
+    write_when_idle(
+        context.client,
+        context.path,
+        lambda: context.client.post(
+            path,
+            api_version=context.api_version,
+            action=action,
+            timeout=context.timeout,
+            body={"idleTimeBeforeShutdown": desired},
+        ),
+        api_version=context.api_version,
+        action=action,
+        timeout=context.timeout,
+    )
+    return True
+
+
+def _apply_power_state(context: HookContext, inner: Mapping[str, Any]) -> bool:
+    """POST start or stop when the instance's state is not the declared ``power_state``."""
     desired = context.inputs.get("power_state")
-    if context.inputs.get("compute_type") != "ComputeInstance" or desired not in ("Running", "Stopped"):
-        return body
-    state = str(((body.get("properties") or {}).get("properties") or {}).get("state", ""))
-    if state == desired:
-        return body
-    verb, action = ("start", "starting") if desired == "Running" else ("stop", "stopping")
+    if desired not in ("Running", "Stopped") or str(inner.get("state", "")) == desired:
+        return False
+    verb, doing = ("start", "starting") if desired == "Running" else ("stop", "stopping")
     context.client.post(
         f"{context.path}/{verb}",
         api_version=context.api_version,
-        action=f"{action} compute instance",
+        action=f"{doing} compute instance",
         timeout=context.timeout,
     )
-    return context.client.get(context.path, api_version=context.api_version, action=f"{context.action_prefix}")
+    return True
 
 
 COMPUTE = ResourceSpec(

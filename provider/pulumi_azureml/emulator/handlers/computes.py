@@ -1,4 +1,4 @@
-"""Computes: put, get, patch, delete, list, listKeys, listNodes, start, stop, restart.
+"""Computes: put, get, patch, delete, list, listKeys, listNodes, start, stop, restart, updateIdleShutdownSetting.
 
 Status codes and headers:
 
@@ -9,6 +9,14 @@ Status codes and headers:
 * DELETE → ``underlyingResourceAction`` required; 202 + only ``Azure-AsyncOperation``, or 204 when missing;
 * start/stop/restart (ComputeInstance only) → 202 + only ``Azure-AsyncOperation``; ``state`` changes when the
   operation completes. No answer carries ``Retry-After`` (``answers.retry_after``).
+* updateIdleShutdownSetting (ComputeInstance only) → 200 with no body, the new ``idleTimeBeforeShutdown`` in place
+  at once: the 2025-12-01 example ``Compute/updateIdleShutdownSetting.json`` (Azure/azure-rest-api-specs,
+  ``specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2025-12-01/``
+  ``examples/Compute/updateIdleShutdownSetting.json``, commit 819212708c807f8c005599d6de82a88d3cfcbea6) answers a
+  bare 200, and azure-sdk-for-js's generated client (``sdk/machinelearning/arm-machinelearning/src/api/``
+  ``computeOperations/operations.ts``, commit 2888b37a29cfcdcfa85ade0e6863064ddecde61c) accepts only 200 and does
+  not poll. No SDK or CLI test recording of the call was found: refusing it while another operation runs (409),
+  and in any state other than Running or Stopped, is this emulator's unverified choice.
 
 GET never returns write-only values: ``userAccountCredentials`` keeps only ``adminUserName``
 (``Compute_get_AmlCompute.json`` shows no credentials), and attached-compute passwords and tokens are kept
@@ -227,15 +235,17 @@ def _compute_instance_properties(given: JsonObject, target: str) -> tuple[JsonOb
         result["schedules"] = schedules
     idle = given.get("idleTimeBeforeShutdown")
     if idle is not None:
-        seconds = duration_seconds(idle, f"{target}.idleTimeBeforeShutdown")
-        lowest, highest = IDLE_SHUTDOWN_SECONDS
-        if not lowest <= seconds <= highest:
-            raise bad_request(
-                f"'{target}.idleTimeBeforeShutdown' must be between 15 minutes and 3 days, got '{idle}'.",
-                target=f"{target}.idleTimeBeforeShutdown",
-            )
-        result["idleTimeBeforeShutdown"] = idle
+        result["idleTimeBeforeShutdown"] = _idle_time(idle, f"{target}.idleTimeBeforeShutdown")
     return result, {}
+
+
+def _idle_time(value: object, target: str) -> str:
+    """An ``idleTimeBeforeShutdown``: an ISO-8601 duration, "Minimum is 15 min, maximum is 3 days"."""
+    seconds = duration_seconds(value, target)
+    lowest, highest = IDLE_SHUTDOWN_SECONDS
+    if not lowest <= seconds <= highest:
+        raise bad_request(f"'{target}' must be between 15 minutes and 3 days, got '{value}'.", target=target)
+    return str(value)
 
 
 _ATTACHED_SECRET_FIELDS = types.MappingProxyType(
@@ -917,3 +927,33 @@ def _power_action(action: str) -> Callable[[HandlerContext], Response]:
 start_compute = _power_action("start")
 stop_compute = _power_action("stop")
 restart_compute = _power_action("restart")
+
+
+def update_idle_shutdown_setting(context: HandlerContext) -> Response:
+    """POST .../computes/{computeName}/updateIdleShutdownSetting with ``IdleShutdownSetting`` on a ComputeInstance:
+    synchronous, 200 with no body (module docstring)."""
+    with context.store.transaction() as transaction:
+        record = _require(transaction, context, writing=True)
+        body = common.json_body(context)
+        idle = _idle_time(
+            require_field(body, "idleTimeBeforeShutdown", "idleTimeBeforeShutdown"), "idleTimeBeforeShutdown"
+        )
+        record = common.refuse_while_running(transaction, context, record, _type_and_name(context))
+        properties = record.body["properties"]
+        if properties["computeType"] != "ComputeInstance":
+            raise bad_request(
+                "'updateIdleShutdownSetting' is only supported on ComputeInstance, "
+                f"not on {properties['computeType']}.",
+                target="computeName",
+            )
+        inner = properties["properties"]
+        if inner.get("state") not in ("Running", "Stopped"):
+            raise conflict(
+                f"The compute instance '{record.body['name']}' is in state '{inner.get('state')}'; "
+                "'updateIdleShutdownSetting' needs state Running or Stopped."
+            )
+        inner["idleTimeBeforeShutdown"] = idle
+        properties["modifiedOn"] = dotnet_offset(context.now())
+        record.body["systemData"] = common.system_data(context, record.body.get("systemData"))
+        transaction.put(record)
+    return Response(200, None)
