@@ -94,14 +94,20 @@ class FakeSession:
         self.answers = answers
         self.sent: list[tuple[str, str, int, dict[str, str]]] = []
         self.headers: dict[str, str] = {"Authorization": "Bearer must-be-dropped"}
+        self.redirects_allowed: list[bool] = []
 
-    def request(self, method: str, url: str, *, data: bytes, headers: dict[str, str], timeout: Any) -> Any:
+    def request(
+        self, method: str, url: str, *, data: bytes, headers: dict[str, str], timeout: Any, allow_redirects: bool = True
+    ) -> Any:
         self.sent.append((method, url, len(data), dict(headers)))
+        self.redirects_allowed.append(allow_redirects)
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
+        status, extra = answer if isinstance(answer, tuple) else (answer, {})
         response = requests.Response()
-        response.status_code, response.headers["x-ms-error-code"] = answer, "ServerBusy" if answer >= 400 else ""
+        response.status_code, response.headers["x-ms-error-code"] = status, "ServerBusy" if status >= 400 else ""
+        response.headers.update(extra)
         return response
 
 
@@ -181,3 +187,44 @@ def test_service_urls_and_sas_from_a_key() -> None:
     assert real == "https://acct.blob.core.windows.net"
     sas = container_sas("acct", "c", "a2V5", permissions="cw", expiry=4102444800.0)
     assert "sr=c" in sas and "sp=cw" in sas and "se=2100-01-01T00%3A00%3A00Z" in sas and "sig=" in sas
+
+
+# -- issue 23: redirects, unpadded keys, log records of every logger -------------------------------------------------
+
+
+def test_a_redirect_from_storage_is_refused_not_followed() -> None:
+    """Before the fix the session followed it (requests' default) and the version was registered without files."""
+    session = FakeSession([(307, {"Location": f"https://elsewhere.example/c/f?{SAS}"})])
+    made, slept = uploader(session, block_size=100)
+    with pytest.raises(UploadError) as raised:
+        made.upload_file("f", io.BytesIO(b"x"), 1, lambda chunk: None)
+    message = str(raised.value)
+    assert "redirect (HTTP 307 to https://elsewhere.example)" in message and "never followed" in message
+    assert "c2VjcmV0" not in message and "\n" not in message
+    assert session.redirects_allowed == [False] and slept == []
+
+
+def test_an_unpadded_account_key_is_a_clear_error_not_incorrect_padding() -> None:
+    padded = "a2V5LWJ5dGVzLW9mLWEtc3RvcmFnZS1hY2NvdW50LWtleS0xMjM0NTY3ODkwMTIzNDU2Nzg5MDEyMzQ1Njc4OQ=="
+    container_sas("acct", "c", padded, permissions="cw", expiry=4102444800.0)
+    for bad in (padded.rstrip("="), "not base64!"):
+        with pytest.raises(UploadError) as raised:
+            container_sas("acct", "c", bad, permissions="cw", expiry=4102444800.0)
+        message = str(raised.value)
+        assert "not valid base64" in message and "ending with '=='" in message
+        assert bad not in message and "Incorrect padding" not in message
+
+
+@pytest.mark.parametrize(
+    "logger", ["urllib3.connection", "urllib3.connectionpool", "urllib3.poolmanager", "requests", "azure.core.x"]
+)
+def test_sas_signatures_are_hidden_in_records_of_every_logger(logger: str, caplog: pytest.LogCaptureFixture) -> None:
+    """urllib3.connection's WARNING "Failed to parse headers (url=...)" had the signature in clear before the fix."""
+    with caplog.at_level(logging.DEBUG, logger=logger):
+        logging.getLogger(logger).warning("Failed to parse headers (url=%s): %s", f"https://a/b?{SAS}", "boom")
+        try:
+            raise requests.ConnectionError(f"Max retries exceeded with url: /b?{SAS}")
+        except requests.ConnectionError:
+            logging.getLogger(logger).exception("request failed")
+    assert "Failed to parse headers" in caplog.text and "Max retries exceeded" in caplog.text
+    assert "c2VjcmV0" not in caplog.text and "sig=***" in caplog.text
