@@ -228,3 +228,40 @@ def test_sas_signatures_are_hidden_in_records_of_every_logger(logger: str, caplo
             logging.getLogger(logger).exception("request failed")
     assert "Failed to parse headers" in caplog.text and "Max retries exceeded" in caplog.text
     assert "c2VjcmV0" not in caplog.text and "sig=***" in caplog.text
+
+
+def test_an_unpadded_default_datastore_key_names_the_datastore(tmp_path: Path) -> None:
+    """Before the fix: 'unexpected Error: Incorrect padding' from the model/data upload hook."""
+    from pulumi_azureml.schema import HookContext
+    from pulumi_azureml.specs.assets import MODEL_VERSION
+
+    unpadded = "a2V5LWJ5dGVzLW9mLWEtc3RvcmFnZS1hY2NvdW50LWtleS0xMjM0NTY3ODkwMTIzNDU2Nzg5MDEyMzQ1Njc4OQ"
+
+    class Client:
+        endpoint = "https://management.azure.com"
+
+        def list(self, path: str, **options: Any) -> list[dict[str, Any]]:
+            properties = {"isDefault": True, "datastoreType": "AzureBlob", "accountName": "a", "containerName": "c"}
+            return [{"name": "workspaceblobstore", "properties": properties}]
+
+        def post(self, path: str, **options: Any) -> dict[str, Any]:
+            return {"secretsType": "AccountKey", "key": unpadded}
+
+    model = tmp_path / "model.bin"
+    model.write_bytes(b"weights")
+    inputs = {
+        "subscription_id": "s",
+        "resource_group_name": "g",
+        "workspace_name": "w",
+        "name": "m",
+        "version": "1",
+        "path": str(model),
+        "content_hash": hash_path(str(model)),
+    }
+    context = HookContext(Client(), "/x", "2025-12-01", inputs, 60.0, "creating model version")  # type: ignore[arg-type]
+    assert MODEL_VERSION.before_create is not None
+    with pytest.raises(UploadError) as raised:
+        MODEL_VERSION.before_create(context, {})
+    message = str(raised.value)
+    assert message.startswith("creating model version: the default datastore workspaceblobstore: the account key")
+    assert "not valid base64" in message and unpadded not in message
