@@ -9,7 +9,8 @@ The rules are gitignore(5)'s, with git's own code (``dir.c``, ``wildmatch.c``) s
 * one trailing ``/`` makes the pattern match folders only; a pattern with no other ``/`` matches a name at any depth,
   one with a ``/`` matches the whole path below the ignore file's folder (a leading ``/`` only anchors it);
 * ``*`` and ``?`` never match ``/``; ``**`` between slashes (or at either end) matches across folders, and ``**/``
-  also matches no folder at all; any other ``**`` is a ``*``;
+  also matches no folder at all; any other ``**`` is a ``*`` (except right after the leading run without
+  wildcards of a pattern with a ``/``, which git matches apart: ``a**/b`` matches ``ab`` in git, and here);
 * ``[...]``: ``!`` or ``^`` negates, a ``]`` first is itself, ``a-z`` ranges (an inverted one like ``[z-a]`` matches
   nothing), ``\\`` escapes the next character (``[\\]]`` is a ``]``), POSIX classes (``[[:digit:]]``); never ``/``;
 * ``\\`` outside a class makes the next character literal;
@@ -76,9 +77,13 @@ class Wildmatch:
     tokens: tuple[_Token, ...] | None
 
     @classmethod
-    def compile(cls, pattern: bytes) -> Wildmatch:
+    def compile(cls, pattern: bytes, *, literal_prefix: bool = False) -> Wildmatch:
+        """``literal_prefix``: match as git matches a pattern with a ``/`` (``match_pathname``), which compares the
+        pattern's leading run without wildcards first and wildmatches the rest alone, so a ``**`` right after that
+        run counts as at the start (``a**/b`` matches ``ab``): git's behaviour, kept to read files as git does."""
+        origin = _literal_length(pattern) if literal_prefix else 0
         try:
-            return cls(pattern, tuple(_tokens(pattern)))
+            return cls(pattern, tuple(_tokens(pattern, origin)))
         except _Unusable:
             return cls(pattern, None)
 
@@ -136,7 +141,15 @@ def _closure(tokens: tuple[_Token, ...], positions: set[int]) -> set[int]:
 _ANY_BUT_SLASH = frozenset(range(256)) - {_SLASH}
 
 
-def _tokens(pattern: bytes) -> list[_Token]:
+def _literal_length(pattern: bytes) -> int:
+    """git's ``simple_length``: how many leading bytes hold no ``*``, ``?``, ``[`` or ``\\``."""
+    for index, byte in enumerate(pattern):
+        if byte in b"*?[\\":
+            return index
+    return len(pattern)
+
+
+def _tokens(pattern: bytes, origin: int = 0) -> list[_Token]:
     tokens: list[_Token] = []
     index = 0
     while index < len(pattern):
@@ -146,7 +159,7 @@ def _tokens(pattern: bytes) -> list[_Token]:
             while index < len(pattern) and pattern[index] == ord("*"):
                 index += 1
             rest = pattern[index:]
-            after_slash = start == 0 or pattern[start - 1] == _SLASH
+            after_slash = start == origin or pattern[start - 1] == _SLASH
             if index - start >= 2 and after_slash and (not rest or rest.startswith((b"/", b"\\/"))):
                 if rest.startswith(b"/"):
                     # ``**/``: any folders, or none (git tries the rest of the pattern right here first).
@@ -259,7 +272,7 @@ def parse_line(raw: bytes, line: int) -> Rule | None:
         text = text[1:]
     if not text:
         return None  # an empty pattern matches no path
-    return Rule(Wildmatch.compile(text), negated, directory_only, basename_only, line)
+    return Rule(Wildmatch.compile(text, literal_prefix=not basename_only), negated, directory_only, basename_only, line)
 
 
 def _trim_trailing_spaces(text: bytes) -> bytes:

@@ -9,6 +9,7 @@ order mark and ``[\\]]`` differently from git. The table below is checked agains
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_azureml.ignore_files import IgnoreRules, Wildmatch
-from pulumi_azureml.uploads import collect
+from pulumi_azureml.uploads import LocalPathError, collect
 
 # (pattern, a long path it matches): none matches a run of "a" (with or without slashes) lacking its final "b".
 ADVERSARIAL = [
@@ -83,6 +84,7 @@ CASES: list[tuple[str, bytes, list[str], list[str]]] = [
     ("unicode", "é*\n".encode(), ["éa", "ea", "é.md"], ["ea"]),
     ("bytes, not characters", b"?.md\n", ["é.md", "x.md"], ["é.md"]),  # git's ? is one byte
     ("comment and blank", b"# a.py\n\n   \n", ["# a.py", "a.py"], ["# a.py", "a.py"]),
+    ("after a literal run", b"a**/\\b*\n:**//\n", ["ab", "axb", ":/x", "c"], ["axb", "c"]),  # git's prefix rule
 ]
 
 
@@ -106,8 +108,8 @@ def test_ignore_files_read_as_git_reads_them(tmp_path: Path, content: bytes, fil
 GIT = shutil.which("git")
 
 
-@pytest.mark.skipif(GIT is None, reason="git is not installed")
-def test_the_table_is_what_git_itself_does(tmp_path: Path) -> None:
+def _kept_by_git(tmp_path: Path, root: Path) -> list[str]:
+    """The files of ``root`` git does not ignore (untracked, after its .gitignore; no global or system config)."""
     environment = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(tmp_path),
@@ -115,21 +117,57 @@ def test_the_table_is_what_git_itself_does(tmp_path: Path) -> None:
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_CONFIG_GLOBAL": os.devnull,
     }
+    run = [str(GIT), f"--git-dir={tmp_path / (root.name + '.git')}", f"--work-tree={root}"]
+    subprocess.run([*run, "init", "-q"], check=True, env=environment, cwd=root)
+    listed = subprocess.run(
+        [*run, "ls-files", "-z", "--others", "--exclude-standard"],
+        check=True,
+        env=environment,
+        cwd=root,
+        capture_output=True,
+    ).stdout
+    return sorted(os.fsdecode(item) for item in listed.split(b"\0") if item)
+
+
+@pytest.mark.skipif(GIT is None, reason="git is not installed")
+def test_the_table_is_what_git_itself_does(tmp_path: Path) -> None:
     differing = []
     for name, content, files, kept in CASES:
         root = tmp_path / name.replace(" ", "-")
         _build(root, content, files)
-        git_dir = tmp_path / f"{root.name}.git"
-        run = [str(GIT), f"--git-dir={git_dir}", f"--work-tree={root}"]
-        subprocess.run([*run, "init", "-q"], check=True, env=environment, cwd=root)
-        listed = subprocess.run(
-            [*run, "-c", "core.quotePath=false", "ls-files", "-z", "--others", "--exclude-standard"],
-            check=True,
-            env=environment,
-            cwd=root,
-            capture_output=True,
-        ).stdout
-        from_git = sorted(os.fsdecode(item) for item in listed.split(b"\0") if item)
+        from_git = _kept_by_git(tmp_path, root)
         if from_git != sorted([".gitignore", *kept]):
             differing.append((name, from_git))
+    assert differing == []
+
+
+_PIECES = [*"ab/*?[]!^-\\:1A ", "[:digit:]", "[:alpha:]", "**", "**/", "/**"]
+_NAMES = ["a", "b", "ab", "ba", "a1", "A", "1", "[", "]", "!", "-", "^", "a b", "\\", ":", "aa", "b-a", "x"]
+
+
+@pytest.mark.skipif(GIT is None, reason="git is not installed")
+def test_random_ignore_files_read_as_git_reads_them(tmp_path: Path) -> None:
+    """Seeded: the same 60 generated ignore files and trees every run, each compared with git."""
+    rng = random.Random(23)
+    differing = []
+    for case in range(60):
+        lines = [
+            ("!" if rng.random() < 0.2 else "") + "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 10)))
+            for _ in range(rng.randint(1, 3))
+        ]
+        files: set[str] = set()
+        for _ in range(12):
+            path = "/".join(rng.choice(_NAMES) for _ in range(rng.randint(1, 3)))
+            parts = path.split("/")
+            clash = any("/".join(parts[:index]) in files for index in range(1, len(parts)))
+            if not clash and not any(other.startswith(path + "/") for other in files):
+                files.add(path)
+        root = tmp_path / f"case{case}"
+        _build(root, ("\n".join(lines) + "\n").encode(), sorted(files))
+        try:
+            ours = sorted(item.relative for item in collect(str(root)))
+        except LocalPathError:
+            ours = []  # everything ignored, .gitignore too
+        if ours != _kept_by_git(tmp_path, root):
+            differing.append(lines)
     assert differing == []
