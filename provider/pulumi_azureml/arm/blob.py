@@ -280,7 +280,8 @@ def container_sas(account: str, container: str, account_key: str, *, permissions
         key = base64.b64decode(account_key, validate=True)
     except (binascii.Error, ValueError):
         # Never the key itself in the message. Storage's keys are base64 with padding (88 characters ending "=="),
-        # and Azure's storage SDKs refuse one without it too: say so rather than guess the missing bytes.
+        # and Azure's own Python storage SDK refuses one without it too (azure-sdk-for-python, azure-storage-*
+        # `_shared/__init__.py`: sign_string decodes the key with base64.b64decode): say so, guess no bytes.
         raise UploadError(
             f"the account key is not valid base64 ({len(account_key)} characters; a storage account key is 88, "
             "ending with '=='): set the datastore's key to the storage account's key exactly as Azure shows it"
