@@ -69,56 +69,58 @@ def collect(path: str) -> list[LocalFile]:
         raise LocalPathError(f"{shown} is neither a file nor a folder")
     root = os.path.realpath(path)
     rules = _ignore_rules(path)
-    files = list(_walk(path, "", root, (root,), rules, shown))
+    files = list(_walk(path, root, rules, shown))
     if not files:
         raise LocalPathError(f"{shown} holds no file to upload (after its ignore file)")
     return sorted(files, key=lambda item: item.relative)
 
 
-def _walk(
-    directory: str, prefix: str, root: str, ancestors: tuple[str, ...], rules: IgnoreRules, shown: str
-) -> Iterator[LocalFile]:
-    """The files below ``directory`` (``prefix``: its path below the asset folder), links followed by the policy.
+def _walk(path: str, root: str, rules: IgnoreRules, shown: str) -> Iterator[LocalFile]:
+    """The files below the asset folder ``path`` (real path ``root``), links followed by the module's policy.
 
-    ``ancestors``: the real paths of the folders being walked, the asset folder first (a link to one is a loop)."""
-    try:
-        with os.scandir(directory) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError as error:
-        where = _shown(prefix.rstrip("/")) if prefix else "the folder"
-        raise LocalPathError(f"{shown}: {where} cannot be read ({error.strerror or type(error).__name__})") from None
-    for entry in entries:
-        relative = prefix + entry.name
-        named = f"{shown}: {_shown(relative)}"
+    A stack rather than recursion: a deep tree must not end in a RecursionError. Each folder carries the real paths
+    of the folders it is in (a link to one of them is a loop)."""
+    pending: list[tuple[str, str, str, tuple[str, ...]]] = [(path, "", root, (root,))]
+    while pending:
+        directory, prefix, real_directory, ancestors = pending.pop()
         try:
-            link = entry.is_symlink()
-            status = os.stat(entry.path) if link else entry.stat(follow_symlinks=False)
+            with os.scandir(directory) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
         except OSError as error:
-            if rules.excluded(relative, False):
+            where = _shown(prefix.rstrip("/")) if prefix else "the folder"
+            problem = error.strerror or type(error).__name__
+            raise LocalPathError(f"{shown}: {where} cannot be read ({problem})") from None
+        for entry in entries:
+            relative = prefix + entry.name
+            named = f"{shown}: {_shown(relative)}"
+            try:
+                link = entry.is_symlink()
+                status = os.stat(entry.path) if link else entry.stat(follow_symlinks=False)
+            except OSError as error:
+                if rules.excluded(relative, False):
+                    continue
+                raise LocalPathError(f"{named} {_link_problem(error)}{_leave_out(rules)}") from None
+            is_directory = stat.S_ISDIR(status.st_mode)
+            if rules.excluded(relative, is_directory):
                 continue
-            raise LocalPathError(f"{named} {_link_problem(error)}{_leave_out(rules)}") from None
-        is_directory = stat.S_ISDIR(status.st_mode)
-        if rules.excluded(relative, is_directory):
-            continue
-        target = os.path.realpath(entry.path) if link else ""
-        if link and os.path.commonpath([root, target]) != root:
-            raise LocalPathError(
-                f"{named} is a symbolic link to {_shown(target)}, outside the folder: only links inside it are "
-                f"followed{_leave_out(rules)}, or copy the file into the folder"
-            )
-        if is_directory:
-            real = target or os.path.realpath(entry.path)
-            if real in ancestors:
+            real = os.path.realpath(entry.path) if link else os.path.join(real_directory, entry.name)
+            if link and os.path.commonpath([root, real]) != root:
                 raise LocalPathError(
-                    f"{named} is a symbolic link that loops back to a folder it is in{_leave_out(rules)}"
+                    f"{named} is a symbolic link to {_shown(real)}, outside the folder: only links inside it are "
+                    f"followed{_leave_out(rules)}, or copy the file into the folder"
                 )
-            yield from _walk(entry.path, relative + "/", root, (*ancestors, real), rules, shown)
-        elif stat.S_ISREG(status.st_mode):
-            yield LocalFile(_name(relative, named), entry.path, status.st_size)
-        else:
-            raise LocalPathError(
-                f"{named} is neither a file nor a folder (a socket, pipe or device){_leave_out(rules)}"
-            )
+            if is_directory:
+                if real in ancestors:
+                    raise LocalPathError(
+                        f"{named} is a symbolic link that loops back to a folder it is in{_leave_out(rules)}"
+                    )
+                pending.append((entry.path, relative + "/", real, (*ancestors, real)))
+            elif stat.S_ISREG(status.st_mode):
+                yield LocalFile(_name(relative, named), entry.path, status.st_size)
+            else:
+                raise LocalPathError(
+                    f"{named} is neither a file nor a folder (a socket, pipe or device){_leave_out(rules)}"
+                )
 
 
 def _link_problem(error: OSError) -> str:

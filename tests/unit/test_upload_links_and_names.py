@@ -164,3 +164,16 @@ def test_a_name_that_is_not_utf8_is_refused_with_its_name(tmp_path: Path) -> Non
     except (OSError, UnicodeEncodeError):  # pragma: no cover - a file system that insists on UTF-8
         pytest.skip("this file system refuses names that are not UTF-8")
     assert "is not valid UTF-8" in refusal(root)
+
+
+def test_a_deep_tree_is_walked_without_recursion(tmp_path: Path) -> None:
+    """1 200 nested folders (deeper than Python's recursion limit; the path stays under PATH_MAX)."""
+    root = tmp_path / "asset"
+    root.mkdir()
+    deep = str(root)
+    for _ in range(1_200):
+        deep = os.path.join(deep, "d")
+        os.mkdir(deep)
+    with open(os.path.join(deep, "leaf.txt"), "w") as handle:
+        handle.write("x")
+    assert names(root) == ["d/" * 1_200 + "leaf.txt"]
