@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import socket
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -167,13 +168,22 @@ def test_a_name_that_is_not_utf8_is_refused_with_its_name(tmp_path: Path) -> Non
 
 
 def test_a_deep_tree_is_walked_without_recursion(tmp_path: Path) -> None:
-    """1 200 nested folders (deeper than Python's recursion limit; the path stays under PATH_MAX)."""
+    """A tree deeper than the recursion limit. The limit is lowered for the walk instead of making 1 000+ folders:
+    a tree that deep would also break shutil.rmtree, which recurses, in pytest's clean-up of old temporary folders
+    (shared by every run on the machine)."""
     root = tmp_path / "asset"
-    root.mkdir()
-    deep = str(root)
-    for _ in range(1_200):
-        deep = os.path.join(deep, "d")
-        os.mkdir(deep)
-    with open(os.path.join(deep, "leaf.txt"), "w") as handle:
-        handle.write("x")
-    assert names(root) == ["d/" * 1_200 + "leaf.txt"]
+    deep = root
+    for _ in range(300):
+        deep = deep / "d"
+    deep.mkdir(parents=True)
+    (deep / "leaf.txt").write_text("x")
+    limit = sys.getrecursionlimit()
+    frames, frame = 0, sys._getframe()
+    while frame is not None:
+        frames, frame = frames + 1, frame.f_back  # type: ignore[assignment]
+    sys.setrecursionlimit(frames + 150)
+    try:
+        found = names(root)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert found == ["d/" * 300 + "leaf.txt"]
