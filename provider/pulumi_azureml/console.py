@@ -2,7 +2,9 @@
 
 ``print(text)`` writes the text and the newline as two separate calls, so lines from the provider host's worker
 threads can glue together or split (a preview's reason landing beside another resource). Here each line, newline
-included, is a single ``write`` under a lock, followed by a flush.
+included, is a single ``write`` under a lock, followed by a flush. And every line is printable: a file name or a
+service message holding CR, ESC or another control character could otherwise move the cursor, recolour or forge
+the CLI's output; :func:`printable` is also what :class:`~pulumi_azureml.errors.AzureMLError` applies.
 
 Two channels on that one stream (stdout is all a dynamic provider has; the CLI shows it under the stack's
 diagnostics): :func:`progress` for what an operation is doing or waiting for (the ARM client's reporter), and
@@ -17,9 +19,22 @@ import threading
 _LOCK = threading.Lock()
 
 
+def printable(text: str) -> str:
+    """``text`` on one line: every character Python does not call printable (control characters such as CR/LF and
+    the terminal escape, line separators, format characters such as a right-to-left override, lone surrogates) is
+    shown escaped (``\\n``, ``\\x1b``, ``\\u202e``), so a message cannot split, recolour or forge engine output."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for char in text
+    )
+
+
 def say(line: str) -> None:
-    """Write ``line`` as one whole line (embedded line breaks are flattened, so one call is one line)."""
-    text = " ".join(line.splitlines()) + "\n"
+    """Write ``line`` as one whole printable line (embedded line breaks are flattened to spaces, other control
+    characters escaped, so one call is one line)."""
+    text = printable(" ".join(line.splitlines())) + "\n"
     with _LOCK:
         stream = sys.stdout
         stream.write(text)

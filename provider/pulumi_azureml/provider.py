@@ -45,7 +45,16 @@ from pulumi_azureml.diffing import describe, explain, plan_diff
 from pulumi_azureml.errors import AzureMLError
 from pulumi_azureml.lifecycle import Lifecycle, lifecycle_for
 from pulumi_azureml.operation import Operation, Step
-from pulumi_azureml.redaction import MAX_PROPERTY_CHARS, MAX_REASON_CHARS, printable, redact, secret_values
+from pulumi_azureml.redaction import (
+    MAX_PROPERTY_CHARS,
+    MAX_REASON_CHARS,
+    learn,
+    printable,
+    redact,
+    resource_secrets,
+    secret_values,
+)
+from pulumi_azureml.redaction import operation as redaction_scope
 from pulumi_azureml.runtime import client_for_resource
 from pulumi_azureml.schema import UNKNOWN, ResourceSpec
 from pulumi_azureml.settings import CONFIG_NAMESPACE, DEFAULT_HOST_WORKERS, SETTINGS, Settings, unknown_config_keys
@@ -163,10 +172,9 @@ class AzureMLProvider(ResourceProvider):
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         plan = plan_diff(self.spec, olds, news)
         inputs = inputs_only(news)
-        # A rotated secret's old value is hidden by the new one in the merge below: remember it for redaction.
-        secret_values(self.spec, self._settings, inputs_only(olds))
-        # The old outputs too: service-generated secrets (listkeys results) are only there, and must be redacted.
-        with self._reported("updating", {**inputs_only(olds), **inputs}):
+        # The old values too: a rotated secret's old value, and service-generated secrets (listkeys results) that
+        # only the old outputs hold, must be redacted.
+        with self._reported("updating", {**inputs_only(olds), **inputs}, inputs_only(olds)):
             operation = self._operation(inputs, "updating")
             body = self._lifecycle.update(operation, plan, olds)
             if body is None and plan.runs_actions:
@@ -196,16 +204,26 @@ class AzureMLProvider(ResourceProvider):
 
     def _outputs(self, operation: Operation, step: Step, body: dict[str, Any]) -> dict[str, Any]:
         extra = self.spec.extra_outputs(operation.hooks(step), body) if self.spec.extra_outputs else {}
+        # Learnt now (keys from listkeys): a message later in this operation may echo them.
+        learn(*resource_secrets(self.spec, extra))
         outputs = state.outputs(self.spec, operation.inputs, body, extra)
-        secret_values(self.spec, self._settings, outputs)  # remembered: another resource's error may echo them
+        learn(*resource_secrets(self.spec, outputs))
         return outputs
 
     @contextlib.contextmanager
-    def _reported(self, verb: str, inputs: Mapping[str, Any]) -> Iterator[None]:
-        """Turn known errors into :class:`AzureMLError` with any secret value scrubbed from the message.
+    def _reported(self, verb: str, inputs: Mapping[str, Any], *others: Mapping[str, Any]) -> Iterator[None]:
+        """Turn known errors into :class:`AzureMLError` with any secret value scrubbed from the message (and
+        flattened onto one printable line, by :class:`AzureMLError` itself).
 
-        ``verb`` is the operation alone ("creating"): the message adds the kind and the name once.
+        ``verb`` is the operation alone ("creating"): the message adds the kind and the name once. The operation's
+        redaction scope starts here (:mod:`redaction`): the secrets of ``inputs`` and ``others``, and those the
+        operation learns.
         """
+        with redaction_scope(self.spec, inputs, *others), self._mapped(verb, inputs):
+            yield
+
+    @contextlib.contextmanager
+    def _mapped(self, verb: str, inputs: Mapping[str, Any]) -> Iterator[None]:
         try:
             yield
         except (ArmError, ClientInputError, AzureMLError) as error:

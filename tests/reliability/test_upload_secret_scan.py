@@ -25,10 +25,11 @@ import requests
 
 from pulumi_azureml.arm import blob
 from pulumi_azureml.emulator import EmulatorServer
-from pulumi_azureml.provider import AzureMLProvider
+from pulumi_azureml.provider import AzureMLError, AzureMLProvider
 from pulumi_azureml.settings import Settings
 from pulumi_azureml.uploads import hash_path
 
+from reliability.catalogue import RESOURCE_GROUP, SUBSCRIPTION, WORKSPACE
 from reliability.conftest import TOKEN, stack_config
 from reliability.inprocess_engine import over_the_wire
 
@@ -139,3 +140,72 @@ def test_upload_credentials_are_never_shown(
     for where, text in scanned.items():
         leaked = [name for name, value in secrets.items() if value in text]
         assert leaked == [], f"{leaked} in the {where}"
+
+
+# -- issue 23: secrets learnt during an upload, echoed by the version PUT that follows ---------------------------
+
+
+def _datastore_key(emulator: EmulatorServer) -> str:
+    workspace = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}/providers/"
+    workspace += f"Microsoft.MachineLearningServices/workspaces/{WORKSPACE}"
+    answer = requests.post(
+        f"{emulator.url}{workspace}/datastores/workspaceblobstore/listSecrets",
+        params={"api-version": "2025-12-01"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        json={},
+        timeout=10,
+    )
+    return str(answer.json()["key"])
+
+
+@pytest.mark.parametrize(
+    ("kind", "collection", "extra"),
+    [
+        ("CodeVersion", "codes", {}),
+        ("ModelVersion", "models", {}),
+        ("DataVersion", "data", {"data_type": "uri_folder"}),
+    ],
+)
+def test_a_version_put_that_echoes_the_upload_credentials_shows_none(
+    emulator: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, collection: str, extra: Any
+) -> None:
+    """Before the fix the SAS (all three kinds) and the datastore key (models, data) were shown in full: they were
+    learnt during the upload and registered for redaction nowhere."""
+    key = _datastore_key(emulator)
+    handed: list[str] = []
+    original = blob.BlobUploader.__init__
+
+    def spy(self: blob.BlobUploader, folder_url: str, sas: str, **options: Any) -> None:
+        handed.append(sas)
+        signature = urllib.parse.parse_qs(sas)["sig"][0]
+        # The PUT after the upload fails quoting everything the upload used, as a careless service might.
+        emulator.add_fault(
+            method="PUT",
+            path=f"*/{collection}/*/versions/*",
+            status=400,
+            # A code version's upload uses no datastore key: it cannot be in its error.
+            error_message=f"bad blob {folder_url}?{sas} sig {signature}"
+            + (f" key {key}" if kind != "CodeVersion" else ""),
+            times=1,
+        )
+        original(self, folder_url, sas, **options)
+
+    monkeypatch.setattr(blob.BlobUploader, "__init__", spy)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "a.txt").write_text("content")
+    subject = AzureMLProvider(kind)
+    subject.use_settings(Settings(stack_config(emulator), environ={}))
+    inputs = {"name": "echoed", "path": str(folder), "content_hash": hash_path(str(folder)), **extra}
+    checked = subject.check({}, over_the_wire(inputs))
+    assert not checked.failures, checked.failures
+    with pytest.raises(AzureMLError) as raised:
+        subject.create(over_the_wire(dict(checked.inputs)))
+    message = str(raised.value)
+    assert "bad blob" in message and len(handed) == 1, message
+    signature = urllib.parse.parse_qs(handed[0])["sig"][0]
+    if kind != "CodeVersion":
+        assert "key ***" in message, message
+    for name, value in {"sas": handed[0], "signature": signature, "datastore key": key}.items():
+        assert value not in message, f"the {name} is in {message!r}"
+    assert urllib.parse.quote(signature, safe="") not in message

@@ -94,14 +94,20 @@ class FakeSession:
         self.answers = answers
         self.sent: list[tuple[str, str, int, dict[str, str]]] = []
         self.headers: dict[str, str] = {"Authorization": "Bearer must-be-dropped"}
+        self.redirects_allowed: list[bool] = []
 
-    def request(self, method: str, url: str, *, data: bytes, headers: dict[str, str], timeout: Any) -> Any:
+    def request(
+        self, method: str, url: str, *, data: bytes, headers: dict[str, str], timeout: Any, allow_redirects: bool = True
+    ) -> Any:
         self.sent.append((method, url, len(data), dict(headers)))
+        self.redirects_allowed.append(allow_redirects)
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
+        status, extra = answer if isinstance(answer, tuple) else (answer, {})
         response = requests.Response()
-        response.status_code, response.headers["x-ms-error-code"] = answer, "ServerBusy" if answer >= 400 else ""
+        response.status_code, response.headers["x-ms-error-code"] = status, "ServerBusy" if status >= 400 else ""
+        response.headers.update(extra)
         return response
 
 
@@ -181,3 +187,81 @@ def test_service_urls_and_sas_from_a_key() -> None:
     assert real == "https://acct.blob.core.windows.net"
     sas = container_sas("acct", "c", "a2V5", permissions="cw", expiry=4102444800.0)
     assert "sr=c" in sas and "sp=cw" in sas and "se=2100-01-01T00%3A00%3A00Z" in sas and "sig=" in sas
+
+
+# -- issue 23: redirects, unpadded keys, log records of every logger -------------------------------------------------
+
+
+def test_a_redirect_from_storage_is_refused_not_followed() -> None:
+    """Before the fix the session followed it (requests' default) and the version was registered without files."""
+    session = FakeSession([(307, {"Location": f"https://elsewhere.example/c/f?{SAS}"})])
+    made, slept = uploader(session, block_size=100)
+    with pytest.raises(UploadError) as raised:
+        made.upload_file("f", io.BytesIO(b"x"), 1, lambda chunk: None)
+    message = str(raised.value)
+    assert "redirect (HTTP 307 to https://elsewhere.example)" in message and "never followed" in message
+    assert "c2VjcmV0" not in message and "\n" not in message
+    assert session.redirects_allowed == [False] and slept == []
+
+
+def test_an_unpadded_account_key_is_a_clear_error_not_incorrect_padding() -> None:
+    padded = "a2V5LWJ5dGVzLW9mLWEtc3RvcmFnZS1hY2NvdW50LWtleS0xMjM0NTY3ODkwMTIzNDU2Nzg5MDEyMzQ1Njc4OQ=="
+    container_sas("acct", "c", padded, permissions="cw", expiry=4102444800.0)
+    for bad in (padded.rstrip("="), "not base64!"):
+        with pytest.raises(UploadError) as raised:
+            container_sas("acct", "c", bad, permissions="cw", expiry=4102444800.0)
+        message = str(raised.value)
+        assert "not valid base64" in message and "ending with '=='" in message
+        assert bad not in message and "Incorrect padding" not in message
+
+
+@pytest.mark.parametrize(
+    "logger", ["urllib3.connection", "urllib3.connectionpool", "urllib3.poolmanager", "requests", "azure.core.x"]
+)
+def test_sas_signatures_are_hidden_in_records_of_every_logger(logger: str, caplog: pytest.LogCaptureFixture) -> None:
+    """urllib3.connection's WARNING "Failed to parse headers (url=...)" had the signature in clear before the fix."""
+    with caplog.at_level(logging.DEBUG, logger=logger):
+        logging.getLogger(logger).warning("Failed to parse headers (url=%s): %s", f"https://a/b?{SAS}", "boom")
+        try:
+            raise requests.ConnectionError(f"Max retries exceeded with url: /b?{SAS}")
+        except requests.ConnectionError:
+            logging.getLogger(logger).exception("request failed")
+    assert "Failed to parse headers" in caplog.text and "Max retries exceeded" in caplog.text
+    assert "c2VjcmV0" not in caplog.text and "sig=***" in caplog.text
+
+
+def test_an_unpadded_default_datastore_key_names_the_datastore(tmp_path: Path) -> None:
+    """Before the fix: 'unexpected Error: Incorrect padding' from the model/data upload hook."""
+    from pulumi_azureml.schema import HookContext
+    from pulumi_azureml.specs.assets import MODEL_VERSION
+
+    unpadded = "a2V5LWJ5dGVzLW9mLWEtc3RvcmFnZS1hY2NvdW50LWtleS0xMjM0NTY3ODkwMTIzNDU2Nzg5MDEyMzQ1Njc4OQ"
+
+    class Client:
+        endpoint = "https://management.azure.com"
+
+        def list(self, path: str, **options: Any) -> list[dict[str, Any]]:
+            properties = {"isDefault": True, "datastoreType": "AzureBlob", "accountName": "a", "containerName": "c"}
+            return [{"name": "workspaceblobstore", "properties": properties}]
+
+        def post(self, path: str, **options: Any) -> dict[str, Any]:
+            return {"secretsType": "AccountKey", "key": unpadded}
+
+    model = tmp_path / "model.bin"
+    model.write_bytes(b"weights")
+    inputs = {
+        "subscription_id": "s",
+        "resource_group_name": "g",
+        "workspace_name": "w",
+        "name": "m",
+        "version": "1",
+        "path": str(model),
+        "content_hash": hash_path(str(model)),
+    }
+    context = HookContext(Client(), "/x", "2025-12-01", inputs, 60.0, "creating model version")  # type: ignore[arg-type]
+    assert MODEL_VERSION.before_create is not None
+    with pytest.raises(UploadError) as raised:
+        MODEL_VERSION.before_create(context, {})
+    message = str(raised.value)
+    assert message.startswith("creating model version: the default datastore workspaceblobstore: the account key")
+    assert "not valid base64" in message and unpadded not in message

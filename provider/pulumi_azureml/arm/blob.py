@@ -6,13 +6,16 @@ here, by construction: the session sends no ``Authorization`` header, and the SA
 only credential (the ARM token must never reach a storage host).
 
 The SAS is a secret. It travels only in the query string of these requests; every error message names the blob
-by its path without the query, and urllib3's debug log line (which prints the request URL) has its ``sig`` hidden
-by a log filter installed here. The module knows nothing of Pulumi.
+by its path without the query, and every log record that quotes it (urllib3 logs request URLs at DEBUG, and
+"Failed to parse headers (url=...)" at WARNING) has its ``sig`` hidden as it is made (:func:`install_log_scrubbing`).
+Storage never redirects a blob write: a redirect is refused, like the ARM client does, since following it would send
+the SAS elsewhere and leave the files somewhere the version does not point. The module knows nothing of Pulumi.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import logging
@@ -20,8 +23,8 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, BinaryIO
-from urllib.parse import quote, urlencode, urlsplit
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from pulumi_azureml._version import __version__
 from pulumi_azureml.arm.clouds import is_loopback
@@ -50,21 +53,53 @@ def hide_sas(text: str) -> str:
     return _SIG.sub(r"\1***", text)
 
 
-class _HideSasInLogs(logging.Filter):
-    """urllib3 logs each request's URL at DEBUG; a SAS in it must not reach a log."""
+def sas_secrets(sas: str) -> list[str]:
+    """Every form of ``sas`` (a query string) a message could quote: itself, and its signature as sent and decoded;
+    for :func:`pulumi_azureml.redaction.learn`."""
+    query = sas.split("?", 1)[-1]
+    found = [query]
+    for signature in parse_qs(query).get("sig", []):
+        found += [signature, quote(signature, safe="")]
+    return [value for value in found if value]
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and any(isinstance(arg, str) and "sig=" in arg for arg in record.args):
-            record.args = tuple(hide_sas(arg) if isinstance(arg, str) else arg for arg in record.args)
-        if isinstance(record.msg, str) and "sig=" in record.msg:
-            record.msg = hide_sas(record.msg)
-        return True
+
+def _scrubbed_record(make: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a record logging cannot format is left to logging's own report
+            return record
+        if "sig=" in message.lower():
+            record.msg, record.args = hide_sas(message), ()
+        if record.exc_info and not record.exc_text:
+            # The exception's text may quote the URL (requests' ConnectionError does): format it now, scrubbed.
+            text = logging.Formatter().formatException(record.exc_info)
+            if "sig=" in text.lower():
+                record.exc_text = hide_sas(text)
+        return record
+
+    factory.hides_sas = True  # type: ignore[attr-defined]
+    return factory
 
 
-_FILTER = _HideSasInLogs()
-for _name in ("urllib3.connectionpool", "urllib3.util.retry", "requests"):
-    if _FILTER not in logging.getLogger(_name).filters:
-        logging.getLogger(_name).addFilter(_FILTER)
+def install_log_scrubbing() -> None:
+    """Hide every SAS signature in every log record of this process, as the record is made.
+
+    A filter on a logger sees only the records logged to that very logger, not those of its children (the logging
+    HOWTO), so the filter this replaced, on ``urllib3.connectionpool``, missed ``urllib3.connection``'s WARNING
+    "Failed to parse headers (url=...&sig=...)" (issue 23); listing loggers misses the next one a library adds. The
+    record factory sees every record of every logger (urllib3, requests, azure.core, this package)."""
+    current = logging.getLogRecordFactory()
+    if not getattr(current, "hides_sas", False):
+        logging.setLogRecordFactory(_scrubbed_record(current))
+
+
+install_log_scrubbing()
+
+
+class Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
 
 
 class BlobUploader:
@@ -97,7 +132,7 @@ class BlobUploader:
         """The URL of a blob below the folder, without its SAS."""
         return f"{self.folder_url}/{quote(relative, safe='/')}"
 
-    def upload_file(self, relative: str, handle: BinaryIO, size: int, on_bytes: Callable[[bytes], None]) -> None:
+    def upload_file(self, relative: str, handle: Readable, size: int, on_bytes: Callable[[bytes], None]) -> None:
         """Upload ``size`` bytes from ``handle`` as the blob ``relative``; ``on_bytes`` sees each chunk read."""
         url = self.blob_url(relative)
         if size <= self._block_size:
@@ -130,12 +165,26 @@ class BlobUploader:
         for attempt in range(ATTEMPTS):
             try:
                 response = self._session.request(
-                    method, f"{url}?{query}", data=data, headers=request_headers, timeout=TIMEOUTS
+                    method,
+                    f"{url}?{query}",
+                    data=data,
+                    headers=request_headers,
+                    timeout=TIMEOUTS,
+                    allow_redirects=False,
                 )
             except requests.RequestException as error:
                 # The exception text carries the URL, SAS included: only its type is kept.
                 problem = f"{type(error).__name__} (no answer from storage)"
             else:
+                if 300 <= response.status_code < 400:
+                    # Storage does not redirect a blob write; following one would hand the SAS to whatever host it
+                    # names and register the version without its files (issue 23). Refused, as the ARM client does.
+                    where = urlsplit(response.headers.get("Location") or "")
+                    elsewhere = f" to {where.scheme}://{where.netloc}" if where.netloc else ""
+                    raise UploadError(
+                        f"uploading {_shown(relative)} to {self.folder_url}: storage answered a redirect "
+                        f"(HTTP {response.status_code}{elsewhere}), which is refused, never followed"
+                    )
                 if response.status_code < 300:
                     return
                 code = response.headers.get("x-ms-error-code") or _xml_code(response.text) or "unknown"
@@ -149,10 +198,15 @@ class BlobUploader:
             if "Authentication" in problem or "Authorization" in problem
             else ""
         )
-        raise UploadError(f"uploading {relative} to {self.folder_url}: {problem}{hint}")
+        raise UploadError(f"uploading {_shown(relative)} to {self.folder_url}: {problem}{hint}")
 
 
-def _chunks(handle: BinaryIO, size: int) -> Iterator[bytes]:
+def _shown(relative: str) -> str:
+    """A file name as messages show it: quoted, escapes visible (it may hold a newline or a terminal escape)."""
+    return repr(relative)
+
+
+def _chunks(handle: Readable, size: int) -> Iterator[bytes]:
     while True:
         chunk = handle.read(size)
         if not chunk:
@@ -222,7 +276,16 @@ def container_sas(account: str, container: str, account_key: str, *, permissions
             "",  # rsct
         ]
     )
-    key = base64.b64decode(account_key)
+    try:
+        key = base64.b64decode(account_key, validate=True)
+    except (binascii.Error, ValueError):
+        # Never the key itself in the message. Storage's keys are base64 with padding (88 characters ending "=="),
+        # and Azure's own Python storage SDK refuses one without it too (azure-sdk-for-python, azure-storage-*
+        # `_shared/__init__.py`: sign_string decodes the key with base64.b64decode): say so, guess no bytes.
+        raise UploadError(
+            f"the account key is not valid base64 ({len(account_key)} characters; a storage account key is 88, "
+            "ending with '=='): set the datastore's key to the storage account's key exactly as Azure shows it"
+        ) from None
     fields["sig"] = base64.b64encode(hmac.new(key, to_sign.encode("utf-8"), hashlib.sha256).digest()).decode("ascii")
     return urlencode(fields)
 

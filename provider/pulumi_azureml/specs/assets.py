@@ -45,9 +45,17 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pulumi_azureml.arm.blob import BlobUploader, UploadError, blob_service_url, container_sas, hide_sas
+from pulumi_azureml.arm.blob import (
+    BlobUploader,
+    UploadError,
+    blob_service_url,
+    container_sas,
+    hide_sas,
+    sas_secrets,
+)
 from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.console import say
+from pulumi_azureml.redaction import learn
 from pulumi_azureml.schema import (
     Field,
     HookContext,
@@ -217,8 +225,9 @@ def _send_files(context: HookContext, files: list[LocalFile], folder: str, sas: 
             expected_hash=str(context.inputs.get("content_hash") or "") or None,
             progress=lambda line: say(f"azureml: {_described(context)}: {line}"),
         )
-    except UploadError as error:
-        raise UploadError(hide_sas(f"{context.action_prefix}: {error}")) from None
+    except (UploadError, LocalPathError) as error:
+        where = "" if isinstance(error, UploadError) else f"path {context.inputs.get('path')!r}: "
+        raise UploadError(hide_sas(f"{context.action_prefix}: {where}{error}")) from None
 
 
 def _upload_code(context: HookContext, body: dict[str, Any]) -> None:
@@ -238,6 +247,8 @@ def _upload_code(context: HookContext, body: dict[str, Any]) -> None:
     sas_uri = str((reference.get("credential") or {}).get("sasUri") or "")
     if not folder or "?" not in sas_uri:
         raise UploadError(f"{context.action_prefix}: the service's pending upload answered no blob location or SAS")
+    # Redacted from here on: the version PUT that follows may fail with a message quoting it (issue 23).
+    learn(*sas_secrets(sas_uri))
     _send_files(context, files, folder, sas_uri.split("?", 1)[1])
     set_path(body, "properties.codeUri", folder)
 
@@ -313,6 +324,8 @@ def _upload_to_default_datastore(uri_wire: str) -> Callable[[HookContext, dict[s
             body={},
         )
         key = (secrets or {}).get("key") if (secrets or {}).get("secretsType") == "AccountKey" else None
+        if isinstance(key, str):
+            learn(key)  # at once: any later message of this operation may echo it (issue 23)
         if not key:
             raise UploadError(
                 f"{context.action_prefix}: the default datastore {store.get('name')} has no account key "
@@ -327,7 +340,11 @@ def _upload_to_default_datastore(uri_wire: str) -> Callable[[HookContext, dict[s
             str(properties.get("protocol") or "https"),
             management_endpoint=context.client.endpoint,
         )
-        sas = container_sas(account, container, str(key), permissions="cw", expiry=time.time() + UPLOAD_SAS_SECONDS)
+        try:
+            sas = container_sas(account, container, str(key), permissions="cw", expiry=time.time() + UPLOAD_SAS_SECONDS)
+        except UploadError as error:
+            raise UploadError(f"{context.action_prefix}: the default datastore {store.get('name')}: {error}") from None
+        learn(*sas_secrets(sas))
         _send_files(context, files, f"{service}/{container}/{prefix}", sas)
         # A single file is the asset itself; a folder's asset is the folder.
         target = f"{prefix}/{files[0].relative}" if os.path.isfile(str(context.inputs.get("path"))) else prefix
