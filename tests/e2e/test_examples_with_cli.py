@@ -1,7 +1,8 @@
 """Every example's README "Try it offline" recipe, run as written with the real Pulumi CLI.
 
 The lines are read from the example's README, not copied here, and run one by one in a copy of the example whose
-Pulumi.yaml points at this test run's virtualenv; the recipe's own first line (creating `venv` from
+Pulumi.yaml points at this test run's virtualenv (before its `pulumi destroy`, `pulumi refresh --expect-no-changes`
+and `pulumi preview --expect-no-changes` must hold); the recipe's own first line (creating `venv` from
 requirements.txt) is the one line left out, because `tests/e2e/test_installs.py` runs exactly that for every
 example. The recipe sets nothing but `azureml:emulator` (and a short poll interval): the embedded emulator's
 defaults are enough. Afterwards the emulator's file holds none of the example's resources.
@@ -69,6 +70,18 @@ def test_example_offline_recipe_with_the_cli(tmp_path: Path, cli: Cli, example: 
         if command.startswith(("python3 -m venv", "venv/bin/pip")):
             continue
         assert command.startswith("pulumi "), command
+        if command.startswith("pulumi destroy"):
+            # Before the recipe tears down: a refresh shows no drift and the preview after it plans nothing.
+            for check in ("pulumi refresh --yes --expect-no-changes", "pulumi preview --expect-no-changes"):
+                checked = subprocess.run(
+                    ["bash", "-c", check],
+                    cwd=project.directory,
+                    env=environment,
+                    capture_output=True,
+                    text=True,
+                    timeout=600,
+                )
+                assert checked.returncode == 0, f"{check}\n--- stdout\n{checked.stdout}\n--- stderr\n{checked.stderr}"
         completed = subprocess.run(
             ["bash", "-c", command],
             cwd=project.directory,
