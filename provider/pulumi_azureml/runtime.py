@@ -99,9 +99,11 @@ def _stable_port(path: str) -> int:
     """A loopback port derived from the emulator file, so each run of a stack gets the same emulator URL.
 
     The emulator answers with URLs on its own origin (a workspace's ``discoveryUrl``); on a port that changed with
-    every provider process, a `pulumi refresh` would show those outputs changing for nothing.
+    every provider process, a `pulumi refresh` would show those outputs changing for nothing. The range ends below
+    Linux's ephemeral ports (32768-60999 by default), which any outgoing connection may hold at that moment: a
+    derived port in that range was taken now and then on a busy machine, and the URLs changed after all.
     """
-    return 20000 + zlib.crc32(path.encode("utf-8")) % 20000
+    return 10000 + zlib.crc32(path.encode("utf-8")) % 20000
 
 
 def _seed_embedded_emulator(server: Any, settings: Settings) -> None:

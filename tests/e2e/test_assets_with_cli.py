@@ -31,8 +31,10 @@ def stored(emulator: EmulatorServer, account: str, container: str, blob: str) ->
 
 
 def code_bytes(emulator: EmulatorServer, folder_uri: str, relative: str) -> bytes:
-    account, container, prefix = urllib.parse.unquote(folder_uri.split("/_blob/", 1)[1]).split("/", 2)
-    return stored(emulator, account, container, f"{prefix}/{relative}")
+    # A pending upload hands out a container of its own and the code goes to its root (test_code.py recording), so
+    # the folder URI may have no path inside the container.
+    account, container, *prefix = urllib.parse.unquote(folder_uri.split("/_blob/", 1)[1]).rstrip("/").split("/", 2)
+    return stored(emulator, account, container, "/".join([*prefix, relative]))
 
 
 def model_bytes(emulator: EmulatorServer, model_uri: str) -> bytes:
