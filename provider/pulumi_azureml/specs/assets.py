@@ -353,6 +353,7 @@ CODE_VERSION = ResourceSpec(
     # An in-place PUT must carry the registered content again (it is a full replace); the upload's folder is in
     # no input, so it is read back.
     preserve_on_put=("properties.codeUri",),
+    sample_inputs={"name": "score", "version": "1", "uri": "https://stsample.blob.core.windows.net/code/src/"},
 )
 
 MODEL_VERSION = ResourceSpec(
@@ -370,7 +371,7 @@ MODEL_VERSION = ResourceSpec(
             update_source="create-only " + _REGISTERED,
             description="The model's format: custom_model (the service's default), mlflow_model or triton_model.",
         ),
-        Field("flavors", wire="properties.flavors", type="any", update_source="create-only " + _REGISTERED),
+        Field("flavors", wire="properties.flavors", type="object", update_source="create-only " + _REGISTERED),
         Field("job_name", wire="properties.jobName", update_source="create-only " + _REGISTERED),
         Field(
             "stage",
@@ -390,6 +391,11 @@ MODEL_VERSION = ResourceSpec(
     before_create=_upload_to_default_datastore("properties.modelUri"),
     extra_outputs=_asset_uri("modelUri"),
     preserve_on_put=("properties.modelUri",),
+    sample_inputs={
+        "name": "churn",
+        "version": "1",
+        "uri": "https://stsample.blob.core.windows.net/models/churn/model.pkl",
+    },
 )
 
 
@@ -449,4 +455,10 @@ DATA_VERSION = ResourceSpec(
     before_create=_upload_to_default_datastore("properties.dataUri"),
     extra_outputs=_asset_uri("dataUri"),
     preserve_on_put=("properties.dataUri",),
+    sample_inputs={
+        "name": "events",
+        "version": "1",
+        "data_type": "uri_folder",
+        "uri": "https://stsample.blob.core.windows.net/data/events/",
+    },
 )

@@ -52,7 +52,7 @@ from pulumi_azureml.specs.common import (
     sku_field,
     tags_field,
 )
-from pulumi_azureml.validation import arm_id, iso_duration
+from pulumi_azureml.validation import INT32_MAX, INT64_MAX, arm_id, iso_duration
 
 ENDPOINT_PATH = WORKSPACE_PATH + "/batchEndpoints/{endpoint_name}"
 DEPLOYMENT_PATH = ENDPOINT_PATH + "/deployments/{name}"
@@ -204,6 +204,11 @@ BATCH_ENDPOINT = ResourceSpec(
         if inputs.get("keys") and str(inputs.get("auth_mode")) != "Key"
         else []
     ),
+    sample_inputs={
+        "name": "scoring",
+        "auth_mode": "Key",
+        "keys": {"primary_key": "sample-primary-key-0123456789", "secondary_key": "sample-secondary-key-0123456789"},
+    },
 )
 
 
@@ -340,9 +345,16 @@ BATCH_DEPLOYMENT = ResourceSpec(
             server_default=True,
             update_source=_CREATE_ONLY,
             fields=(
-                Field("instance_count", wire="instanceCount", type="integer", minimum=1, server_default=True),
+                Field(
+                    "instance_count",
+                    wire="instanceCount",
+                    type="integer",
+                    minimum=1,
+                    maximum=INT32_MAX,
+                    server_default=True,
+                ),
                 Field("instance_type", wire="instanceType"),
-                Field("properties", wire="properties", type="any"),
+                Field("properties", wire="properties", type="object"),
             ),
         ),
         Field(
@@ -350,6 +362,7 @@ BATCH_DEPLOYMENT = ResourceSpec(
             wire="properties.miniBatchSize",
             type="integer",
             minimum=1,
+            maximum=INT64_MAX,  # format int64
             server_default=True,
             update="put",
             update_source=_PUT,
@@ -359,6 +372,7 @@ BATCH_DEPLOYMENT = ResourceSpec(
             wire="properties.maxConcurrencyPerInstance",
             type="integer",
             minimum=1,
+            maximum=INT32_MAX,
             server_default=True,
             update="put",
             update_source=_PUT,
@@ -386,7 +400,9 @@ BATCH_DEPLOYMENT = ResourceSpec(
             update="put",
             update_source=_PUT,
             fields=(
-                Field("max_retries", wire="maxRetries", type="integer", minimum=0, server_default=True),
+                Field(
+                    "max_retries", wire="maxRetries", type="integer", minimum=0, maximum=INT32_MAX, server_default=True
+                ),
                 Field(
                     "timeout",
                     wire="timeout",
@@ -401,6 +417,7 @@ BATCH_DEPLOYMENT = ResourceSpec(
             wire="properties.errorThreshold",
             type="integer",
             minimum=-1,
+            maximum=INT32_MAX,
             server_default=True,
             update="put",
             update_source=_PUT,
@@ -453,6 +470,14 @@ BATCH_DEPLOYMENT = ResourceSpec(
     ),
     timeouts=Timeouts(create=3600, update=3600, delete=1800),
     expand=expand_asset_references,
+    sample_inputs={
+        "endpoint_name": "scoring",
+        "name": "blue",
+        "model": {"reference_type": "Id", "asset_id": "azureml:churn:1"},
+        "code_configuration": {"scoring_script": "score.py"},
+        "environment_id": "azureml:sklearn:1",
+        "compute": "azureml:cpu-cluster",
+    },
 )
 
 BATCH_ENDPOINT_DEFAULT_DEPLOYMENT = ResourceSpec(
@@ -483,4 +508,5 @@ BATCH_ENDPOINT_DEFAULT_DEPLOYMENT = ResourceSpec(
     timeouts=Timeouts(create=1800, update=1800, delete=1800),
     ownership_tag=False,
     parent_kind="BatchEndpoint",
+    sample_inputs={"endpoint_name": "scoring", "deployment_name": "blue"},
 )
