@@ -273,3 +273,52 @@ def test_every_kind_declares_valid_sample_inputs(kind: str) -> None:
     spec: ResourceSpec = SPECS[kind]
     assert spec.sample_inputs, f"{kind} declares no sample_inputs"
     assert check_sample(kind, {}) == []
+
+
+# Found by sending every input check accepted to the emulator (one field changed at a time, every kind): the
+# service refuses these at create, so check does too.
+
+
+@pytest.mark.parametrize(
+    ("flavors", "rule"),
+    [
+        ({"sklearn": "v"}, "must be an object"),
+        ({"sklearn": 1}, "must be an object"),
+        ({"sklearn": {"data": {}, "version": "1"}}, "takes only data"),
+        ({"sklearn": {"data": {"loader": 1}}}, "mapping of strings"),
+    ],
+    ids=["string", "number", "extra-member", "data-not-strings"],
+)
+def test_each_model_flavor_is_a_flavor_data_object(flavors: dict[str, Any], rule: str) -> None:
+    refused("ModelVersion", {"flavors": flavors}, "flavors", rule)
+
+
+def test_a_model_flavor_data_object_passes() -> None:
+    assert check_sample("ModelVersion", {"flavors": {"python_function": {"data": {"loader_module": "m"}}}}) == []
+
+
+def test_an_asset_reference_takes_only_its_type_s_members() -> None:
+    model = {"reference_type": "Id", "asset_id": "azureml:churn:1", "datastore_id": "x"}
+    refused("BatchDeployment", {"model": model}, "model", "reference_type Id takes only asset_id", "datastore_id")
+    data_path = {"reference_type": "DataPath", "datastore_id": "d", "path": "p", "job_id": "j"}
+    refused("BatchDeployment", {"model": data_path}, "model", "takes only datastore_id and path", "job_id")
+
+
+@pytest.mark.parametrize(
+    ("requirements", "rule"),
+    [
+        ({"k": "v"}, "takes only containerResourceLimits and containerResourceRequests"),
+        ({"containerResourceLimits": "1"}, "must be an object of cpu, gpu and memory"),
+        ({"containerResourceLimits": {"disk": "1"}}, "takes only cpu, gpu and memory"),
+        ({"containerResourceRequests": {"cpu": 1}}, "must be a string such as '1' or '2Gi'"),
+    ],
+    ids=["unknown-member", "not-an-object", "unknown-resource", "number"],
+)
+def test_container_resource_requirements_take_only_limits_and_requests(requirements: dict[str, Any], rule: str) -> None:
+    extra = {**KUBERNETES, "container_resource_requirements": requirements}
+    refused("OnlineDeployment", extra, "container_resource_requirements", rule)
+
+
+def test_container_resource_requirements_as_the_reference_spells_them_pass() -> None:
+    requirements = {"containerResourceLimits": {"cpu": "1", "memory": "2Gi"}, "containerResourceRequests": {}}
+    assert check_sample("OnlineDeployment", {**KUBERNETES, "container_resource_requirements": requirements}) == []

@@ -48,6 +48,7 @@ from typing import Any
 from pulumi_azureml.arm.blob import BlobUploader, UploadError, blob_service_url, container_sas, hide_sas
 from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.console import say
+from pulumi_azureml.quoting import quote
 from pulumi_azureml.schema import Field, HookContext, Output, ResourceSpec, Timeouts, is_unknown, set_path
 from pulumi_azureml.specs.common import (
     META_FIELDS,
@@ -356,6 +357,24 @@ CODE_VERSION = ResourceSpec(
     sample_inputs={"name": "score", "version": "1", "uri": "https://stsample.blob.core.windows.net/code/src/"},
 )
 
+
+def _flavors_check(value: Any) -> str | None:
+    """Each flavor is a FlavorData object (mfe.json): only ``data``, a mapping of strings; the service refuses
+    anything else at create."""
+    for name, flavor in value.items():
+        if not isinstance(flavor, Mapping):
+            return f"{quote(str(name))} must be an object {{data: {{...}}}} (FlavorData), not {type(flavor).__name__}"
+        extra = sorted(str(key) for key in flavor if key != "data")
+        if extra:
+            return f"{quote(str(name))} takes only data (FlavorData), not {quote(', '.join(extra))}"
+        data = flavor.get("data")
+        if data is not None and (
+            not isinstance(data, Mapping) or not all(isinstance(item, str) for item in data.values())
+        ):
+            return f"{quote(str(name))}.data must be a mapping of strings to strings"
+    return None
+
+
 MODEL_VERSION = ResourceSpec(
     kind="ModelVersion",
     noun="model version",
@@ -371,7 +390,15 @@ MODEL_VERSION = ResourceSpec(
             update_source="create-only " + _REGISTERED,
             description="The model's format: custom_model (the service's default), mlflow_model or triton_model.",
         ),
-        Field("flavors", wire="properties.flavors", type="object", update_source="create-only " + _REGISTERED),
+        Field(
+            "flavors",
+            wire="properties.flavors",
+            type="object",
+            validate=_flavors_check,
+            update_source="create-only " + _REGISTERED,
+            description="Flavor name → {data: {string: string}} (mfe.json FlavorData), e.g. {python_function: "
+            "{data: {loader_module: mlflow.sklearn}}}.",
+        ),
         Field("job_name", wire="properties.jobName", update_source="create-only " + _REGISTERED),
         Field(
             "stage",

@@ -240,6 +240,12 @@ def _asset_reference_check(value: Any) -> str | None:
     missing = [name for name in needed.get(str(kind), ()) if not value.get(name)]
     if missing:
         return f"reference_type {kind} needs {' and '.join(missing)}"
+    # Each reference type is its own schema (mfe.json IdAssetReference, DataPathAssetReference,
+    # OutputPathAssetReference): the service refuses a member of another type.
+    extra = [name for name in ("asset_id", "datastore_id", "path", "job_id") if value.get(name) is not None]
+    extra = [name for name in extra if name not in needed.get(str(kind), extra)]
+    if extra:
+        return f"reference_type {kind} takes only {' and '.join(needed[str(kind)])}; remove {', '.join(extra)}"
     return None
 
 

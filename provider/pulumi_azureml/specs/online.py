@@ -278,6 +278,25 @@ def _scale_check(value: Any) -> str | None:
     return None
 
 
+_CONTAINER_RESOURCES = ("containerResourceLimits", "containerResourceRequests")
+
+
+def _container_resources_check(value: Any) -> str | None:
+    """mfe.json ContainerResourceRequirements: limits and requests, each ContainerResourceSettings (cpu, gpu,
+    memory: strings such as "1" or "2Gi"); the service refuses any other member at create."""
+    for key, settings in value.items():
+        if key not in _CONTAINER_RESOURCES:
+            return f"takes only {' and '.join(_CONTAINER_RESOURCES)}, not {quote(str(key))}"
+        if not isinstance(settings, Mapping):
+            return f"{key} must be an object of cpu, gpu and memory"
+        for name, amount in settings.items():
+            if name not in ("cpu", "gpu", "memory"):
+                return f"{key} takes only cpu, gpu and memory, not {quote(str(name))}"
+            if not isinstance(amount, str):
+                return f"{key}.{name} must be a string such as '1' or '2Gi', got {quote(amount)}"
+    return None
+
+
 _LOWER_CASE_NAMES = (
     "the service stores an online deployment's name in lower case and refuses a traffic split that spells it "
     "otherwise (Azure/azure-sdk-for-python#28715)"
@@ -488,6 +507,7 @@ ONLINE_DEPLOYMENT = ResourceSpec(
             "container_resource_requirements",
             wire="properties.containerResourceRequirements",
             type="object",
+            validate=_container_resources_check,
             applies_to=("Kubernetes",),
             update="put",
             update_source=_DEPLOYMENT_PUT,
