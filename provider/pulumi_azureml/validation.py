@@ -379,12 +379,14 @@ def _blank(field_: Field, value: str, *, in_list: bool) -> str | None:
     what = "must not be empty" if value == "" else "must not be blank (only whitespace)"
     if field_.required or in_list:
         return what
-    return f"{what}; leave it unset for the service's default"
+    return f"{what}; leave it unset for the service's default" if field_.server_default else f"{what}; leave it unset"
 
 
 def _range(field_: Field, number: float, where: str) -> list[Failure]:
-    minimum = field_.minimum if field_.minimum is not None else INT64_MIN
-    maximum = field_.maximum if field_.maximum is not None else INT64_MAX
+    # An integer without a declared range still has the one the service reads it in (int64); a number has none.
+    integer = field_.type == "integer"
+    minimum = field_.minimum if field_.minimum is not None else (INT64_MIN if integer else -math.inf)
+    maximum = field_.maximum if field_.maximum is not None else (INT64_MAX if integer else math.inf)
     if number < minimum:
         return [(where, f"must be at least {_number(minimum)}{_limit_name(minimum)}, got {_number(number)}")]
     if number > maximum:

@@ -219,8 +219,11 @@ def test_blank_and_empty_strings_are_refused(kind: str, extra: dict[str, Any], p
 def test_a_field_whose_pattern_accepts_empty_declares_it_meaningful() -> None:
     optional = Field("suffix", pattern=r"[a-z]*")
     assert validate_value(optional, "", "suffix") == []
-    assert validate_value(Field("suffix"), "", "suffix") == [
+    assert validate_value(Field("suffix", server_default=True), "", "suffix") == [
         ("suffix", "must not be empty; leave it unset for the service's default")
+    ]
+    assert validate_value(Field("suffix"), " ", "suffix") == [
+        ("suffix", "must not be blank (only whitespace); leave it unset")
     ]
 
 
@@ -322,3 +325,14 @@ def test_container_resource_requirements_take_only_limits_and_requests(requireme
 def test_container_resource_requirements_as_the_reference_spells_them_pass() -> None:
     requirements = {"containerResourceLimits": {"cpu": "1", "memory": "2Gi"}, "containerResourceRequests": {}}
     assert check_sample("OnlineDeployment", {**KUBERNETES, "container_resource_requirements": requirements}) == []
+
+
+def test_an_integer_without_a_declared_range_is_bounded_by_int64_and_a_number_is_not() -> None:
+    assert validate_value(Field("n", type="integer"), 2**63, "n") == [
+        (
+            "n",
+            "must be at most 9223372036854775807 (the 64-bit integer range the service reads), got 9223372036854775808",
+        )
+    ]
+    assert validate_value(Field("n", type="integer"), 2**63 - 1, "n") == []
+    assert validate_value(Field("x", type="number"), 1e300, "x") == []
