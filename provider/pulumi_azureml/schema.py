@@ -209,6 +209,12 @@ class ResourceSpec:
     """The placement fields that name the resource in messages, joined with ``:`` (``churn:2`` for a version);
     default: the last placement field."""
 
+    sample_inputs: Mapping[str, Any] | None = None
+    """A minimal valid declaration (a plain mapping, as a program writes it, with a value for a secret input where
+    the kind has one; the subscription, resource group and workspace come from the stack config): the baseline the
+    fuzz, bad-input and secret-scan suites start from, so a new kind joins them without editing a list. A test fails
+    on a spec without one."""
+
     def all_fields(self) -> tuple[Field, ...]:
         return self.placement + self.fields
 

@@ -2,6 +2,13 @@
 
 Every failure names the property (dotted for nested values, e.g. ``scale_settings.max_node_count``) and the rule
 it broke, so a user can fix it from the message alone. Values unknown during preview are not validated.
+
+Besides each field's own rules, the declared types carry the service's generic ones (issue 23), so check refuses
+what a create would: an ``object`` that is not one; an integer beyond the 64-bit range the service parses (fields
+the REST reference marks ``format: int32`` declare :data:`INT32_MAX` as their maximum); a blank string anywhere,
+and an empty one in an optional field, since the service stores an empty string as absent and fills its default,
+so the next refresh would see a change (a field declares ``""`` meaningful by accepting it in its ``pattern`` or
+``choices``). A misspelt property name is answered with the closest declared one.
 """
 
 from __future__ import annotations
@@ -36,6 +43,13 @@ _REGION = re.compile(r"[A-Za-z][A-Za-z0-9]*(?: [A-Za-z0-9]+)*")
 MAX_REGION_LENGTH = 50
 MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024
 """Azure Resource Manager refuses request bodies over 4 MB; saying so at check time names the field responsible."""
+INT32_MAX = 2**31 - 1
+"""The maximum of an integer the REST reference declares ``format: int32`` (counts, sizes, thresholds): the
+service's .NET reader refuses anything larger. Fields declare it as their ``maximum``."""
+MAX_SUGGESTED_KEY = 100
+"""Longer unknown property names get no "did you mean" (no declared name is nearly that long)."""
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+"""The range of every other integer (``format: int64``): the bound check applies when a field declares none."""
 
 
 def iso8601_seconds(text: str) -> float | None:
@@ -156,7 +170,8 @@ def check_inputs(
         if key in ignored_keys:
             continue
         if key not in known:
-            failures.append((key, f"is not a property of {spec.kind}; check the spelling (inputs are snake_case)"))
+            hint = _did_you_mean_property(str(key), known) or "; check the spelling (inputs are snake_case)"
+            failures.append((key, f"is not a property of {spec.kind}{hint}"))
             continue
         if value is not None:
             problem = json_value_problem(value, key)
@@ -328,7 +343,8 @@ def _validate_value(field_: Field, value: Any, where: str, secret: bool) -> list
             for key in value:
                 if key not in known:
                     names = ", ".join(sorted(known))
-                    failures.append((f"{where}.{key}", f"is not a property of {where}; expected one of: {names}"))
+                    hint = _did_you_mean_property(str(key), known) or f"; expected one of: {names}"
+                    failures.append((f"{where}.{key}", f"is not a property of {where}{hint}"))
             for sub in field_.fields:
                 sub_value = value.get(sub.name)
                 if sub_value is None:
@@ -348,15 +364,52 @@ def _validate_value(field_: Field, value: Any, where: str, secret: bool) -> list
         reason = field_.validate(value)
         if reason:
             failures.append((where, reason))
+    if not failures and isinstance(value, str) and kind == "string" and not value.strip():
+        reason = _blank(field_, value, in_list=where.endswith("]"))
+        if reason:
+            failures.append((where, reason))
     return failures
 
 
+def _blank(field_: Field, value: str, *, in_list: bool) -> str | None:
+    """Why an empty or whitespace-only string is refused, or ``None`` when the field declares it meaningful (its
+    pattern or choices accept it). The service stores ``""`` as absent and fills its own default (a datastore's
+    ``endpoint``/``protocol``), so the program's ``""`` would differ from every refresh: a change on each ``up``."""
+    if value in field_.choices or (field_.pattern is not None and re.fullmatch(field_.pattern, value)):
+        return None
+    what = "must not be empty" if value == "" else "must not be blank (only whitespace)"
+    if field_.required or in_list:
+        return what
+    return f"{what}; leave it unset for the service's default" if field_.server_default else f"{what}; leave it unset"
+
+
 def _range(field_: Field, number: float, where: str) -> list[Failure]:
-    if field_.minimum is not None and number < field_.minimum:
-        return [(where, f"must be at least {field_.minimum:g}, got {number:g}")]
-    if field_.maximum is not None and number > field_.maximum:
-        return [(where, f"must be at most {field_.maximum:g}, got {number:g}")]
+    # An integer without a declared range still has the one the service reads it in (int64); a number has none.
+    integer = field_.type == "integer"
+    minimum = field_.minimum if field_.minimum is not None else (INT64_MIN if integer else -math.inf)
+    maximum = field_.maximum if field_.maximum is not None else (INT64_MAX if integer else math.inf)
+    if number < minimum:
+        return [(where, f"must be at least {_number(minimum)}{_limit_name(minimum)}, got {_number(number)}")]
+    if number > maximum:
+        return [(where, f"must be at most {_number(maximum)}{_limit_name(maximum)}, got {_number(number)}")]
     return []
+
+
+def _limit_name(bound: float) -> str:
+    if bound == INT32_MAX:
+        return " (the largest 32-bit integer: the service reads it as an int32)"
+    if bound in (INT64_MIN, INT64_MAX):
+        return " (the 64-bit integer range the service reads)"
+    return ""
+
+
+def _number(value: float) -> str:
+    """A bound or value as written: ``2147483647``, not ``2.14748e+09``; huge or fractional values as ``%g``."""
+    if isinstance(value, int) and abs(value) < 10**20:
+        return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return f"{value:g}"
 
 
 def _secret_type_name(value: Any) -> str:
@@ -384,8 +437,18 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def _did_you_mean(value: str, choices: tuple[str, ...]) -> str:
+def _did_you_mean_property(key: str, known: Mapping[str, Any]) -> str:
+    """ "; did you mean vm_size?" for a misspelt or camelCase property name, else ""."""
+    if len(key) > MAX_SUGGESTED_KEY:
+        return ""
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
+    if snake in known:
+        return f"; did you mean {snake}? (inputs are snake_case)"
+    return _did_you_mean(snake, tuple(known), cutoff=0.6)
+
+
+def _did_you_mean(value: str, choices: tuple[str, ...], cutoff: float = 0.75) -> str:
     """ "; did you mean X?" for a near miss of one of ``choices`` (a typo or a slip of the case), else ""."""
     by_lower = {choice.lower(): choice for choice in choices}
-    close = difflib.get_close_matches(value.lower(), list(by_lower), n=1, cutoff=0.75)
+    close = difflib.get_close_matches(value.lower(), list(by_lower), n=1, cutoff=cutoff)
     return f"; did you mean {by_lower[close[0]]}?" if close else ""

@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from pulumi_azureml.emulator import EmulatorServer
+from pulumi_azureml.specs import SPECS
 
 from cli_driver import REPOSITORY, Cli, Project
 
@@ -30,15 +31,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
 EXAMPLES = ["batch-scoring", "compute-cluster", "compute-instance", "multi-stack", "online-blue-green"]
 AZURE_ML_KINDS = {
-    "compute",
-    "batchEndpoint",
-    "batchDeployment",
-    "codeVersion",
-    "modelVersion",
-    "dataVersion",
-    "environmentVersion",
-    "onlineEndpoint",
-    "onlineDeployment",
+    kind[0].lower() + kind[1:]  # the emulator's record kind
+    for kind, spec in SPECS.items()
+    # Not the seeded workspace (checked below) and its own datastores; a parent's property has no record.
+    if kind not in ("Workspace", "Datastore") and spec.parent_kind is None
 }
 
 

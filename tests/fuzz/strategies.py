@@ -1,6 +1,7 @@
 """Hypothesis strategies for hostile provider inputs, and the engine's Protobuf ``Struct`` round trip.
 
-Inputs start from a valid declaration of each resource kind and are then mutated: a field (top-level or nested)
+Inputs start from a valid declaration of each resource kind (every spec's ``sample_inputs``, plus fuller ones of the
+first kinds) and are then mutated: a field (top-level or nested)
 set to an arbitrary JSON-ish value (NaN, infinities, huge or deep values, control characters, lone surrogates,
 wrong types), removed, or an unknown field added. Secret fields get distinctive values, so a leak is findable.
 """
@@ -12,6 +13,8 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 from hypothesis import strategies as st
+
+from pulumi_azureml.specs import SPECS
 
 from reliability.catalogue import SUBSCRIPTION, cluster, default_deployment, deployment, endpoint, workspace
 
@@ -31,7 +34,7 @@ ATTACHED: dict[str, Any] = {
     "Microsoft.ContainerService/managedClusters/aks1",
     "properties": {"agentCount": 3},
 }
-BASES: dict[str, tuple[str, dict[str, Any]]] = {
+EXTRA_BASES: dict[str, tuple[str, dict[str, Any]]] = {
     "cluster": ("Compute", cluster("cpu-cluster").inputs),
     "instance": ("Compute", INSTANCE),
     "attached": ("Compute", ATTACHED),
@@ -49,10 +52,25 @@ BASES: dict[str, tuple[str, dict[str, Any]]] = {
         ).inputs,
     ),
 }
-SECRET_PATHS: dict[str, list[tuple[str, ...]]] = {
-    "cluster": [("user_account_credentials", "admin_user_password"), ("user_account_credentials", "admin_user_name")],
-    "endpoint": [("keys", "primary_key"), ("keys", "secondary_key")],
+"""Fuller declarations of the first kinds (other compute types, credentials, a managed network)."""
+BASES: dict[str, tuple[str, dict[str, Any]]] = {
+    **{kind: (kind, dict(spec.sample_inputs or {})) for kind, spec in sorted(SPECS.items())},
+    **EXTRA_BASES,
 }
+"""Every kind's ``sample_inputs`` (a new kind joins by declaring them), then the fuller declarations above."""
+
+
+def secret_slots(kind: str, inputs: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """Where a base holds secret values: (secret field, member of its object or map; ``None`` = the value)."""
+    slots: list[tuple[str, str | None]] = []
+    for name in SPECS[kind].secret_input_names():
+        value = inputs.get(name)
+        if isinstance(value, dict):
+            slots.extend((name, member) for member in sorted(value))
+        elif value is not None:
+            slots.append((name, None))
+    return slots
+
 
 HOSTILE_TEXT = [
     "",
@@ -110,13 +128,11 @@ json_values: st.SearchStrategy[Any] = st.one_of(
 @st.composite
 def hostile_inputs(draw: st.DrawFn, base: str | None = None) -> tuple[str, str, dict[str, Any], list[Any]]:
     """(base name, kind, inputs, secret values placed in them)."""
-    from pulumi_azureml.specs import SPECS
-
     name = base or draw(st.sampled_from(sorted(BASES)))
     kind, original = BASES[name]
     inputs: dict[str, Any] = _copy(original)
     secrets: list[Any] = []
-    for path in SECRET_PATHS.get(name, []):
+    for field_name, member in secret_slots(kind, original):
         if draw(st.booleans()):
             secret: Any = draw(
                 st.one_of(
@@ -125,10 +141,11 @@ def hostile_inputs(draw: st.DrawFn, base: str | None = None) -> tuple[str, str, 
                     st.text(min_size=2, max_size=8).map(lambda text: [SECRET_PREFIX + text]),
                 )
             )
-            container = inputs.setdefault(path[0], {})
-            if isinstance(container, dict):
-                container[path[1]] = secret
-                secrets.append(secret)
+            if member is None:
+                inputs[field_name] = secret
+            else:
+                inputs[field_name] = {**inputs[field_name], member: secret}
+            secrets.append(secret)
     names = [field.name for field in SPECS[kind].all_fields()]
     for _ in range(draw(st.integers(min_value=0, max_value=3))):
         action = draw(st.sampled_from(["set", "set", "set nested", "remove", "unknown"]))

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from pulumi_azureml.emulator import EmulatorServer
+from pulumi_azureml.specs import SPECS
+from pulumi_azureml.specs.common import WORKSPACE_PATH
 
 from harness import Stack
 from support.emulators import Placement, seeded_emulator, stack_config
@@ -48,8 +50,16 @@ def http_requests(emulator: EmulatorServer) -> list[str]:
 def remaining_ids(emulator: EmulatorServer) -> list[str]:
     """ARM ids of everything the emulator still holds besides the seeded resource group and workspace."""
     ids = [str(resource.get("id", "")) for resource in emulator.state()["resources"]]
-    # Datastores and environment versions (issue 17); the workspace's own default datastores come with it. Code,
-    # model and data versions too (their containers stay, as in the service: an asset's name is kept once registered).
-    nested = ("/computes/", "/batchendpoints/", "/datastores/", "/environments/", "/versions/", "/onlineendpoints/")
+    # The workspace's own default datastores come with it. Asset containers stay when their versions go, as in the
+    # service (an asset's name is kept once registered): only each kind's own collection counts.
     system = ("/datastores/workspaceblobstore", "/datastores/workspacefilestore")
-    return [rid for rid in ids if any(p in rid.lower() for p in nested) and not rid.lower().endswith(system)]
+    return [
+        rid for rid in ids if any(p in rid.lower() for p in MANAGED_COLLECTIONS) and not rid.lower().endswith(system)
+    ]
+
+
+MANAGED_COLLECTIONS = frozenset(
+    f"/{spec.path.split('/')[-2].lower()}/" for spec in SPECS.values() if spec.path.startswith(WORKSPACE_PATH + "/")
+)
+"""The collection of every kind below a workspace (``/computes/``, ``/versions/``...), from ``SPECS``: each
+spec's path ends in ``<collection>/{name}``, so a new kind is looked for without editing a list."""

@@ -693,7 +693,7 @@ def asset_cases() -> list[BadInput]:
     return cases
 
 
-CASES = name_cases() + value_cases() + asset_cases()
+CASES = CASES + asset_cases()  # (this line once replaced CASES, dropping the online cases above)
 
 
 def test_the_catalogue_has_over_a_hundred_cases_across_every_kind() -> None:
@@ -912,3 +912,86 @@ def test_datastore_failures_never_show_a_credential(
 
 
 # -- end of datastores and environment versions -----------------------------------------------------------------
+
+
+# -- every kind, from its spec (issue 23) ----------------------------------------------------------------------------
+# The base of each kind is its spec's ``sample_inputs``, and the spec's own declarations say what to break: one
+# declared rule at a time, for every field that applies to the sample. A new kind is covered by declaring them.
+from pulumi_azureml.schema import Field, ResourceSpec  # noqa: E402
+from pulumi_azureml.specs import SPECS  # noqa: E402
+
+BASES.update({kind: (kind, dict(spec.sample_inputs or {})) for kind, spec in SPECS.items()})
+
+
+def _breaks(field_: Field) -> list[tuple[str, Any, str]]:
+    """(label, value, words of the rule) that each break one rule of the field's declaration."""
+    breaks: list[tuple[str, Any, str]] = []
+    if field_.type == "string":
+        breaks.append(("number", 12, "must be a string"))
+        if field_.choices:
+            breaks.append(("unknown-choice", "NoSuchChoice", "must be one of"))
+        elif not field_.pattern and field_.validate is None:  # (a field's own rule refuses a blank its own way)
+            breaks.append(("blank", " ", "must not be blank"))
+    elif field_.type == "integer":
+        breaks.append(("fraction", 1.5, "whole number"))
+        if field_.maximum is not None:
+            breaks.append(("past-maximum", int(field_.maximum) + 1, "must be at most"))
+    elif field_.type == "boolean":
+        breaks.append(("string", "yes", "true or false"))
+    elif field_.type == "object":
+        breaks.append(("list", ["x"], "must be an object"))
+    elif field_.type == "list":
+        breaks.append(("object", {"a": "b"}, "must be a list"))
+    elif field_.type == "map":
+        breaks.append(("string", "x", "mapping of strings"))
+    return breaks
+
+
+def spec_cases() -> list[BadInput]:
+    cases: list[BadInput] = []
+    for kind, spec in sorted(SPECS.items()):
+        sample = BASES[kind][1]
+        selector = str(sample.get(spec.discriminator, "")) if spec.discriminator else ""
+        cases.append(BadInput(kind, "misspelt-property", {"descriptoin": "x"}, "descriptoin", "did you mean"))
+        for field_ in spec.placement:
+            if field_.name in sample:
+                cases.append(
+                    BadInput(kind, f"{field_.name}-empty", {field_.name: ""}, field_.name, "must not be empty")
+                )
+                cases.append(BadInput(kind, f"{field_.name}-slash", {field_.name: "a/b"}, field_.name, "'/'"))
+        for field_ in spec.fields:
+            if field_.applies_to and selector not in field_.applies_to:
+                continue
+            for label, value, rule in _breaks(field_):
+                cases.append(BadInput(kind, f"{field_.name}-{label}", {field_.name: value}, field_.name, rule))
+            value = sample.get(field_.name)
+            if field_.type == "object" and isinstance(value, dict):
+                for sub in field_.fields:
+                    if sub.name in value:
+                        for label, bad, rule in _breaks(sub):
+                            where = f"{field_.name}.{sub.name}"
+                            cases.append(
+                                BadInput(kind, f"{where}-{label}", {field_.name: {**value, sub.name: bad}}, where, rule)
+                            )
+    return cases
+
+
+SPEC_CASES = spec_cases()
+
+
+def test_every_kind_has_spec_derived_bad_inputs() -> None:
+    """No kind is left out: each spec's sample is a base here, and its declarations yield cases."""
+    spec: ResourceSpec
+    for kind, spec in SPECS.items():
+        assert spec.sample_inputs, f"{kind} declares no sample_inputs"
+        assert sum(case.kind == kind for case in SPEC_CASES) >= 5, kind
+
+
+@pytest.mark.parametrize("case", SPEC_CASES, ids=[case.case_id for case in SPEC_CASES])
+def test_spec_derived_bad_input_is_refused_without_any_request(
+    emulator: EmulatorServer,
+    install_client: Callable[[Any], None],
+    make_provider: Callable[[str], AzureMLProvider],
+    case: BadInput,
+) -> None:
+    test_bad_input_is_refused_by_check_without_any_request(emulator, install_client, make_provider, case)

@@ -410,3 +410,45 @@ def test_online_lookup_results_hide_their_secrets() -> None:
     assert leaks(repr(keys)) == [], repr(keys)
     assert "token-value-never-shown" not in repr(token)
     assert "expiry_time_utc=1" in repr(token)
+
+
+# -- every kind with secret inputs, from its spec's sample_inputs (issue 23): a new kind joins by declaring them ---
+from pulumi_azureml.specs import SPECS  # noqa: E402
+
+SECRET_KINDS = sorted(kind for kind, spec in SPECS.items() if spec.secret_input_names())
+
+
+def sample_secrets(kind: str) -> list[str]:
+    """The secret values in the kind's sample inputs (a secret object's or map's members, or the value)."""
+    sample = SPECS[kind].sample_inputs or {}
+    found: list[str] = []
+    for name in SPECS[kind].secret_input_names():
+        value = sample.get(name)
+        if isinstance(value, dict):
+            found += [str(item) for item in value.values()]
+        elif value is not None:
+            found.append(str(value))
+    return found
+
+
+@pytest.mark.parametrize("kind", SECRET_KINDS)
+def test_every_kind_keeps_its_sample_secrets_out_of_failures_and_errors(
+    kind: str,
+    emulator: EmulatorServer,
+    install_client: Callable[[Any], None],
+    make_provider: Callable[[str], AzureMLProvider],
+) -> None:
+    secrets = {f"{kind} secret {index}": value for index, value in enumerate(sample_secrets(kind))}
+    assert secrets, f"{kind}'s sample_inputs set none of its secret inputs: the scan would prove nothing"
+    install_client(fast_client(emulator, StaticTokenSource(TOKEN)))
+    provider = make_provider(kind)
+    sample = dict(SPECS[kind].sample_inputs or {})
+    refused = provider.check({}, over_the_wire({**sample, "surprise": 1}))
+    text = " ".join(f"{failure.property} {failure.reason}" for failure in refused.failures)
+    assert refused.failures and leaks(text, extra=secrets) == [], text
+    checked = provider.check({}, over_the_wire({**sample, "owner_marker": f"{PROJECT}/{STACK}/{kind}"}))
+    assert checked.failures == []
+    emulator.add_fault(method="PUT", path="*", status=400, error_message=" ".join(secrets.values()))
+    with pytest.raises(AzureMLError) as raised:
+        provider.create(dict(checked.inputs))
+    assert leaks(str(raised.value), extra=secrets) == [], str(raised.value)

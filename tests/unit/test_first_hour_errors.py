@@ -98,3 +98,24 @@ def test_an_operation_error_names_the_operation_and_the_resource_once() -> None:
     message = str(raised.value)
     assert message.startswith("creating compute cpu-cluster: azureml:endpoint 'example.com' must be"), message
     assert "compute compute" not in message and "reading" not in message
+
+
+def test_a_misspelt_property_gets_one_line_with_did_you_mean() -> None:
+    """Property names get what enum values already had (issue 23): the nearest declared name, or the snake_case
+    form of a name written as the REST reference spells it."""
+    found = failures("Compute", {**CLUSTER, "vm_sizes": "STANDARD_DS3_V2"})
+    assert found == [("vm_sizes", "is not a property of Compute; did you mean vm_size?")]
+    found = failures("Compute", {**CLUSTER, "scaleSettings": {"maxNodeCount": 2}})
+    assert found == [
+        ("scaleSettings", "is not a property of Compute; did you mean scale_settings? (inputs are snake_case)")
+    ]
+
+
+def test_an_online_deployment_named_in_capitals_is_refused_with_the_name_to_use() -> None:
+    found = dict(
+        failures(
+            "OnlineDeployment",
+            {"endpoint_name": "online", "name": "Blue", "model": "azureml:churn:1", "instance_type": "Standard_F4s_v2"},
+        )
+    )
+    assert found["name"].startswith("must be lower case ('blue'): "), found

@@ -55,6 +55,7 @@ from pulumi_azureml.arm.blob import (
 )
 from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.console import say
+from pulumi_azureml.quoting import quote
 from pulumi_azureml.redaction import learn
 from pulumi_azureml.schema import (
     Field,
@@ -382,7 +383,26 @@ CODE_VERSION = ResourceSpec(
     # An in-place PUT must carry the registered content again (it is a full replace); the upload's folder is in
     # no input, so it is read back.
     preserve_on_put=("properties.codeUri",),
+    sample_inputs={"name": "score", "version": "1", "uri": "https://stsample.blob.core.windows.net/code/src/"},
 )
+
+
+def _flavors_check(value: Any) -> str | None:
+    """Each flavor is a FlavorData object (mfe.json): only ``data``, a mapping of strings; the service refuses
+    anything else at create."""
+    for name, flavor in value.items():
+        if not isinstance(flavor, Mapping):
+            return f"{quote(str(name))} must be an object {{data: {{...}}}} (FlavorData), not {type(flavor).__name__}"
+        extra = sorted(str(key) for key in flavor if key != "data")
+        if extra:
+            return f"{quote(str(name))} takes only data (FlavorData), not {quote(', '.join(extra))}"
+        data = flavor.get("data")
+        if data is not None and (
+            not isinstance(data, Mapping) or not all(isinstance(item, str) for item in data.values())
+        ):
+            return f"{quote(str(name))}.data must be a mapping of strings to strings"
+    return None
+
 
 MODEL_VERSION = ResourceSpec(
     immutable=True,
@@ -400,7 +420,15 @@ MODEL_VERSION = ResourceSpec(
             update_source="create-only " + _REGISTERED,
             description="The model's format: custom_model (the service's default), mlflow_model or triton_model.",
         ),
-        Field("flavors", wire="properties.flavors", type="any", update_source="create-only " + _REGISTERED),
+        Field(
+            "flavors",
+            wire="properties.flavors",
+            type="object",
+            validate=_flavors_check,
+            update_source="create-only " + _REGISTERED,
+            description="Flavor name → {data: {string: string}} (mfe.json FlavorData), e.g. {python_function: "
+            "{data: {loader_module: mlflow.sklearn}}}.",
+        ),
         Field("job_name", wire="properties.jobName", update_source="create-only " + _REGISTERED),
         Field(
             "stage",
@@ -420,6 +448,11 @@ MODEL_VERSION = ResourceSpec(
     before_create=_upload_to_default_datastore("properties.modelUri"),
     extra_outputs=_asset_uri("modelUri"),
     preserve_on_put=("properties.modelUri",),
+    sample_inputs={
+        "name": "churn",
+        "version": "1",
+        "uri": "https://stsample.blob.core.windows.net/models/churn/model.pkl",
+    },
 )
 
 
@@ -480,4 +513,10 @@ DATA_VERSION = ResourceSpec(
     before_create=_upload_to_default_datastore("properties.dataUri"),
     extra_outputs=_asset_uri("dataUri"),
     preserve_on_put=("properties.dataUri",),
+    sample_inputs={
+        "name": "events",
+        "version": "1",
+        "data_type": "uri_folder",
+        "uri": "https://stsample.blob.core.windows.net/data/events/",
+    },
 )

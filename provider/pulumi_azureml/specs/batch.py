@@ -52,7 +52,7 @@ from pulumi_azureml.specs.common import (
     sku_field,
     tags_field,
 )
-from pulumi_azureml.validation import arm_id, iso_duration
+from pulumi_azureml.validation import INT32_MAX, INT64_MAX, arm_id, iso_duration
 
 ENDPOINT_PATH = WORKSPACE_PATH + "/batchEndpoints/{endpoint_name}"
 DEPLOYMENT_PATH = ENDPOINT_PATH + "/deployments/{name}"
@@ -204,6 +204,11 @@ BATCH_ENDPOINT = ResourceSpec(
         if inputs.get("keys") and str(inputs.get("auth_mode")) != "Key"
         else []
     ),
+    sample_inputs={
+        "name": "scoring",
+        "auth_mode": "Key",
+        "keys": {"primary_key": "sample-primary-key-0123456789", "secondary_key": "sample-secondary-key-0123456789"},
+    },
 )
 
 
@@ -235,6 +240,12 @@ def _asset_reference_check(value: Any) -> str | None:
     missing = [name for name in needed.get(str(kind), ()) if not value.get(name)]
     if missing:
         return f"reference_type {kind} needs {' and '.join(missing)}"
+    # Each reference type is its own schema (mfe.json IdAssetReference, DataPathAssetReference,
+    # OutputPathAssetReference): the service refuses a member of another type.
+    extra = [name for name in ("asset_id", "datastore_id", "path", "job_id") if value.get(name) is not None]
+    extra = [name for name in extra if name not in needed.get(str(kind), extra)]
+    if extra:
+        return f"reference_type {kind} takes only {' and '.join(needed[str(kind)])}; remove {', '.join(extra)}"
     return None
 
 
@@ -340,9 +351,16 @@ BATCH_DEPLOYMENT = ResourceSpec(
             server_default=True,
             update_source=_CREATE_ONLY,
             fields=(
-                Field("instance_count", wire="instanceCount", type="integer", minimum=1, server_default=True),
+                Field(
+                    "instance_count",
+                    wire="instanceCount",
+                    type="integer",
+                    minimum=1,
+                    maximum=INT32_MAX,
+                    server_default=True,
+                ),
                 Field("instance_type", wire="instanceType"),
-                Field("properties", wire="properties", type="any"),
+                Field("properties", wire="properties", type="object"),
             ),
         ),
         Field(
@@ -350,6 +368,7 @@ BATCH_DEPLOYMENT = ResourceSpec(
             wire="properties.miniBatchSize",
             type="integer",
             minimum=1,
+            maximum=INT64_MAX,  # format int64
             server_default=True,
             update="put",
             update_source=_PUT,
@@ -359,6 +378,7 @@ BATCH_DEPLOYMENT = ResourceSpec(
             wire="properties.maxConcurrencyPerInstance",
             type="integer",
             minimum=1,
+            maximum=INT32_MAX,
             server_default=True,
             update="put",
             update_source=_PUT,
@@ -386,7 +406,9 @@ BATCH_DEPLOYMENT = ResourceSpec(
             update="put",
             update_source=_PUT,
             fields=(
-                Field("max_retries", wire="maxRetries", type="integer", minimum=0, server_default=True),
+                Field(
+                    "max_retries", wire="maxRetries", type="integer", minimum=0, maximum=INT32_MAX, server_default=True
+                ),
                 Field(
                     "timeout",
                     wire="timeout",
@@ -401,6 +423,7 @@ BATCH_DEPLOYMENT = ResourceSpec(
             wire="properties.errorThreshold",
             type="integer",
             minimum=-1,
+            maximum=INT32_MAX,
             server_default=True,
             update="put",
             update_source=_PUT,
@@ -453,6 +476,14 @@ BATCH_DEPLOYMENT = ResourceSpec(
     ),
     timeouts=Timeouts(create=3600, update=3600, delete=1800),
     expand=expand_asset_references,
+    sample_inputs={
+        "endpoint_name": "scoring",
+        "name": "blue",
+        "model": {"reference_type": "Id", "asset_id": "azureml:churn:1"},
+        "code_configuration": {"scoring_script": "score.py"},
+        "environment_id": "azureml:sklearn:1",
+        "compute": "azureml:cpu-cluster",
+    },
 )
 
 BATCH_ENDPOINT_DEFAULT_DEPLOYMENT = ResourceSpec(
@@ -483,4 +514,5 @@ BATCH_ENDPOINT_DEFAULT_DEPLOYMENT = ResourceSpec(
     timeouts=Timeouts(create=1800, update=1800, delete=1800),
     ownership_tag=False,
     parent_kind="BatchEndpoint",
+    sample_inputs={"endpoint_name": "scoring", "deployment_name": "blue"},
 )

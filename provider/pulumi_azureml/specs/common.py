@@ -7,7 +7,7 @@ from typing import Any
 
 from pulumi_azureml.quoting import quote
 from pulumi_azureml.schema import Field, UpdateRule, case_insensitive_equivalent, location_equivalent
-from pulumi_azureml.validation import arm_id, azure_region, timeout_seconds
+from pulumi_azureml.validation import INT32_MAX, arm_id, azure_region, timeout_seconds
 
 OWNERSHIP_TAG = "pulumi-azureml-owner"
 """Tag written at create: lets a retried create recognise a resource its own interrupted run made (README)."""
@@ -172,7 +172,7 @@ def sku_field(update: UpdateRule | Mapping[str, UpdateRule], source: str) -> Fie
             Field("tier", wire="tier", choices=("Free", "Basic", "Standard", "Premium")),
             Field("size", wire="size"),
             Field("family", wire="family"),
-            Field("capacity", wire="capacity", type="integer", minimum=0),
+            Field("capacity", wire="capacity", type="integer", minimum=0, maximum=INT32_MAX),
         ),
     )
 

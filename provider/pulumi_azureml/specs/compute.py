@@ -56,7 +56,7 @@ from pulumi_azureml.specs.common import (
     sku_field,
     tags_field,
 )
-from pulumi_azureml.validation import arm_id, duration_between, iso_duration
+from pulumi_azureml.validation import INT32_MAX, arm_id, duration_between, iso_duration
 
 PATH = WORKSPACE_PATH + "/computes/{name}"
 
@@ -139,7 +139,7 @@ SCHEDULE = Field(
                     required=True,
                     choices=("Minute", "Hour", "Day", "Week", "Month"),
                 ),
-                Field("interval", wire="interval", type="integer", required=True, minimum=1),
+                Field("interval", wire="interval", type="integer", required=True, minimum=1, maximum=INT32_MAX),
                 Field("start_time", wire="startTime", description="yyyy-MM-ddTHH:mm:ss"),
                 Field("time_zone", wire="timeZone", description="Windows time zone name; default UTC"),
                 Field(
@@ -298,8 +298,15 @@ FIELDS: tuple[Field, ...] = (
         update_source="PATCH ClusterUpdateParameters accepts exactly scaleSettings",
         validate=_scale_settings_check,
         fields=(
-            Field("max_node_count", wire="maxNodeCount", type="integer", required=True, minimum=0),
-            Field("min_node_count", wire="minNodeCount", type="integer", minimum=0, server_default=True),
+            Field("max_node_count", wire="maxNodeCount", type="integer", required=True, minimum=0, maximum=INT32_MAX),
+            Field(
+                "min_node_count",
+                wire="minNodeCount",
+                type="integer",
+                minimum=0,
+                maximum=INT32_MAX,
+                server_default=True,
+            ),
             Field(
                 "node_idle_time_before_scale_down",
                 wire="nodeIdleTimeBeforeScaleDown",
@@ -360,7 +367,7 @@ FIELDS: tuple[Field, ...] = (
         equivalent=case_insensitive_equivalent,
         update_source=_REPLACE_SOURCE,
     ),
-    Field("property_bag", wire=f"{INNER}.propertyBag", type="any", applies_to=AML, update_source=_REPLACE_SOURCE),
+    Field("property_bag", wire=f"{INNER}.propertyBag", type="object", applies_to=AML, update_source=_REPLACE_SOURCE),
     # -- ComputeInstance ----------------------------------------------------------------------------------------
     Field(
         "application_sharing_policy",
@@ -460,7 +467,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "properties",
         wire="properties.properties",
-        type="any",
+        type="object",
         applies_to=ATTACHED_TYPES,
         description="Attached types: the type's properties, as the ARM body spells them (camelCase).",
         update_source="attach is create-only; re-attach on change",
@@ -597,4 +604,11 @@ COMPUTE = ResourceSpec(
     delete_params=_delete_params,
     after_write=_after_write,
     validate=_validate,
+    sample_inputs={
+        "name": "cpu-cluster",
+        "compute_type": "AmlCompute",
+        "vm_size": "STANDARD_DS3_V2",
+        "scale_settings": {"max_node_count": 2},
+        "user_account_credentials": {"admin_user_name": "azureuser", "admin_user_password": "Sample-Passw0rd!"},
+    },
 )

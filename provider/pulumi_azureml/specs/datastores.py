@@ -356,4 +356,11 @@ DATASTORE = ResourceSpec(
     expand=infer_credentials_type,
     validate=check_credentials,
     after_write=make_default,
+    sample_inputs={
+        "name": "landing",
+        "datastore_type": "AzureBlob",
+        "account_name": "stsample",
+        "container_name": "landing",
+        "account_key": "c2FtcGxlLWFjY291bnQta2V5LTAxMjM0NTY3ODk=",
+    },
 )

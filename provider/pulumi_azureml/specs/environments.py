@@ -194,4 +194,9 @@ ENVIRONMENT_VERSION = ResourceSpec(
     timeouts=Timeouts(create=300, update=300, delete=300),
     # Asset versions carry their tags in properties.tags (ResourceBase); a top-level tag would be refused.
     validate=check_image_source,
+    sample_inputs={
+        "name": "sklearn",
+        "version": "1",
+        "image": "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest",
+    },
 )

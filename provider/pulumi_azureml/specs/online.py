@@ -42,6 +42,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi_azureml import assets
+from pulumi_azureml.quoting import quote
 from pulumi_azureml.schema import (
     Field,
     Output,
@@ -74,7 +75,7 @@ from pulumi_azureml.specs.common import (
     sku_field,
     tags_field,
 )
-from pulumi_azureml.validation import arm_id, iso_duration
+from pulumi_azureml.validation import INT32_MAX, arm_id, iso_duration
 
 ENDPOINT_PATH = WORKSPACE_PATH + "/onlineEndpoints/{endpoint_name}"
 DEPLOYMENT_PATH = ENDPOINT_PATH + "/deployments/{name}"
@@ -186,6 +187,11 @@ ONLINE_ENDPOINT = ResourceSpec(
         if inputs.get("keys") and str(inputs.get("auth_mode")) != "Key"
         else []
     ),
+    sample_inputs={
+        "name": "online",
+        "auth_mode": "Key",
+        "keys": {"primary_key": "sample-primary-key-0123456789", "secondary_key": "sample-secondary-key-0123456789"},
+    },
 )
 
 
@@ -226,8 +232,22 @@ def _probe(name: str) -> Field:
         update="put",
         update_source=_DEPLOYMENT_PUT,
         fields=(
-            Field("failure_threshold", wire="failureThreshold", type="integer", minimum=1, server_default=True),
-            Field("success_threshold", wire="successThreshold", type="integer", minimum=1, server_default=True),
+            Field(
+                "failure_threshold",
+                wire="failureThreshold",
+                type="integer",
+                minimum=1,
+                maximum=INT32_MAX,
+                server_default=True,
+            ),
+            Field(
+                "success_threshold",
+                wire="successThreshold",
+                type="integer",
+                minimum=1,
+                maximum=INT32_MAX,
+                server_default=True,
+            ),
             Field(
                 "initial_delay",
                 wire="initialDelay",
@@ -259,6 +279,37 @@ def _scale_check(value: Any) -> str | None:
     return None
 
 
+_CONTAINER_RESOURCES = ("containerResourceLimits", "containerResourceRequests")
+
+
+def _container_resources_check(value: Any) -> str | None:
+    """mfe.json ContainerResourceRequirements: limits and requests, each ContainerResourceSettings (cpu, gpu,
+    memory: strings such as "1" or "2Gi"); the service refuses any other member at create."""
+    for key, settings in value.items():
+        if key not in _CONTAINER_RESOURCES:
+            return f"takes only {' and '.join(_CONTAINER_RESOURCES)}, not {quote(str(key))}"
+        if not isinstance(settings, Mapping):
+            return f"{key} must be an object of cpu, gpu and memory"
+        for name, amount in settings.items():
+            if name not in ("cpu", "gpu", "memory"):
+                return f"{key} takes only cpu, gpu and memory, not {quote(str(name))}"
+            if not isinstance(amount, str):
+                return f"{key}.{name} must be a string such as '1' or '2Gi', got {quote(amount)}"
+    return None
+
+
+_LOWER_CASE_NAMES = (
+    "the service stores an online deployment's name in lower case and refuses a traffic split that spells it "
+    "otherwise (Azure/azure-sdk-for-python#28715)"
+)
+
+
+def _lower_case_name(value: Any) -> str | None:
+    if isinstance(value, str) and value != value.lower():
+        return f"must be lower case ({quote(value.lower())}): {_LOWER_CASE_NAMES}"
+    return None
+
+
 ONLINE_DEPLOYMENT = ResourceSpec(
     kind="OnlineDeployment",
     noun="online deployment",
@@ -273,7 +324,8 @@ ONLINE_DEPLOYMENT = ResourceSpec(
             required=True,
             pattern=DEPLOYMENT_NAME_PATTERN,
             pattern_rule=DEPLOYMENT_NAME_RULE,
-            description="Deployment name. Default: the Pulumi resource name.",
+            validate=_lower_case_name,
+            description="Deployment name, in lower case. Default: the Pulumi resource name.",
             equivalent=case_insensitive_equivalent,
         ),
     ),
@@ -294,6 +346,7 @@ ONLINE_DEPLOYMENT = ResourceSpec(
             wire="sku",
             type="integer",
             minimum=1,
+            maximum=INT32_MAX,
             server_default=True,
             encode=_instance_count_wire,
             decode=_instance_count_from_wire,
@@ -359,8 +412,22 @@ ONLINE_DEPLOYMENT = ResourceSpec(
             validate=_scale_check,
             fields=(
                 Field("scale_type", wire="scaleType", required=True, choices=("Default", "TargetUtilization")),
-                Field("min_instances", wire="minInstances", type="integer", minimum=0, server_default=True),
-                Field("max_instances", wire="maxInstances", type="integer", minimum=1, server_default=True),
+                Field(
+                    "min_instances",
+                    wire="minInstances",
+                    type="integer",
+                    minimum=0,
+                    maximum=INT32_MAX,
+                    server_default=True,
+                ),
+                Field(
+                    "max_instances",
+                    wire="maxInstances",
+                    type="integer",
+                    minimum=1,
+                    maximum=INT32_MAX,
+                    server_default=True,
+                ),
                 Field(
                     "polling_interval",
                     wire="pollingInterval",
@@ -391,6 +458,7 @@ ONLINE_DEPLOYMENT = ResourceSpec(
                     wire="maxConcurrentRequestsPerInstance",
                     type="integer",
                     minimum=1,
+                    maximum=INT32_MAX,
                     server_default=True,
                 ),
                 Field(
@@ -431,7 +499,7 @@ ONLINE_DEPLOYMENT = ResourceSpec(
         Field(
             "data_collector",
             wire="properties.dataCollector",
-            type="any",
+            type="object",
             update="put",
             update_source=_DEPLOYMENT_PUT,
             description="The DataCollector object as the REST reference spells it (camelCase keys).",
@@ -439,7 +507,8 @@ ONLINE_DEPLOYMENT = ResourceSpec(
         Field(
             "container_resource_requirements",
             wire="properties.containerResourceRequirements",
-            type="any",
+            type="object",
+            validate=_container_resources_check,
             applies_to=("Kubernetes",),
             update="put",
             update_source=_DEPLOYMENT_PUT,
@@ -463,6 +532,16 @@ ONLINE_DEPLOYMENT = ResourceSpec(
     timeouts=Timeouts(create=3600, update=3600, delete=1800),
     discriminator="endpoint_compute_type",
     expand=expand_deployment_assets,
+    sample_inputs={
+        "endpoint_name": "online",
+        "name": "blue",
+        "model": "azureml:churn:1",
+        "environment_id": "azureml:sklearn:1",
+        "code_configuration": {"scoring_script": "score.py"},
+        "instance_type": "Standard_DS3_v2",
+        "instance_count": 1,
+        "environment_variables": {"DB_PASSWORD": "sample-deployment-secret-0123"},
+    },
 )
 
 _NAME = re.compile(DEPLOYMENT_NAME_PATTERN)
@@ -493,6 +572,34 @@ def _split_problem(value: Any, *, mirror: bool) -> str | None:
     if not mirror and total not in (0, 100):
         return f"must sum to 100 (or be all 0, or empty, to send no traffic); sums to {total}"
     return None
+
+
+def _lower_case_splits(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    """``check``: a split's deployment names in lower case, as the service's own SDK sends them (deployment names
+    are stored lower-cased, Azure/azure-sdk-for-python#28715), so ``Blue`` routes to ``blue`` and a refresh reads
+    back what was sent; two keys that differ only by case name one deployment twice and are refused."""
+    failures: list[tuple[str, str]] = []
+    for name in ("traffic", "mirror_traffic"):
+        split = inputs.get(name)
+        if not isinstance(split, Mapping):
+            continue
+        lowered: dict[str, Any] = {}
+        spelled: dict[str, str] = {}
+        for key, percent in split.items():
+            low = str(key).lower()
+            if low in lowered:
+                failures.append(
+                    (
+                        name,
+                        f"names the deployment {quote(low)} twice ({quote(spelled[low])} and {quote(str(key))}): "
+                        "deployment names have no case in a split (the service stores them in lower case)",
+                    )
+                )
+                break
+            lowered[low], spelled[low] = percent, str(key)
+        else:
+            inputs[name] = lowered
+    return failures
 
 
 ONLINE_ENDPOINT_TRAFFIC = ResourceSpec(
@@ -534,4 +641,6 @@ ONLINE_ENDPOINT_TRAFFIC = ResourceSpec(
     timeouts=Timeouts(create=1800, update=1800, delete=1800),
     ownership_tag=False,
     parent_kind="OnlineEndpoint",
+    expand=_lower_case_splits,
+    sample_inputs={"endpoint_name": "online", "traffic": {"blue": 100}},
 )

@@ -76,7 +76,7 @@ from pulumi_azureml.specs.common import (
     sku_field,
     tags_field,
 )
-from pulumi_azureml.validation import arm_id, validate_value
+from pulumi_azureml.validation import INT32_MAX, arm_id, validate_value
 
 PATH = WORKSPACE_PATH.replace("{workspace_name}", "{name}")
 
@@ -496,7 +496,15 @@ WORKSPACE = ResourceSpec(
                     "cosmos_db",
                     wire="cosmosDb",
                     type="object",
-                    fields=(Field("collections_throughput", wire="collectionsThroughput", type="integer", minimum=0),),
+                    fields=(
+                        Field(
+                            "collections_throughput",
+                            wire="collectionsThroughput",
+                            type="integer",
+                            minimum=0,
+                            maximum=INT32_MAX,
+                        ),
+                    ),
                 ),
             ),
         ),
@@ -624,4 +632,12 @@ WORKSPACE = ResourceSpec(
     delete_params=_delete_params,
     extra_outputs=_creation_time,
     validate=_validate,
+    sample_inputs={
+        "name": "mlw-sample",
+        "location": "eastus",
+        "storage_account": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
+        "Microsoft.Storage/storageAccounts/stsample",
+        "key_vault": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
+        "Microsoft.KeyVault/vaults/kv-sample",
+    },
 )
