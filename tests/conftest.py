@@ -8,9 +8,12 @@ are marked ``serial`` here and run one at a time after the rest (see tests/run).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from support.respelling_proxy import RespellingProxy, respelling_proxy
 
 TESTS = Path(__file__).parent
 SERIAL = (
@@ -26,3 +29,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         path = Path(str(item.path))
         if any(path == serial or serial in path.parents for serial in SERIAL):
             item.add_marker(pytest.mark.serial)
+
+
+@pytest.fixture
+def proxy(emulator: object) -> Iterator[RespellingProxy]:
+    """A re-spelling proxy in front of the suite's ``emulator`` fixture (support.respelling_proxy)."""
+    with respelling_proxy(emulator.url) as server:  # type: ignore[attr-defined]
+        yield server

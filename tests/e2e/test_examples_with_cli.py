@@ -62,31 +62,23 @@ def test_example_offline_recipe_with_the_cli(tmp_path: Path, cli: Cli, example: 
     project = Project.from_program(tmp_path / example, REPOSITORY / "examples" / example, name)
     environment = {**cli.environment(), "PULUMI_SKIP_CONFIRMATIONS": "false"}
     ups = 0
+
+    def run(command: str) -> subprocess.CompletedProcess[str]:
+        completed = subprocess.run(
+            ["bash", "-c", command], cwd=project.directory, env=environment, capture_output=True, text=True, timeout=600
+        )
+        assert completed.returncode == 0, f"{command}\n--- stdout\n{completed.stdout}\n--- stderr\n{completed.stderr}"
+        return completed
+
     for command in commands:
         if command.startswith(("python3 -m venv", "venv/bin/pip")):
             continue
         assert command.startswith("pulumi "), command
         if command.startswith("pulumi destroy"):
             # Before the recipe tears down: a refresh shows no drift and the preview after it plans nothing.
-            for check in ("pulumi refresh --yes --expect-no-changes", "pulumi preview --expect-no-changes"):
-                checked = subprocess.run(
-                    ["bash", "-c", check],
-                    cwd=project.directory,
-                    env=environment,
-                    capture_output=True,
-                    text=True,
-                    timeout=600,
-                )
-                assert checked.returncode == 0, f"{check}\n--- stdout\n{checked.stdout}\n--- stderr\n{checked.stderr}"
-        completed = subprocess.run(
-            ["bash", "-c", command],
-            cwd=project.directory,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert completed.returncode == 0, f"{command}\n--- stdout\n{completed.stdout}\n--- stderr\n{completed.stderr}"
+            run("pulumi refresh --yes --expect-no-changes")
+            run("pulumi preview --expect-no-changes")
+        completed = run(command)
         if command.startswith("pulumi up"):
             ups += 1
             assert "error" not in completed.stdout.lower().split("diagnostics:")[0], completed.stdout

@@ -10,19 +10,13 @@ a traffic split keyed by the deployment resource.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pulumi_azureml.arm.ids import render_path
-from pulumi_azureml.emulator import EmulatorServer
-from pulumi_azureml.specs import SPECS
-
 from cli_driver import Cli, Project
-from support.respell import RESPELLINGS, respelt
-from support.respelling_proxy import RespellingProxy
+from support.respelling_proxy import RespellingProxy, respell_everything
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
@@ -30,36 +24,12 @@ PROGRAM = Path(__file__).resolve().parent / "programs" / "respelt"
 DYNAMIC = "pulumi-python:dynamic/azureml:"
 
 
-@pytest.fixture
-def proxy(emulator: EmulatorServer) -> Iterator[RespellingProxy]:
-    server = RespellingProxy(emulator.url).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def respell_every_resource(exported: dict[str, Any], proxy: RespellingProxy) -> int:
-    """Re-spell the GET answers of every resource of the exported stack; returns how many were registered."""
-    by_path: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for resource in exported["deployment"]["resources"]:
-        if not resource["type"].startswith(DYNAMIC):
-            continue
-        kind = resource["type"][len(DYNAMIC) :]
-        inputs = resource.get("inputs", {})
-        by_path.setdefault(render_path(SPECS[kind].path, inputs).lower(), []).append((kind, inputs))
-
-    def transform_for(owners: list[tuple[str, dict[str, Any]]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-        def transform(body: dict[str, Any]) -> dict[str, Any]:
-            for kind, inputs in owners:
-                body = respelt(tuple(RESPELLINGS), SPECS[kind], inputs, body)
-            return body
-
-        return transform
-
-    for path, owners in by_path.items():
-        proxy.respell(path, transform_for(owners))
-    return sum(len(owners) for owners in by_path.values())
+def dynamic_resources(exported: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (resource["type"][len(DYNAMIC) :], resource.get("inputs", {}))
+        for resource in exported["deployment"]["resources"]
+        if resource["type"].startswith(DYNAMIC)
+    ]
 
 
 def test_refresh_and_preview_see_no_change_in_respelt_answers(
@@ -71,7 +41,7 @@ def test_refresh_and_preview_see_no_change_in_respelt_answers(
     cli.run("up", "--yes", "--skip-preview", cwd=project.directory)
 
     exported = cli.run("stack", "export", cwd=project.directory).json()
-    assert respell_every_resource(exported, proxy) == 11
+    assert respell_everything(proxy, dynamic_resources(exported)) == 11
 
     cli.run("refresh", "--yes", "--expect-no-changes", cwd=project.directory)
     assert proxy.respelt_answers >= 11, "every resource's refresh read a re-spelt answer"

@@ -10,7 +10,7 @@ kind is covered as soon as it has an entry in ``PROGRAMS`` (and a test below fai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,21 @@ def _batch_endpoint() -> Step:
     return Step("BatchEndpoint", {"name": "scoring", "tags": {"team": "ml"}})
 
 
+def _batch_deployment(**extra: Any) -> Step:
+    return Step(
+        "BatchDeployment",
+        {
+            "name": "blue",
+            "endpoint_name": "scoring",
+            "model": {"reference_type": "Id", "asset_id": f"{WS_LOWER}/models/churn/versions/1"},
+            "environment_id": f"{WS_LOWER}/environments/sklearn/versions/1",
+            "code_configuration": {"scoring_script": "score.py"},
+            "compute": f"{WS_LOWER}/computes/cpu",
+            **extra,
+        },
+    )
+
+
 def _online_endpoint() -> Step:
     return Step("OnlineEndpoint", {"name": "online", "auth_mode": "key"})
 
@@ -113,19 +128,10 @@ PROGRAMS: dict[str, Program] = {
         (
             _compute(),
             _batch_endpoint(),
-            Step(
-                "BatchDeployment",
-                {
-                    "name": "blue",
-                    "endpoint_name": "scoring",
-                    "model": {"reference_type": "Id", "asset_id": f"{WS_LOWER}/models/churn/versions/1"},
-                    "environment_id": f"{WS_LOWER}/environments/sklearn/versions/1",
-                    "code_configuration": {"scoring_script": "score.py"},
-                    "compute": f"{WS_LOWER}/computes/cpu",
-                    "properties": {},
-                    "resources": {"instance_count": 1, "properties": {}},
-                    "retry_settings": {"max_retries": 3, "timeout": "PT30S"},
-                },
+            _batch_deployment(
+                properties={},
+                resources={"instance_count": 1, "properties": {}},
+                retry_settings={"max_retries": 3, "timeout": "PT30S"},
             ),
         )
     ),
@@ -133,17 +139,7 @@ PROGRAMS: dict[str, Program] = {
         (
             _compute(),
             _batch_endpoint(),
-            Step(
-                "BatchDeployment",
-                {
-                    "name": "blue",
-                    "endpoint_name": "scoring",
-                    "model": {"reference_type": "Id", "asset_id": f"{WS}/models/churn/versions/1"},
-                    "environment_id": f"{WS}/environments/sklearn/versions/1",
-                    "code_configuration": {"scoring_script": "score.py"},
-                    "compute": f"{WS}/computes/cpu",
-                },
-            ),
+            _batch_deployment(),
             Step("BatchEndpointDefaultDeployment", {"endpoint_name": "scoring", "deployment_name": "blue"}),
         )
     ),
@@ -233,15 +229,6 @@ PROGRAMS: dict[str, Program] = {
 
 def test_every_kind_has_a_program() -> None:
     assert sorted(PROGRAMS) == sorted(SPECS), "a new kind needs a program here (one entry)"
-
-
-@pytest.fixture
-def proxy(emulator: EmulatorServer) -> Iterator[RespellingProxy]:
-    server = RespellingProxy(emulator.url).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 Provide = Callable[[str], AzureMLProvider]

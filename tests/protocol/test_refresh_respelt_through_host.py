@@ -7,57 +7,30 @@ The programs are the all-kinds lifecycle's base programs (one per kind, a test t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.emulator import EmulatorServer
 from pulumi_azureml.specs import SPECS
 
 from harness import Stack
 from protocol.conftest import emulator_config
 from protocol.test_lifecycle_all_kinds import CASES
-from support.respell import RESPELLINGS, respelt
-from support.respelling_proxy import RespellingProxy
-
-
-@pytest.fixture
-def proxy(emulator: EmulatorServer) -> Iterator[RespellingProxy]:
-    server = RespellingProxy(emulator.url).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+from support.respelling_proxy import RespellingProxy, respell_everything
 
 
 def test_every_kind_is_covered() -> None:
     assert sorted(CASES) == sorted(SPECS)
 
 
-def _respell_everything(stack: Stack, proxy: RespellingProxy) -> None:
-    """Re-spell the GET answer of every dynamic resource in the stack (resources sharing a path, such as an endpoint
-    and its traffic, get each one's re-spellings in turn)."""
-    by_path: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for resource in stack.state():
-        if not resource.is_dynamic or resource.delete:
-            continue
-        kind = resource.type.rsplit(":", 1)[-1]
-        inputs = resource.plain_inputs()
-        by_path.setdefault(render_path(SPECS[kind].path, inputs).lower(), []).append((kind, inputs))
-
-    def transform_for(resources: list[tuple[str, dict[str, Any]]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-        def transform(body: dict[str, Any]) -> dict[str, Any]:
-            for kind, inputs in resources:
-                body = respelt(tuple(RESPELLINGS), SPECS[kind], inputs, body)
-            return body
-
-        return transform
-
-    for path, resources in by_path.items():
-        proxy.respell(path, transform_for(resources))
+def _resources(stack: Stack) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (resource.type.rsplit(":", 1)[-1], resource.plain_inputs())
+        for resource in stack.state()
+        if resource.is_dynamic and not resource.delete
+    ]
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))
@@ -68,7 +41,7 @@ def test_refresh_of_respelt_answers_plans_nothing(
     stack = Stack(tmp_path / "state.json", config, secret_config_keys=("azureml:accessToken",))
     program = CASES[kind].program("base")
     assert stack.up(program).op(CASES[kind].target) == "create"
-    _respell_everything(stack, proxy)
+    respell_everything(proxy, _resources(stack))
 
     refreshed = stack.refresh()
     assert proxy.respelt_answers > 0

@@ -10,10 +10,16 @@ from __future__ import annotations
 import http.client
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
+
+from pulumi_azureml.arm.ids import render_path
+from pulumi_azureml.specs import SPECS
+
+from support.respell import RESPELLINGS, respelt
 
 Transform = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -87,3 +93,33 @@ class RespellingProxy:
             return None
         with self._lock:
             return self._transforms.get(raw_path.split("?", 1)[0].lower().rstrip("/"))
+
+
+@contextmanager
+def respelling_proxy(upstream: str) -> Iterator[RespellingProxy]:
+    proxy = RespellingProxy(upstream).start()
+    try:
+        yield proxy
+    finally:
+        proxy.stop()
+
+
+def respell_everything(proxy: RespellingProxy, resources: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
+    """Re-spell, in every known way at once, the GET answers of ``resources`` (``(kind, inputs)`` pairs, e.g. from a
+    stack's state); resources sharing a path (an endpoint and its traffic) get each one's re-spellings in turn.
+    Returns how many resources were registered."""
+    by_path: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+    for kind, inputs in resources:
+        by_path.setdefault(render_path(SPECS[kind].path, inputs).lower(), []).append((kind, inputs))
+
+    def transform_for(owners: list[tuple[str, Mapping[str, Any]]]) -> Transform:
+        def transform(body: dict[str, Any]) -> dict[str, Any]:
+            for kind, inputs in owners:
+                body = respelt(tuple(RESPELLINGS), SPECS[kind], inputs, body)
+            return body
+
+        return transform
+
+    for path, owners in by_path.items():
+        proxy.respell(path, transform_for(owners))
+    return sum(len(owners) for owners in by_path.values())
