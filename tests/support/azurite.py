@@ -20,6 +20,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -194,8 +195,17 @@ def stop(server: Server) -> None:
 
 def main(argv: list[str]) -> int:
     if len(argv) == 3 and argv[0] == "create-container":
-        create_container(argv[1].rstrip("/"), argv[2])
-        return 0
+        # From a shell script, right after Azurite was started in the background: wait (a minute at most) until it
+        # listens, then make the container.
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                create_container(argv[1].rstrip("/"), argv[2])
+                return 0
+            except urllib.error.URLError as error:
+                if not isinstance(error.reason, ConnectionRefusedError) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
     print("usage: azurite.py create-container http://127.0.0.1:PORT CONTAINER", file=sys.stderr)
     return 2
 
