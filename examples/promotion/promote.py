@@ -1,12 +1,15 @@
-"""Promote one config change through the stacks of this program in order (dev, staging, prod) with the Automation API.
+"""Promote one release change through the stacks of this program in order (dev, staging, prod) with the Automation API.
 
-For each stack in turn: set the change in its config, preview, and stop (exit 3, nothing applied to this stack or
-any later one, its config restored) when the preview would replace or delete a stateful resource; otherwise
-`up`, then go on to the next stack. The check reads the engine's structured step events (`op`, `type`, `keys`,
-`diffs`), not the preview's text.
+The change (`--set KEY=VALUE`) goes into the first stack's config only; each later stack takes the release from
+the stack before it through a stack reference (see `__main__.py`), so promoting is: for each stack in turn,
+preview, and stop (exit 3, nothing applied to this stack or any later one; the first stack's config restored)
+when the preview would replace or delete a stateful resource; otherwise `up`, then go on to the next stack. The
+check reads the engine's structured step events (`op`, `type`, `keys`, `diffs`), not the preview's text. Only
+release settings (the keys of the first stack's `release` output) are promoted: an environment's own settings,
+such as `maxNodes`, are refused here and set per stack with `pulumi config set`.
 
-    python promote.py --set maxNodes=4 --set clusterDescription="nightly training"
-    python promote.py --stacks dev,staging --set vmSize=STANDARD_DS4_V2
+    python promote.py --set endpointDescription="nightly scoring"
+    python promote.py --stacks staging,prod            # go on from where a promotion stopped
 
 Exit status: 0 promoted to every stack; 1 a preview or an update failed; 2 bad arguments; 3 refused.
 """
@@ -38,6 +41,7 @@ STATEFUL_TYPES = {
 DESTRUCTIVE_OPS = {"replace", "create-replacement", "delete-replaced", "delete"}
 
 EXIT_FAILED = 1
+EXIT_BAD_ARGUMENTS = 2
 EXIT_REFUSED = 3
 
 
@@ -128,14 +132,39 @@ def _restore(stack: auto.Stack, previous: dict[str, auto.ConfigValue | None]) ->
             stack.set_config(key, value)
 
 
+def _not_promotable(stack: auto.Stack, wanted: dict[str, str], project: str) -> str | None:
+    """Why the change cannot be promoted from ``stack`` (None: it can): each key must be a release setting, one of
+    the keys of the stack's `release` output, which the later stacks take through their stack references."""
+    output = stack.outputs().get("release")
+    if output is None or not isinstance(output.value, dict):
+        return f"stack '{stack.name}' has no `release` output yet: deploy it once (`pulumi up --stack {stack.name}`)"
+    release = sorted(output.value)
+    for key in wanted:
+        namespace, _, short = key.partition(":")
+        if namespace != project or short not in release:
+            return (
+                f"{key} is not part of the release this program promotes ({', '.join(release)}): it belongs to each "
+                f"environment; set it per stack (`pulumi config set {key} VALUE --stack STACK`)"
+            )
+    return None
+
+
 def promote(work_dir: Path, stacks: Sequence[str], changes: Sequence[str], allowed: set[str]) -> int:
     project = auto.LocalWorkspace(work_dir=str(work_dir)).project_settings().name
     wanted = _parse_changes(changes, project)
     for position, stack_name in enumerate(stacks):
-        later = list(stacks[position + 1 :])
+        earlier, later = list(stacks[:position]), list(stacks[position + 1 :])
         stack = auto.create_or_select_stack(stack_name=stack_name, work_dir=str(work_dir))
-        print(f"== {stack_name}: set {', '.join(f'{key}={value}' for key, value in wanted.items())}", flush=True)
-        previous = _set_change(stack, wanted)
+        previous: dict[str, auto.ConfigValue | None] = {}
+        if position == 0 and wanted:
+            problem = _not_promotable(stack, wanted, project)
+            if problem:
+                print(f"nothing promoted: {problem}", file=sys.stderr)
+                return EXIT_BAD_ARGUMENTS
+            print(f"== {stack_name}: set {', '.join(f'{key}={value}' for key, value in wanted.items())}", flush=True)
+            previous = _set_change(stack, wanted)
+        else:
+            print(f"== {stack_name}: taking the release of the stack it follows", flush=True)
         watcher = PreviewWatcher(allowed)
         try:
             preview = stack.preview(on_event=watcher, on_output=print)
@@ -146,10 +175,14 @@ def promote(work_dir: Path, stacks: Sequence[str], changes: Sequence[str], allow
         refusals = watcher.refusals()
         if refusals:
             _restore(stack, previous)
+            if previous:
+                state = ", the stack's config is back as it was"
+            else:
+                state = f", already promoted to {', '.join(earlier)}" if earlier else ""
             untouched = f"; not promoted to {', '.join(later)}" if later else ""
             print(
                 f"promotion stopped at stack '{stack_name}': the change would destroy stateful resources "
-                f"(nothing was applied, the stack's config is back as it was{untouched}):\n"
+                f"(nothing was applied{state}{untouched}):\n"
                 + "\n".join(f"  - {entry.describe()}" for entry in refusals)
                 + "\nTo go ahead anyway for a resource, name it with --allow-replace.",
                 file=sys.stderr,
@@ -171,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0] if __doc__ else None)
     parser.add_argument("--work-dir", type=Path, default=Path(__file__).resolve().parent, help="the Pulumi project")
     parser.add_argument("--stacks", default="dev,staging,prod", help="stacks in promotion order (comma-separated)")
-    parser.add_argument("--set", dest="changes", action="append", default=[], metavar="KEY=VALUE", required=True)
+    parser.add_argument("--set", dest="changes", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument(
         "--allow-replace",
         action="append",
