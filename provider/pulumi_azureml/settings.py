@@ -10,10 +10,11 @@ Its messages never quote a secret setting's value. It knows nothing about HTTP.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from pulumi_azureml.arm.auth import bearer_token_problem
@@ -86,6 +87,23 @@ EMULATOR_DEFAULTS: dict[str, str] = {
 }
 
 
+def _once_per_instance(
+    method: Callable[[Settings], list[tuple[str, str]]],
+) -> Callable[[Settings], list[tuple[str, str]]]:
+    """Compute ``method`` once per :class:`Settings` and hand out copies: its config and environment are fixed at
+    construction, and ``check`` asks for every resource of a preview (issue 28)."""
+    attribute = f"_computed_{method.__name__}"
+
+    @functools.wraps(method)
+    def once(self: Settings) -> list[tuple[str, str]]:
+        computed: list[tuple[str, str]] | None = self.__dict__.get(attribute)
+        if computed is None:
+            computed = self.__dict__[attribute] = method(self)
+        return list(computed)
+
+    return once
+
+
 class Settings:
     """Resolved settings for one provider process (stack config + environment).
 
@@ -125,6 +143,7 @@ class Settings:
             return f"{CONFIG_NAMESPACE}:{key} (the emulator's default)", EMULATOR_DEFAULTS[key]
         return f"{CONFIG_NAMESPACE}:{key}", setting.default
 
+    @_once_per_instance
     def problems(self) -> list[tuple[str, str]]:
         """Every invalid setting as ``(source, reason)``; the reason never quotes a secret's value."""
         found: list[tuple[str, str]] = []
