@@ -115,7 +115,7 @@ def _scale_pairs(binary_dir: Path, count: int, pairs: int) -> dict[str, Any]:
                 timed = {kind: commands[key](bench) for kind, bench in (order if index % 2 == 0 else order[::-1])}
                 runs.append({**timed, "load_1min": os.getloadavg()[0]})
             figures[key] = runs
-            figures[f"{key}_requests"] = len(emulator.requests_log())
+            figures[f"{key}_requests"] = len(emulator.requests_log()) / pairs  # per run of the command
         figures["state_bytes"] = {
             kind: len(bench.cli.run("stack", "export", cwd=bench.project.directory).stdout.encode())
             for kind, bench in (("azureml", ours), ("empty", empty))
@@ -137,7 +137,7 @@ def run_scale(budget: Budget) -> SectionResult:
     for key, figure in PAIRED_COMMANDS:
         runs = figures[key]
         mine, baseline = median([run["azureml"] for run in runs]), median([run["empty"] for run in runs])
-        requests = "" if key == "preview_new_stack" else f"; {figures[f'{key}_requests']} requests to Azure"
+        requests = "" if key == "preview_new_stack" else f"; {figures[f'{key}_requests']:g} requests to Azure each"
         result.rows.append(
             Row(
                 "9 real cli",
