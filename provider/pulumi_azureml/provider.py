@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -43,8 +43,6 @@ from pulumi_azureml.arm.ids import render_path
 from pulumi_azureml.console import say, warn_once
 from pulumi_azureml.diffing import describe, explain, plan_diff
 from pulumi_azureml.errors import AzureMLError
-from pulumi_azureml.lifecycle import Lifecycle, lifecycle_for
-from pulumi_azureml.operation import Operation, Step
 from pulumi_azureml.redaction import (
     MAX_PROPERTY_CHARS,
     MAX_REASON_CHARS,
@@ -55,12 +53,17 @@ from pulumi_azureml.redaction import (
     secret_values,
 )
 from pulumi_azureml.redaction import operation as redaction_scope
-from pulumi_azureml.runtime import client_for_resource
 from pulumi_azureml.schema import UNKNOWN, ResourceSpec
 from pulumi_azureml.settings import CONFIG_NAMESPACE, DEFAULT_HOST_WORKERS, SETTINGS, Settings, unknown_config_keys
 from pulumi_azureml.specs import SPECS
 from pulumi_azureml.state import PROVIDER_KEY, inputs_only
 from pulumi_azureml.validation import check_inputs
+
+if TYPE_CHECKING:
+    # Loaded on the first create/read/update/delete, not by the host's cold start: a preview's Check and Diff
+    # never need them (issue 28; tests/unit/test_arm_ids_auth.py lists what the import path must not load).
+    from pulumi_azureml.lifecycle import Lifecycle
+    from pulumi_azureml.operation import Operation, Step
 
 __all__ = ["AzureMLError", "AzureMLProvider"]
 
@@ -94,6 +97,8 @@ class AzureMLProvider(ResourceProvider):
 
     @property
     def _lifecycle(self) -> Lifecycle:
+        from pulumi_azureml.lifecycle import lifecycle_for  # not on the host's import path (see the imports)
+
         return lifecycle_for(self.spec)
 
     # -- Pulumi protocol ----------------------------------------------------------------------------------------
@@ -192,6 +197,9 @@ class AzureMLProvider(ResourceProvider):
     # -- helpers ------------------------------------------------------------------------------------------------
 
     def _operation(self, inputs: Mapping[str, Any], verb: str) -> Operation:
+        from pulumi_azureml.operation import Operation  # not on the host's import path (see the imports)
+        from pulumi_azureml.runtime import client_for_resource
+
         client = client_for_resource(self._settings, inputs)
         path = render_path(self.spec.path, inputs)
         api_version = self._settings.api_version(inputs.get("api_version"))
@@ -254,11 +262,32 @@ def _with_unknown_markers(value: Any) -> Any:
     During preview the host deserialises Check/Diff inputs with ``keep_unknowns=True``, which turns each value that
     depends on a resource not yet created into a ``pulumi.output.Unknown`` instance (pulumi/runtime/rpc.py,
     ``deserialize_property``); the marker string serialises back to the engine as "unknown" unchanged.
+
+    Check and Diff run it on every resource (three walks per deployed resource), and only a preview's values that
+    wait on another resource hold an ``Unknown``: a value without one is returned as it is, not copied (issue 28).
     """
+    if not _holds_unknown(value):
+        return value
+    return _replace_unknowns(value)
+
+
+def _holds_unknown(value: Any) -> bool:
+    if isinstance(value, Unknown):
+        return True
+    if not isinstance(value, dict | list):
+        return False
+    # A plain loop that descends only into containers: this runs on every value of every Check and Diff.
+    for item in value.values() if isinstance(value, dict) else value:
+        if isinstance(item, Unknown | dict | list) and _holds_unknown(item):
+            return True
+    return False
+
+
+def _replace_unknowns(value: Any) -> Any:
     if isinstance(value, Unknown):
         return UNKNOWN
     if isinstance(value, dict):
-        return {key: _with_unknown_markers(item) for key, item in value.items()}
+        return {key: _replace_unknowns(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_with_unknown_markers(item) for item in value]
+        return [_replace_unknowns(item) for item in value]
     return value

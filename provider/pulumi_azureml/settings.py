@@ -11,10 +11,11 @@ Its messages never quote a secret setting's value. It knows nothing about HTTP.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -133,6 +134,23 @@ def unknown_config_keys(keys: Iterable[str]) -> list[tuple[str, str]]:
     return found
 
 
+def _once_per_instance(
+    method: Callable[[Settings], list[tuple[str, str]]],
+) -> Callable[[Settings], list[tuple[str, str]]]:
+    """Compute ``method`` once per :class:`Settings` and hand out copies: its config and environment are fixed at
+    construction, and ``check`` asks for every resource of a preview (issue 28)."""
+    attribute = f"_computed_{method.__name__}"
+
+    @functools.wraps(method)
+    def once(self: Settings) -> list[tuple[str, str]]:
+        computed: list[tuple[str, str]] | None = self.__dict__.get(attribute)
+        if computed is None:
+            computed = self.__dict__[attribute] = method(self)
+        return list(computed)
+
+    return once
+
+
 class Settings:
     """Resolved settings for one provider process (stack config + environment).
 
@@ -172,6 +190,7 @@ class Settings:
             return f"{CONFIG_NAMESPACE}:{key} (the emulator's default)", EMULATOR_DEFAULTS[key]
         return f"{CONFIG_NAMESPACE}:{key}", setting.default
 
+    @_once_per_instance
     def problems(self) -> list[tuple[str, str]]:
         """Every invalid setting as ``(source, reason)``; the reason never quotes a secret's value."""
         found: list[tuple[str, str]] = []

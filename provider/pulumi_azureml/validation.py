@@ -164,7 +164,7 @@ def check_inputs(
 ) -> tuple[dict[str, Any], list[Failure]]:
     """Return the checked inputs (defaults applied, normalised) and the failures; does no I/O."""
     failures: list[Failure] = []
-    known = {f.name: f for f in spec.all_fields()}
+    fields, known, placement_names = _field_tables(spec)
     inputs: dict[str, Any] = {}
     for key, value in news.items():
         if key in ignored_keys:
@@ -180,7 +180,7 @@ def check_inputs(
                 continue
             inputs[key] = value
 
-    for field_ in spec.all_fields():
+    for field_ in fields:
         if inputs.get(field_.name) is None:
             if field_.setting:
                 value = settings.get(field_.setting)
@@ -200,11 +200,11 @@ def check_inputs(
         failures.extend(spec.expand(inputs))
     selector = str(inputs.get(spec.discriminator, "")) if spec.discriminator else ""
     if selector and spec.discriminator and not is_unknown(selector):
-        choices = next((f.choices for f in spec.all_fields() if f.name == spec.discriminator), ())
+        choices = known[spec.discriminator].choices if spec.discriminator in known else ()
         if choices and selector.lower() not in {choice.lower() for choice in choices}:
             # An unknown type (a typo) would make every type-specific field look misplaced: say only the one thing.
             selector = ""
-    for field_ in spec.all_fields():
+    for field_ in fields:
         value = inputs.get(field_.name)
         if value is None:
             if field_.required and _applies(field_, selector):
@@ -217,7 +217,7 @@ def check_inputs(
             allowed = ", ".join(field_.applies_to)
             failures.append((field_.name, f"applies only to {spec.discriminator} {allowed}, not {selector}; remove it"))
             continue
-        if field_ in spec.placement and not is_unknown(value):
+        if field_.name in placement_names and not is_unknown(value):
             try:
                 validate_name(field_.name, value)
             except ClientInputError as error:
@@ -237,6 +237,22 @@ def check_inputs(
     return inputs, list(first.values())
 
 
+_FIELD_TABLES: dict[int, tuple[ResourceSpec, tuple[Field, ...], dict[str, Field], frozenset[str]]] = {}
+
+
+def _field_tables(spec: ResourceSpec) -> tuple[tuple[Field, ...], dict[str, Field], frozenset[str]]:
+    """``spec.all_fields()``, the same by name, and the placement names: built once per spec, not per check (a
+    spec is frozen; issue 28). Keyed by identity, with the spec kept alive so that its id is never reused."""
+    entry = _FIELD_TABLES.get(id(spec))
+    if entry is None or entry[0] is not spec:
+        if len(_FIELD_TABLES) >= 256:
+            _FIELD_TABLES.clear()  # specs made on the fly (tests): the dozen real ones are cached again at once
+        fields = spec.all_fields()
+        entry = (spec, fields, {f.name: f for f in fields}, frozenset(f.name for f in spec.placement))
+        _FIELD_TABLES[id(spec)] = entry
+    return entry[1], entry[2], entry[3]
+
+
 def _json_size(value: Any) -> int:
     # ``default=str``: a value unknown during preview may be an SDK object; it is small either way.
     return len(json.dumps(value, separators=(",", ":"), default=str).encode())
@@ -244,6 +260,11 @@ def _json_size(value: Any) -> int:
 
 def _body_size(spec: ResourceSpec, inputs: Mapping[str, Any]) -> list[Failure]:
     """A failure on the largest field when the request body would exceed what ARM accepts."""
+    # Cheap first: the body is these inputs under wire keys (camelCase, no longer than the snake_case names) inside
+    # a few wrapper objects, so inputs a quarter of the limit in size cannot make a body over it; only a large input
+    # pays for building and encoding the body (issue 28: this ran for every resource of every preview).
+    if _json_size(inputs) <= MAX_REQUEST_BODY_BYTES // 4:
+        return []
     size = _json_size(build_body(spec, inputs))
     if size <= MAX_REQUEST_BODY_BYTES:
         return []

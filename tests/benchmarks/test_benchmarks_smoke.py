@@ -39,3 +39,30 @@ def test_quick_requests_section_runs_and_writes_json(tmp_path: Path, capsys: pyt
     details = document["sections"]["requests"]["details"]["Compute"]
     assert details["create"]["sequence"][0] == "GET computes"
     assert "Compute" in capsys.readouterr().out
+
+
+@pytest.mark.benchmark
+@pytest.mark.timeout(900)
+def test_the_command_runs_as_written_from_a_fresh_clone(tmp_path: Path) -> None:
+    """``python3 tests/benchmarks/run.py`` in a copy of the checkout without ``.venv``: it creates one and runs."""
+    import shutil
+    import subprocess
+
+    sys.path.insert(0, str(BENCH_DIR.parent / "e2e"))
+    from cli_driver import copy_checkout
+
+    clone = copy_checkout(tmp_path / "clone")
+    assert not (clone / ".venv").exists()
+    python3 = shutil.which("python3") or sys.executable
+    completed = subprocess.run(
+        [python3, "tests/benchmarks/run.py", "--quick", "--only", "emulator", "--json", "out.json"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        timeout=850,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert (clone / ".venv" / "bin" / "python").exists()
+    document = json.loads((clone / "out.json").read_text(encoding="utf-8"))
+    assert document["sections"]["emulator"]["details"] and document["seconds"] > 0

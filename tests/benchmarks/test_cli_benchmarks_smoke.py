@@ -30,12 +30,13 @@ def test_quick_real_cli_sections_run_and_write_json(tmp_path: Path, capsys: pyte
     assert exit_code == 0, capsys.readouterr().out
     sections = json.loads(output.read_text(encoding="utf-8"))["sections"]
     scale = sections["cli_scale"]["details"]
-    for kind in ("azureml", "empty"):
-        figures = scale[kind]
-        assert figures["resources"] == 10
-        assert all(seconds > 0 for seconds in figures["preview_deployed_seconds"] + figures["no_change_up_seconds"])
-    assert scale["azureml"]["preview_deployed_requests"] == 0, "a preview of a deployed stack must not call Azure"
-    assert scale["azureml"]["no_change_up_requests"] == 0, "a no-change up must not call Azure"
+    assert scale["resources"] == 10
+    for command in ("preview_new_stack", "preview_deployed", "no_change_up", "refresh"):
+        assert len(scale[command]) == scale["pairs"] >= 1
+        assert all(run["azureml"] > 0 and run["empty"] > 0 for run in scale[command]), command
+    assert scale["preview_deployed_requests"] == 0, "a preview of a deployed stack must not call Azure"
+    assert scale["no_change_up_requests"] == 0, "a no-change up must not call Azure"
+    assert scale["refresh_requests"] == 10, "a refresh reads each resource once"
     parallel = sections["cli_parallel"]["details"]
     assert len(parallel["walls"]) == 3 and all(wall > 0 for wall in parallel["walls"].values())
     assert parallel["instant_operations_wall"] > 0

@@ -34,7 +34,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_azureml.arm.busy import write_when_idle
 from pulumi_azureml.schema import (
     Field,
     HookContext,
@@ -549,6 +548,8 @@ def _apply_idle_shutdown(context: HookContext, inner: Mapping[str, Any]) -> bool
         return False
     path = f"{context.path}/{IDLE_SHUTDOWN_ACTION}"
     action = f"setting idle shutdown {desired} on compute instance"
+    from pulumi_azureml.arm.busy import write_when_idle  # an action's I/O: not on the host's import path
+
     write_when_idle(
         context.client,
         context.path,

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from benchsuite.common import (
+    CACHE_DIR,
     INFO,
     PACKAGE_DIR,
     SKIPPED,
@@ -31,7 +32,7 @@ from benchsuite.common import (
     ms,
 )
 
-DEFAULT_VENV = Path("/tmp/pulumi-azureml-bench/azure-native-venv")
+DEFAULT_VENV = CACHE_DIR / "azure-native-venv"
 # Imported by pulumi_azure_native but absent from the project's venv; small, pure Python.
 EXTRA_PACKAGES = ("parver", "arpeggio", "attrs")
 CLASSES = ("Compute", "BatchEndpoint", "BatchDeployment", "Workspace")

@@ -25,14 +25,16 @@ from benchsuite import (
     latency,
     parallel,
     preview_scale,
+    program_side,
+    publish,
     requests_per_op,
     upload,
 )
-from benchsuite.common import BENCH_DIR, ERROR, REPO_ROOT, Budget, Row, SectionResult, machine_facts
+from benchsuite.common import BENCH_DIR, CACHE_DIR, ERROR, REPO_ROOT, Budget, Row, SectionResult, machine_facts
 from benchsuite.report import ordered_rows, render, write_json
 
 DEFAULT_JSON = BENCH_DIR / "results" / "latest.json"
-BYTECODE_CACHE = Path("/tmp/pulumi-azureml-bench/pycache")
+BYTECODE_CACHE = CACHE_DIR / "pycache"
 
 SECTIONS = (
     "requests",
@@ -47,6 +49,7 @@ SECTIONS = (
     "cli_build_warm",
     "cli_build_cold",
     "upload",
+    "program",
 )
 """In run order. ``preview`` also gives section 5 (state size): both come from the same deployed stack."""
 OPT_IN = ("cli_build_cold",)
@@ -64,6 +67,7 @@ NUMBERS = {
     "cli_build_warm": 10,
     "cli_build_cold": 10,
     "upload": 11,
+    "program": 12,
 }
 
 
@@ -84,6 +88,12 @@ def _parser() -> argparse.ArgumentParser:
         help=f"comma-separated sections to run, of: {', '.join(SECTIONS)} ({', '.join(OPT_IN)} runs only when named)",
     )
     parser.add_argument("--skip", default="", help="comma-separated sections not to run")
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="also merge the sections measured into tests/benchmarks/performance.json (checked in) and regenerate "
+        "the README's performance table from it",
+    )
     parser.add_argument(
         "--kinds",
         default=",".join(requests_per_op.KINDS),
@@ -148,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         "cli_build_warm": lambda: [cli_build.run_warm(budget)],
         "cli_build_cold": lambda: [cli_build.run_cold(budget)],
         "upload": lambda: [upload.run(budget)],
+        "program": lambda: [program_side.run(budget)],
     }
     plan = [name for name in SECTIONS if name in selected and name not in skipped]
     machine = machine_facts()
@@ -175,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
             elapsed = time.perf_counter() - section_started
             for result in results:
                 result.seconds = elapsed
+                # Whole-command timings move with whatever else the machine runs: keep the load next to them.
+                result.details.setdefault("load_average", os.getloadavg())
             sections.extend(results)
             print(f"[{index}/{len(plan)}] {name} done in {elapsed:.1f} s", file=sys.stderr, flush=True)
     total = time.perf_counter() - started
@@ -195,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         },
     )
     print(f"\nJSON: {arguments.json}")
+    if arguments.publish:
+        run = {"mode": mode, "command": ["tests/benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)]}
+        publish.publish(sections, machine, run)
+        print(f"published: {publish.PUBLISHED.relative_to(REPO_ROOT)} and the table in README.md")
     return 1 if failed else 0
 
 

@@ -1,10 +1,11 @@
 """Section 9: the real Pulumi CLI (the one ``tests/pulumi-cli/provide`` makes available) on the suite's programs.
 
-- ``cli_scale``: ``pulumi preview`` of an N-resource program (N = 200; a new stack, then the deployed one) and a
-  no-change ``pulumi up`` of it, each the median of a few runs of the whole command, as a ratio to the same program
-  on a do-nothing dynamic provider (:class:`benchsuite.baselines.EmptyProvider`). The ratio is what this package
-  adds on top of the CLI, the engine and the SDK's dynamic-provider host; the requests a deployed preview sends to
-  the emulator are counted too (0 expected).
+- ``cli_scale``: ``pulumi preview`` of an N-resource program (N = 200; a new stack, then the deployed one), a
+  no-change ``pulumi up`` and a ``pulumi refresh`` of it, each run in interleaved pairs with the same program on a
+  do-nothing dynamic provider (:class:`benchsuite.baselines.EmptyProvider`); the figure is the median over pairs
+  of ours / empty. The ratio is what this package adds on top of the CLI, the engine and the SDK's
+  dynamic-provider host; the requests each command sends to the emulator are counted too (0 expected but for
+  refresh: one GET per resource).
 - ``cli_parallel``: ``pulumi up`` of 20 clusters against an emulator whose operations finish T seconds after they
   were accepted, wall time against T, with ``azureml:hostWorkers`` at its default and at 0 (the SDK's 4 workers),
   at the engine's default parallelism (4 x GOMAXPROCS: 8 on 2 cores), and once more with ``--parallel`` = 20.
@@ -72,58 +73,76 @@ class BenchStack:
         return _timed(lambda: self.run("up", "--yes", "--skip-preview", *extra))
 
 
-def _scale_figures(binary_dir: Path, kind: str, count: int, repeats: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix=f"bench-cli-{kind}-") as work, running_emulator() as emulator:
-        config = {"bench:kind": kind, "bench:count": str(count), **emulator_stack_config(emulator)}
-        config["azureml:pollIntervalSeconds"] = "0"
-        stack = BenchStack(binary_dir, Path(work), config)
-        new_stack = [stack.preview() for _ in range(repeats)]
-        first_up = stack.up()
-        emulator.clear_requests_log()
-        deployed = [stack.preview() for _ in range(repeats)]
-        preview_requests = len(emulator.requests_log())
-        emulator.clear_requests_log()
-        no_change = [stack.up() for _ in range(repeats)]
-        no_change_requests = len(emulator.requests_log())
-        state_bytes = len(stack.cli.run("stack", "export", cwd=stack.project.directory).stdout.encode())
-    return {
-        "kind": kind,
-        "resources": count,
-        "preview_new_stack_seconds": new_stack,
-        "first_up_seconds": first_up,
-        "preview_deployed_seconds": deployed,
-        "preview_deployed_requests": preview_requests,
-        "no_change_up_seconds": no_change,
-        "no_change_up_requests": no_change_requests,
-        "state_bytes": state_bytes,
-    }
+PAIRED_COMMANDS = (
+    ("preview_new_stack", "pulumi preview, new stack"),
+    ("preview_deployed", "pulumi preview, deployed stack"),
+    ("no_change_up", "pulumi up, no change"),
+    ("refresh", "pulumi refresh"),
+)
+
+
+def _scale_pairs(binary_dir: Path, count: int, pairs: int) -> dict[str, Any]:
+    """Each command run ``pairs`` times on both stacks, interleaved (ours then empty, then empty then ours...).
+
+    Same-run pairs: whatever else the machine runs at a moment weighs on both runs of a pair alike, so the ratio
+    of a pair is far steadier than a ratio of medians taken minutes apart.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-cli-scale-") as work, running_emulator() as emulator:
+
+        def stack(kind: str) -> BenchStack:
+            config = {"bench:kind": kind, "bench:count": str(count), **emulator_stack_config(emulator)}
+            config["azureml:pollIntervalSeconds"] = "0"
+            return BenchStack(binary_dir, Path(work) / kind, config)
+
+        ours, empty = stack("azureml"), stack("empty")
+        commands: dict[str, Callable[[BenchStack], float]] = {
+            "preview_new_stack": BenchStack.preview,
+            "preview_deployed": BenchStack.preview,
+            "no_change_up": BenchStack.up,
+            "refresh": lambda s: _timed(lambda: s.run("refresh", "--yes", "--skip-preview")),
+        }
+        # One preview each, not measured: the first run of a stack also compiles bytecode and finds plugins.
+        ours.preview()
+        empty.preview()
+        figures: dict[str, Any] = {"resources": count, "pairs": pairs}
+        for key, _ in PAIRED_COMMANDS:
+            if key == "preview_deployed":
+                figures["first_up_seconds"] = {"azureml": ours.up(), "empty": empty.up()}
+            emulator.clear_requests_log()
+            runs: list[dict[str, float]] = []
+            for index in range(pairs):
+                order = (("azureml", ours), ("empty", empty))
+                timed = {kind: commands[key](bench) for kind, bench in (order if index % 2 == 0 else order[::-1])}
+                runs.append({**timed, "load_1min": os.getloadavg()[0]})
+            figures[key] = runs
+            figures[f"{key}_requests"] = len(emulator.requests_log()) / pairs  # per run of the command
+        figures["state_bytes"] = {
+            kind: len(bench.cli.run("stack", "export", cwd=bench.project.directory).stdout.encode())
+            for kind, bench in (("azureml", ours), ("empty", empty))
+        }
+    return figures
+
+
+def paired_ratio(runs: list[dict[str, float]]) -> float:
+    """The median over pairs of ours / empty (the issue-28 figure)."""
+    return median([run["azureml"] / run["empty"] for run in runs])
 
 
 def run_scale(budget: Budget) -> SectionResult:
-    count, repeats = budget.cli_resources, budget.cli_repeats
+    count, pairs = budget.cli_resources, budget.cli_repeats
     result = SectionResult("cli_scale", f"Real CLI: {count}-resource program vs a do-nothing provider")
     binary_dir = cli_directory()
-    ours = _scale_figures(binary_dir, "azureml", count, repeats)
-    empty = _scale_figures(binary_dir, "empty", count, repeats)
-    result.details.update(
-        {"cli": str(binary_dir), "azureml": ours, "empty": empty, "repeats": repeats, "load_average": os.getloadavg()}
-    )
-    for key, figure in (
-        ("preview_new_stack_seconds", f"pulumi preview, new stack, {count} resources"),
-        ("preview_deployed_seconds", f"pulumi preview, deployed stack, {count} resources"),
-        ("no_change_up_seconds", f"pulumi up, no change, {count} resources"),
-    ):
-        mine, baseline = median(ours[key]), median(empty[key])
-        requests = ""
-        if key == "preview_deployed_seconds":
-            requests = f"; {ours['preview_deployed_requests']} requests to Azure"
-        elif key == "no_change_up_seconds":
-            requests = f"; {ours['no_change_up_requests']} requests to Azure"
+    figures = _scale_pairs(binary_dir, count, pairs)
+    result.details.update({"cli": str(binary_dir), **figures, "load_average": os.getloadavg()})
+    for key, figure in PAIRED_COMMANDS:
+        runs = figures[key]
+        mine, baseline = median([run["azureml"] for run in runs]), median([run["empty"] for run in runs])
+        requests = "" if key == "preview_new_stack" else f"; {figures[f'{key}_requests']:g} requests to Azure each"
         result.rows.append(
             Row(
                 "9 real cli",
-                f"{figure}: ours / do-nothing provider (median of {repeats})",
-                f"{mine / baseline:.2f} ({mine:.1f} s vs {baseline:.1f} s)",
+                f"{figure}, {count} resources: ours / do-nothing provider (median of {pairs} interleaved pairs)",
+                f"{paired_ratio(runs):.2f} ({mine:.1f} s vs {baseline:.1f} s)",
                 "(reference)",
                 INFO,
                 f"{(mine - baseline) / count * 1000:.1f} ms per resource added{requests}",

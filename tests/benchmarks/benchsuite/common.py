@@ -9,6 +9,7 @@ import os
 import platform
 import statistics
 import subprocess
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,9 @@ from pulumi_azureml.emulator import EmulatorServer
 REPO_ROOT = Path(__file__).resolve().parents[3]
 BENCH_DIR = REPO_ROOT / "tests" / "benchmarks"
 PACKAGE_DIR = REPO_ROOT / "provider" / "pulumi_azureml"
+CACHE_DIR = Path(tempfile.gettempdir()) / "pulumi-azureml-bench"
+"""What the suite keeps between runs (child processes' bytecode, the pulumi-azure-native venv): the system's temp
+directory (``TMPDIR``), never a fixed path."""
 
 SUBSCRIPTION = "00000000-0000-0000-0000-00000000be4c"
 RESOURCE_GROUP = "rg-bench"
@@ -84,7 +88,7 @@ class Budget:
     cli_resources: int
     """Resources of the real-CLI preview and no-change up (section 9)."""
     cli_repeats: int
-    """Runs of each real-CLI command; the median is reported."""
+    """Interleaved pairs (ours, empty) of each real-CLI command; the median of the pairs' ratios is reported."""
     cli_clusters: int
     cli_seconds: float
     """Emulator operation time T of the real-CLI parallel up."""
@@ -120,7 +124,7 @@ class Budget:
             emulator_scale=1.0,
             azure_native_install_timeout=240.0,
             cli_resources=200,
-            cli_repeats=3,
+            cli_repeats=5,
             cli_clusters=20,
             cli_seconds=5.0,
         )
