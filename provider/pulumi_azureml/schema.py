@@ -428,9 +428,11 @@ def build_body(spec: ResourceSpec, inputs: Mapping[str, Any], only: set[str] | N
 
 
 def is_empty(value: Any) -> bool:
-    """``None``, ``{}`` or ``[]``: the service answers each of them for the others (a batch deployment's sent
-    ``resources.properties: {}`` reads back ``null``), so they all mean "nothing"."""
-    return value is None or (isinstance(value, Mapping | list | tuple) and not value)
+    """``None``, ``""``, ``{}`` or ``[]``: the service answers each of them for the others (a batch deployment's
+    sent ``resources.properties: {}`` reads back ``null``; a datastore's ``endpoint: ""`` reads back its default),
+    so they all mean "nothing". ``check`` now refuses ``""`` in optional fields; a stack that stored one before keeps
+    working when the program drops it."""
+    return value is None or value == "" or (isinstance(value, Mapping | list | tuple) and not value)
 
 
 def same_value(field_: Field, desired: Any, actual: Any) -> bool:

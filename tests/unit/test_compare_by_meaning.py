@@ -156,3 +156,19 @@ def test_integers_are_integers_on_the_wire_whatever_arrives(number: float) -> No
     # Untyped values: whole numbers become integers, real fractions stay.
     assert body["properties"]["properties"]["propertyBag"] == {"nested": {"count": 3, "ratio": 0.5}}
     assert type(to_wire(field("BatchDeployment", "mini_batch_size"), 10.0)) is int
+
+
+def test_an_empty_string_stored_before_is_no_change_when_the_program_drops_it() -> None:
+    # A stack created before check refused `endpoint: ""` holds it in state; the service filled its default
+    # (the emulator's recorded datastore answers). Dropping it from the program must not replace the datastore.
+    datastore = SPECS["Datastore"]
+    olds = {
+        "name": "landing",
+        "datastore_type": "AzureBlob",
+        "account_name": "st",
+        "container_name": "c",
+        "endpoint": "",
+        "protocol": "",
+    }
+    news = {key: value for key, value in olds.items() if value != ""}
+    assert plan_diff(datastore, olds, news).changed == []
