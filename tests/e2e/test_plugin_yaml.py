@@ -14,6 +14,7 @@ found on PATH next to the test interpreter) against the emulator:
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import time
@@ -33,6 +34,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
 PROGRAM = Path(__file__).resolve().parent / "programs" / "yaml_plugin"
 API_VERSION = "2025-12-01"
+SECOND_WORKSPACE = "mlw-second"
 
 
 def workspace_id(config: dict[str, str]) -> str:
@@ -61,8 +63,19 @@ def test_yaml_program_up_no_change_refresh_in_place_change_destroy(
     tmp_path: Path, cli: Cli, emulator: EmulatorServer, emulator_config: dict[str, str]
 ) -> None:
     workspace = emulator_config["azureml:workspaceName"]
-    config = {**emulator_config, "modelId": f"{workspace_id(emulator_config)}/models/churn/versions/1"}
+    subscription, group = emulator_config["azureml:subscriptionId"], emulator_config["azureml:resourceGroupName"]
+    emulator.ensure_workspace(subscription, group, SECOND_WORKSPACE, "eastus")
+    config = {
+        **emulator_config,
+        "modelId": f"{workspace_id(emulator_config)}/models/churn/versions/1",
+        # The explicit provider's settings (the program passes them to `pulumi:providers:azureml`).
+        "endpoint": emulator_config["azureml:endpoint"],
+        "subscriptionId": subscription,
+        "resourceGroupName": group,
+        "secondWorkspace": SECOND_WORKSPACE,
+    }
     project = yaml_project(tmp_path / "project", cli, config, PROGRAM)
+    cli.run("config", "set", "--secret", "accessToken", emulator_config["azureml:accessToken"], cwd=project)
 
     cli.run("up", "--yes", "--skip-preview", cwd=project)
     cluster = resource(emulator, workspace, "computes", "cluster")
@@ -72,7 +85,13 @@ def test_yaml_program_up_no_change_refresh_in_place_change_destroy(
     assert len(deployments) == 1
     [deployment] = deployments.values()
     assert str(deployment["properties"]["compute"]).lower() == str(cluster["id"]).lower()
-
+    # Two workspaces in one program: the explicit provider's compute went to the second one.
+    assert resource(emulator, SECOND_WORKSPACE, "computes", "elsewhere") is not None
+    assert resource(emulator, workspace, "computes", "elsewhere") is None
+    exported = cli.run("stack", "export", cwd=project).json()["deployment"]["resources"]
+    [second] = [entry for entry in exported if entry["urn"].endswith("::pulumi:providers:azureml::second")]
+    assert "ciphertext" in second["inputs"]["accessToken"], "the explicit provider's secret setting stays secret"
+    assert emulator_config["azureml:accessToken"] not in json.dumps(second)
     cli.run("preview", "--expect-no-changes", cwd=project)
     cli.run("refresh", "--yes", "--expect-no-changes", cwd=project)
 
