@@ -9,7 +9,7 @@ found on PATH next to the test interpreter) against the emulator:
   deployment depends on its `armId`, which an in-place update keeps), and `destroy` leaves the emulator empty;
 - a compute created outside the stack: `up` of a program declaring it fails with one line under the resource (no
   Python traceback); `pulumi import azureml:index:Compute` adopts it with no write request, and a preview of the
-  code the import generated is empty.
+  code the import generated is empty; the `import` resource option adopts another with the program's inputs.
 """
 
 from __future__ import annotations
@@ -176,3 +176,29 @@ def test_error_is_one_line_under_its_resource_and_import_adopts_with_an_empty_pr
     (importing / "Pulumi.yaml").write_text("name: azureml-yaml-import\nruntime: yaml\n" + code)
     cli.run("preview", "--expect-no-changes", cwd=importing)
     assert writes(emulator) == []
+
+
+def test_import_resource_option_adopts_with_the_program_inputs(
+    tmp_path: Path, cli: Cli, emulator: EmulatorServer, emulator_config: dict[str, str]
+) -> None:
+    arm_id = create_out_of_band(emulator, emulator_config, "opted")
+    project = yaml_project(tmp_path / "opted", cli, emulator_config, name="azureml-yaml-opted")
+    program = {
+        "name": "azureml-yaml-opted",
+        "runtime": "yaml",
+        "resources": {
+            "opted": {
+                "type": "azureml:index:Compute",
+                "properties": {
+                    "computeType": "AmlCompute",
+                    "vmSize": "STANDARD_DS3_V2",
+                    "scaleSettings": {"maxNodeCount": 2},
+                },
+                "options": {"import": arm_id},
+            }
+        },
+    }
+    (project / "Pulumi.yaml").write_text(yaml.safe_dump(program, sort_keys=False))
+    cli.run("up", "--yes", "--skip-preview", cwd=project)
+    cli.run("preview", "--expect-no-changes", cwd=project)
+    assert writes(emulator) == [], "importing with the resource option only reads"
