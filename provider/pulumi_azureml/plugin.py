@@ -93,9 +93,24 @@ def _value_to_core(field_: Field | None, value: PropertyValue) -> Any:
     return raw
 
 
-def to_engine(spec: ResourceSpec, values: Mapping[str, Any]) -> dict[str, PropertyValue]:
-    """The core's values as engine properties: camelCase, secret inputs and outputs marked secret."""
-    secrets = set(spec.secret_input_names()) | set(spec.secret_output_names())
+def secret_names(spec: ResourceSpec, *props: Mapping[str, PropertyValue]) -> frozenset[str]:
+    """The core names of the properties the program made secret (a secret anywhere inside makes the whole property
+    secret): they stay secret in what the plugin answers, as the spec's own secrets do."""
+    fields = _top_fields(spec)
+    return frozenset(
+        (fields[key].name if key in fields else key)
+        for given in props
+        for key, value in given.items()
+        if value.contains_secret()
+    )
+
+
+def to_engine(
+    spec: ResourceSpec, values: Mapping[str, Any], secret: frozenset[str] = frozenset()
+) -> dict[str, PropertyValue]:
+    """The core's values as engine properties: camelCase; the spec's secret inputs and outputs, and the names in
+    ``secret``, marked secret."""
+    secrets = set(spec.secret_input_names()) | set(spec.secret_output_names()) | secret
     fields = {f.name: f for f in spec.all_fields()}
     for output in spec.all_outputs():
         fields.setdefault(output.name, Field(output.name, type=output.type))
@@ -265,7 +280,7 @@ class AzureMLPlugin(protocol.Provider):
             news[OWNER_MARKER] = olds.get(OWNER_MARKER) or _owner_marker(request.urn)
         result = self._core(spec.kind).check(olds, news)
         return protocol.CheckResponse(
-            inputs=to_engine(spec, result.inputs),
+            inputs=to_engine(spec, result.inputs, secret_names(spec, request.new_inputs)),
             failures=[
                 protocol.CheckFailure(engine_name(spec, f.property or ""), f.reason) for f in result.failures or []
             ],
@@ -291,10 +306,12 @@ class AzureMLPlugin(protocol.Provider):
         spec = SPECS[kind_of(request.type)]
         inputs = to_core(spec, request.properties)
         if request.preview:
-            return protocol.CreateResponse(resource_id="", properties=to_engine(spec, preview_of_create(spec, inputs)))
+            preview = to_engine(spec, preview_of_create(spec, inputs), secret_names(spec, request.properties))
+            return protocol.CreateResponse(resource_id="", properties=preview)
         result = await self._run(lambda: self._core(spec.kind).create(_with_timeout(inputs, "create", request.timeout)))
         outputs = _without_timeout_override(result.outs or {}, inputs)
-        return protocol.CreateResponse(resource_id=str(result.id), properties=to_engine(spec, outputs))
+        secret = secret_names(spec, request.properties)
+        return protocol.CreateResponse(resource_id=str(result.id), properties=to_engine(spec, outputs, secret))
 
     async def read(self, request: protocol.ReadRequest) -> protocol.ReadResponse:
         spec = SPECS[kind_of(request.type)]
@@ -316,7 +333,9 @@ class AzureMLPlugin(protocol.Provider):
                 inputs = {key: value for key, value in checked.inputs.items() if key != OWNER_MARKER}
                 outputs = {**outputs, **inputs}
         return protocol.ReadResponse(
-            resource_id=str(result.id), properties=to_engine(spec, outputs), inputs=to_engine(spec, inputs)
+            resource_id=str(result.id),
+            properties=to_engine(spec, outputs, secret_names(spec, request.properties)),
+            inputs=to_engine(spec, inputs, secret_names(spec, request.inputs, request.properties)),
         )
 
     async def update(self, request: protocol.UpdateRequest) -> protocol.UpdateResponse:
@@ -327,11 +346,11 @@ class AzureMLPlugin(protocol.Provider):
             news.pop(OWNER_MARKER, None)
         if request.preview:
             preview = preview_of_update(spec, olds, news, plan_diff(spec, olds, news))
-            return protocol.UpdateResponse(properties=to_engine(spec, preview))
+            return protocol.UpdateResponse(properties=to_engine(spec, preview, secret_names(spec, request.news)))
         timed = _with_timeout(news, "update", request.timeout)
         result = await self._run(lambda: self._core(spec.kind).update(request.resource_id, olds, timed))
         outputs = _without_timeout_override(result.outs or {}, news)
-        return protocol.UpdateResponse(properties=to_engine(spec, outputs))
+        return protocol.UpdateResponse(properties=to_engine(spec, outputs, secret_names(spec, request.news)))
 
     async def delete(self, request: protocol.DeleteRequest) -> None:
         spec = SPECS[kind_of(request.type)]

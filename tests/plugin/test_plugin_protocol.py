@@ -235,3 +235,14 @@ def test_errors_reach_the_engine_as_their_one_line_message() -> None:
         run(plugin._one_line_errors(failing)(None, None, context))
     assert context.aborted is not None
     assert context.aborted[1] == "creating compute cluster: quota exceeded"
+
+
+def test_a_value_the_program_made_secret_stays_secret_in_inputs_and_state(configured: plugin.AzureMLPlugin) -> None:
+    news = {key: pv(value) for key, value in CLUSTER.items()}
+    news["description"] = pv("hush-hush", secret=True)
+    checked = run(configured.check(protocol.CheckRequest(URN, {}, news, b""))).inputs
+    assert checked["description"].is_secret and not checked["vmSize"].is_secret
+    created = create(configured, checked)
+    assert created.properties["description"].is_secret
+    read = run(configured.read(protocol.ReadRequest(URN, COMPUTE_ID, created.properties, checked)))
+    assert read.properties["description"].is_secret and read.inputs["description"].is_secret
