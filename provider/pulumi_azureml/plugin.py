@@ -33,6 +33,7 @@ from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime.proto import provider_pb2_grpc
 
+from pulumi_azureml import plugin_functions
 from pulumi_azureml._version import __version__
 from pulumi_azureml.console import printable
 from pulumi_azureml.diffing import DiffPlan, plan_diff
@@ -269,6 +270,16 @@ class AzureMLPlugin(protocol.Provider):
         self._settings = settings_from_config(request.args, request.variables)
         return protocol.ConfigureResponse(accept_secrets=True, supports_preview=True)
 
+    async def invoke(self, request: protocol.InvokeRequest) -> protocol.InvokeResponse:
+        """A lookup (:mod:`plugin_functions`), with this provider's configuration as its settings."""
+        arguments = {key: _value_to_core(None, value) for key, value in request.args.items()}
+        settings = self._settings
+        result, secret = await self._run(lambda: plugin_functions.invoke(request.tok, arguments, settings))
+        converted = {key: _value_to_engine(None, value) for key, value in result.items()}
+        return protocol.InvokeResponse(
+            return_value={key: value.with_secret(True) for key, value in converted.items()} if secret else converted
+        )
+
     async def check(self, request: protocol.CheckRequest) -> protocol.CheckResponse:
         spec = SPECS[kind_of(request.type)]
         olds = to_core(spec, request.old_inputs)
@@ -415,6 +426,7 @@ class _Servicer(ProviderServicer):
     Delete = _one_line_errors(ProviderServicer.Delete)
     Configure = _one_line_errors(ProviderServicer.Configure)
     CheckConfig = _one_line_errors(ProviderServicer.CheckConfig)
+    Invoke = _one_line_errors(ProviderServicer.Invoke)
 
 
 async def _serve(engine: str) -> None:

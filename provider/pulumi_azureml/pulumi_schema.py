@@ -3,7 +3,8 @@
 Every kind in :data:`~pulumi_azureml.specs.SPECS` becomes a resource ``azureml:index:<Kind>``: its input fields
 become input properties (camelCase, as Pulumi schemas spell them; the plugin converts to the specs' snake_case),
 nested objects become object types, and the outputs are the inputs plus the spec's read-only outputs and
-``armId``. Secret fields and outputs are marked secret. The provider's configuration is the ``azureml:`` settings
+``armId``. Secret fields and outputs are marked secret. The lookups are its functions, derived from their
+signatures and result classes by :mod:`plugin_functions`. The provider's configuration is the ``azureml:`` settings
 of :mod:`pulumi_azureml.settings`. Nothing is written by hand: the checked-in ``pulumi-schema.json`` beside this
 module is regenerated with
 
@@ -14,8 +15,6 @@ and ``tests/plugin/test_pulumi_schema.py`` fails when it is stale.
 Not in the schema:
 
 - ``owner_marker`` (the plugin sets it from the resource's URN, as the resource classes do from the program);
-- the lookups (``pulumi_azureml.lookups``): they are Python functions with typed dataclass results, not specs, so
-  no function can be derived from data without writing each one a second time; the schema has no ``functions``.
 - ``hostWorkers`` (a setting of the dynamic-provider host only).
 """
 
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from pulumi_azureml._version import __version__
+from pulumi_azureml.plugin_functions import functions_schema
 from pulumi_azureml.schema import Field, Output, ResourceSpec
 from pulumi_azureml.settings import SETTINGS
 from pulumi_azureml.specs import SPECS
@@ -65,6 +65,7 @@ def build() -> dict[str, Any]:
     resources: dict[str, Any] = {}
     for kind in sorted(SPECS):
         resources[token(kind)] = _resource(SPECS[kind], types)
+    functions = functions_schema(types)
     config_variables = {
         s.key: _setting_property(s.description, s.secret)
         for s in SETTINGS
@@ -88,6 +89,7 @@ def build() -> dict[str, Any]:
         },
         "types": dict(sorted(types.items())),
         "resources": resources,
+        "functions": functions,
         "language": {
             # A generated Python SDK must not take this package's import name (issue 25).
             "python": {"packageName": "pulumi_azureml_sdk"},

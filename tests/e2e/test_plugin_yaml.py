@@ -9,7 +9,8 @@ found on PATH next to the test interpreter) against the emulator:
   deployment depends on its `armId`, which an in-place update keeps), and `destroy` leaves the emulator empty;
 - a compute created outside the stack: `up` of a program declaring it fails with one line under the resource (no
   Python traceback); `pulumi import azureml:index:Compute` adopts it with no write request, and a preview of the
-  code the import generated is empty; the `import` resource option adopts another with the program's inputs.
+  code the import generated is empty, and the lookups work as `fn::invoke` functions; the `import` resource option
+  adopts another with the program's inputs.
 """
 
 from __future__ import annotations
@@ -175,6 +176,22 @@ def test_error_is_one_line_under_its_resource_and_import_adopts_with_an_empty_pr
     # The user's next step: the generated code becomes the program.
     (importing / "Pulumi.yaml").write_text("name: azureml-yaml-import\nruntime: yaml\n" + code)
     cli.run("preview", "--expect-no-changes", cwd=importing)
+    assert writes(emulator) == []
+
+    # The lookups are the plugin's functions: `fn::invoke` of getCompute and listComputes.
+    lookups = {
+        "variables": {
+            "found": {"fn::invoke": {"function": "azureml:index:getCompute", "arguments": {"name": "train"}}},
+            "listed": {"fn::invoke": {"function": "azureml:index:listComputes", "arguments": {}}},
+        },
+        "outputs": {"vmSize": "${found.vmSize}", "first": "${listed.items[0].name}"},
+    }
+    (importing / "Pulumi.yaml").write_text(
+        "name: azureml-yaml-import\nruntime: yaml\n" + code + "\n" + yaml.safe_dump(lookups, sort_keys=False)
+    )
+    cli.run("up", "--yes", "--skip-preview", cwd=importing)
+    outputs = cli.run("stack", "output", "--json", cwd=importing).json()
+    assert outputs == {"vmSize": "STANDARD_DS3_V2", "first": "train"}
     assert writes(emulator) == []
 
 

@@ -246,3 +246,16 @@ def test_a_value_the_program_made_secret_stays_secret_in_inputs_and_state(config
     assert created.properties["description"].is_secret
     read = run(configured.read(protocol.ReadRequest(URN, COMPUTE_ID, created.properties, checked)))
     assert read.properties["description"].is_secret and read.inputs["description"].is_secret
+
+
+def test_lookups_are_invokes_with_the_provider_configuration(configured: plugin.AzureMLPlugin) -> None:
+    create(configured, check(configured, CLUSTER).inputs)
+    found = run(configured.invoke(protocol.InvokeRequest("azureml:index:getCompute", {"name": pv("cluster")})))
+    assert plain(found.return_value)["vmSize"] == "STANDARD_DS3_V2"
+    assert plain(found.return_value)["id"] == COMPUTE_ID and not found.return_value["id"].is_secret
+    listed = run(configured.invoke(protocol.InvokeRequest("azureml:index:listComputes", {})))
+    assert [item["name"] for item in plain(listed.return_value)["items"]] == ["cluster"]
+    with pytest.raises(AzureMLError, match="compute"):
+        run(configured.invoke(protocol.InvokeRequest("azureml:index:getCompute", {"name": pv("missing")})))
+    with pytest.raises(TypeError, match="takes no argument nam"):
+        run(configured.invoke(protocol.InvokeRequest("azureml:index:getCompute", {"nam": pv("cluster")})))

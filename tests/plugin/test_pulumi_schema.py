@@ -46,3 +46,15 @@ def test_nested_objects_are_types_and_settings_make_placement_optional() -> None
     assert "subscriptionId" not in compute["requiredInputs"]
     assert "name" not in compute["requiredInputs"]
     assert "computeType" in compute["requiredInputs"]
+
+
+def test_every_lookup_is_a_function_and_secret_results_are_secret() -> None:
+    import pulumi_azureml.lookups as lookups
+
+    schema = json.loads(pulumi_schema.render())
+    public = {n for n in lookups.__all__ if n.startswith(("get_", "list_")) and not n.endswith("_output")}
+    assert {f"azureml:index:{pulumi_schema.camel(name)}" for name in public} == set(schema["functions"])
+    keys = schema["functions"]["azureml:index:getBatchEndpointKeys"]["outputs"]["properties"]
+    assert keys["primaryKey"]["secret"] is True
+    compute = schema["functions"]["azureml:index:getCompute"]
+    assert compute["inputs"]["required"] == ["name"] and "secret" not in compute["outputs"]["properties"]["vmSize"]
