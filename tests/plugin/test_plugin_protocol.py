@@ -259,3 +259,29 @@ def test_lookups_are_invokes_with_the_provider_configuration(configured: plugin.
         run(configured.invoke(protocol.InvokeRequest("azureml:index:getCompute", {"name": pv("missing")})))
     with pytest.raises(TypeError, match="takes no argument nam"):
         run(configured.invoke(protocol.InvokeRequest("azureml:index:getCompute", {"nam": pv("cluster")})))
+
+
+def _sample(field_: Any) -> Any:
+    if field_.type == "object" and field_.fields:
+        return {sub.name: _sample(sub) for sub in field_.fields}
+    if field_.type == "list":
+        return [_sample(field_.item)] if field_.item else ["x"]
+    return {
+        "string": "text",
+        "integer": 3,
+        "number": 1.5,
+        "boolean": True,
+        "map": {"snake_key": "v", "camelKey": "w"},
+        "any": {"inner_key": [1, "two"]},
+        "object": {"free_form": 1},
+    }[field_.type]
+
+
+@pytest.mark.parametrize("kind", sorted(SPECS))
+def test_every_field_of_every_kind_round_trips_through_the_engine_names(kind: str) -> None:
+    spec = SPECS[kind]
+    values = {field_.name: _sample(field_) for field_ in spec.all_fields()}
+    values["arm_id"] = "/subscriptions/x"
+    engine = plugin.to_engine(spec, values)
+    assert all("_" not in key for key in engine), sorted(engine)
+    assert plugin.to_core(spec, engine) == values  # map and any values keep their own keys
