@@ -15,6 +15,7 @@ The emulator's request log proves it: from the import on, no PUT, PATCH or DELET
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
 PROGRAM = Path(__file__).resolve().parent / "programs" / "clusters"
 NAME = "azureml-migrate"
+
+
+@pytest.fixture(autouse=True)
+def _plugin_and_yaml_host(cli: Cli) -> None:
+    path = cli.environment()["PATH"]
+    assert shutil.which("pulumi-resource-azureml", path=path), "reinstall the package: pip install -e '.[dev]'"
+    assert shutil.which("pulumi-language-yaml", path=path), "run ./tests/pulumi-cli/provide: it builds the YAML host"
 
 
 def test_dynamic_stack_moves_to_the_plugin_with_no_write_request(

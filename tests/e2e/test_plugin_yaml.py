@@ -38,6 +38,18 @@ API_VERSION = "2025-12-01"
 SECOND_WORKSPACE = "mlw-second"
 
 
+@pytest.fixture(autouse=True)
+def _plugin_and_yaml_host(cli: Cli) -> None:
+    """Both executables these tests need, found where the engine looks (a clear failure instead of the engine's)."""
+    path = cli.environment()["PATH"]
+    assert shutil.which("pulumi-resource-azureml", path=path), (
+        "no pulumi-resource-azureml next to the test interpreter: reinstall the package (pip install -e '.[dev]')"
+    )
+    assert shutil.which("pulumi-language-yaml", path=path), (
+        f"no pulumi-language-yaml beside the CLI in {cli.binary_dir}: run ./tests/pulumi-cli/provide, which builds it"
+    )
+
+
 def workspace_id(config: dict[str, str]) -> str:
     return (
         f"/subscriptions/{config['azureml:subscriptionId']}/resourceGroups/{config['azureml:resourceGroupName']}"
