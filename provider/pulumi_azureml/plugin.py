@@ -263,7 +263,11 @@ class AzureMLPlugin(protocol.Provider):
 
     async def check_config(self, request: protocol.CheckRequest) -> protocol.CheckResponse:
         settings = settings_from_config(request.new_inputs, {})
-        failures = [protocol.CheckFailure(key, reason) for key, reason in settings.problems()]
+        # A provider's properties are the settings' own names (`endpoint`), not the stack config keys.
+        failures = [
+            protocol.CheckFailure(key.removeprefix(f"{CONFIG_NAMESPACE}:"), reason)
+            for key, reason in settings.problems()
+        ]
         return protocol.CheckResponse(inputs=request.new_inputs, failures=failures)
 
     async def configure(self, request: protocol.ConfigureRequest) -> protocol.ConfigureResponse:

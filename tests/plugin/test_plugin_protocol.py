@@ -211,7 +211,7 @@ def test_provider_config_takes_secrets_and_reports_bad_settings() -> None:
     assert settings.get("clientSecret") == "s3cret" and settings.get("useOidc") == "true"
     provider = plugin.AzureMLPlugin(workers=1)
     answer = run(provider.check_config(protocol.CheckRequest("urn", {}, {"pollIntervalSeconds": pv("-1")}, b"")))
-    assert answer.failures and "pollIntervalSeconds" in answer.failures[0].property + answer.failures[0].reason
+    assert answer.failures and [failure.property for failure in answer.failures] == ["pollIntervalSeconds"]
 
 
 class _Context:
