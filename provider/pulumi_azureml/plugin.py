@@ -37,6 +37,7 @@ from pulumi_azureml import plugin_functions
 from pulumi_azureml._version import __version__
 from pulumi_azureml.console import printable
 from pulumi_azureml.diffing import DiffPlan, plan_diff
+from pulumi_azureml.errors import AzureMLError
 from pulumi_azureml.provider import AzureMLProvider
 from pulumi_azureml.pulumi_schema import HIDDEN_FIELDS, PACKAGE, SCHEMA_FILE, camel, user_fields
 from pulumi_azureml.redaction import MAX_REASON_CHARS
@@ -400,7 +401,11 @@ def one_line(error: BaseException) -> str:
     """The error's own message on one printable line: the SDK's server wraps every error in a new one whose text
     ends in a Python stack; the original is its ``__context__``."""
     original = error.__context__ if error.__context__ is not None and "\n" in str(error) else error
-    return printable(" ".join(str(original).splitlines()))[:MAX_REASON_CHARS]
+    text = str(original)
+    if not isinstance(original, AzureMLError):
+        # Not one of the core's own messages (those name the operation and the resource): say what it was.
+        text = f"azureml: {type(original).__name__}: {text}"
+    return printable(" ".join(text.splitlines()))[:MAX_REASON_CHARS]
 
 
 def _one_line_errors(

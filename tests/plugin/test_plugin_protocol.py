@@ -285,3 +285,13 @@ def test_every_field_of_every_kind_round_trips_through_the_engine_names(kind: st
     engine = plugin.to_engine(spec, values)
     assert all("_" not in key for key in engine), sorted(engine)
     assert plugin.to_core(spec, engine) == values  # map and any values keep their own keys
+
+
+def test_an_error_that_is_not_the_core_s_says_what_it_was() -> None:
+    try:
+        try:
+            raise TypeError("azureml:index:getCompute takes no argument nam")
+        except TypeError as error:
+            raise Exception(f"{error}:\n  File 'x.py', line 1\n") from None
+    except Exception as wrapped:  # noqa: BLE001
+        assert plugin.one_line(wrapped) == "azureml: TypeError: azureml:index:getCompute takes no argument nam"
