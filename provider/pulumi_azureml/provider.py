@@ -163,14 +163,22 @@ class AzureMLProvider(ResourceProvider):
             outputs = self._outputs_after_write(operation, "create", body)
             return CreateResult(self._lifecycle.resource_id(operation, body), outputs)
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any], *, include_server_defaults: bool = False) -> ReadResult:
+        """Read the resource back. ``include_server_defaults``: every value the service holds becomes an input,
+        not only those the program set (``pulumi import`` through the provider plugin, which has no program
+        values yet)."""
         old = inputs_only(props)
         with self._reported("reading", old):
             operation = self._operation(old, "reading")
             body = self._lifecycle.read(operation)
             if body is None:
                 return ReadResult("", {})
-            inputs = state.inputs_from_body(self.spec, ownership.without_marker(self.spec, body), old)
+            inputs = state.inputs_from_body(
+                self.spec,
+                ownership.without_marker(self.spec, body),
+                old,
+                include_server_defaults=include_server_defaults,
+            )
             outputs = self._outputs(operation.with_inputs(inputs), "update", body)
             return ReadResult(self._lifecycle.resource_id(operation, body), outputs, inputs)
 

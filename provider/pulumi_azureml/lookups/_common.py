@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -32,8 +33,28 @@ _WORKSPACE_PATH = WORKSPACE_PATH.replace("{name}", "{workspace_name}")
 # -- configuration and errors ------------------------------------------------------------------------------------------
 
 
+_GIVEN_SETTINGS: contextvars.ContextVar[Settings | None] = contextvars.ContextVar(
+    "azureml_lookup_settings", default=None
+)
+
+
+@contextlib.contextmanager
+def using_settings(settings: Settings) -> Iterator[None]:
+    """Lookups in this context use ``settings`` instead of the stack config: the provider plugin's invoke, where
+    the settings are the provider's configuration and there is no program to read a stack config from."""
+    token = _GIVEN_SETTINGS.set(settings)
+    try:
+        yield
+    finally:
+        _GIVEN_SETTINGS.reset(token)
+
+
 def _stack_settings() -> Settings:
-    """The ``azureml:*`` stack config as the provider host sees it (environment fallbacks included)."""
+    """The ``azureml:*`` stack config as the provider host sees it (environment fallbacks included), unless
+    :func:`using_settings` gave others."""
+    given = _GIVEN_SETTINGS.get()
+    if given is not None:
+        return given
     config = pulumi.Config(CONFIG_NAMESPACE)
     return Settings({f"{CONFIG_NAMESPACE}:{setting.key}": config.get(setting.key) for setting in SETTINGS})
 
