@@ -185,10 +185,8 @@ def test_a_refused_sas_fails_the_create_without_showing_it(
     emulator: EmulatorServer, make_provider: Make, scoring: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     provider = make_provider("CodeVersion")
-    real_key = emulator.blobs.account_key()
-    # The storage key rotates right after the SAS is issued: the SAS no longer verifies.
-    keys = iter([real_key])
-    monkeypatch.setattr(emulator.blobs, "account_key", lambda: next(keys, b"rotated-key"))
+    # The storage keys rotate right after the SAS is issued: the SAS no longer verifies.
+    monkeypatch.setattr(emulator.blobs, "account_keys", lambda account: [b"rotated-key"])
     with pytest.raises(AzureMLError) as raised:
         provider.create(checked(provider, code_inputs(scoring)))
     message = str(raised.value)

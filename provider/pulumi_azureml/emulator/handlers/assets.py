@@ -345,7 +345,7 @@ def start_pending_upload(context: HandlerContext) -> Response:
     blob_folder = f"LocalUpload/{upload_id}/{context.params['name']}"
     blob_uri = f"{context.base_url}{blobs.BLOB_PREFIX}{account}/{container}/{blob_folder}"
     sas = blobs.issue_container_sas(
-        context.blob_key(), account, container, now=context.now(), lifetime_seconds=PENDING_UPLOAD_SECONDS
+        context.blob_key(account), account, container, now=context.now(), lifetime_seconds=PENDING_UPLOAD_SECONDS
     )
     return Response(
         200,
