@@ -20,7 +20,7 @@ import pytest
 
 from pulumi_azureml.emulator import EmulatorServer
 
-from cli_driver import Cli, Project
+from cli_driver import Cli, Project, kill_session, session_members
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
@@ -56,14 +56,11 @@ def polling_started(emulator: EmulatorServer) -> bool:
 def provider_hosts(session: int) -> list[int]:
     """Pids of `python -m pulumi.dynamic` processes started under the CLI's session."""
     found = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
+    for pid in session_members(session):
         try:
-            command = Path(f"/proc/{name}/cmdline").read_bytes()
-            if b"pulumi.dynamic" in command and os.getsid(int(name)) == session:
-                found.append(int(name))
-        except (OSError, ProcessLookupError):
+            if b"pulumi.dynamic" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(pid)
+        except OSError:
             continue
     return found
 
@@ -117,10 +114,15 @@ def test_killed_pulumi_up_recovers_with_the_commands_the_cli_names(
     cli: Cli, project: Project, emulator: EmulatorServer
 ) -> None:
     process = up_while_polling(cli, project, emulator)
-    # The whole process group: the CLI, the language host, the program and the provider host (a closed terminal,
-    # a cancelled CI job).
-    os.killpg(process.pid, signal.SIGKILL)
+    # Everything the run started: the CLI, the language host, the program and the provider host (a cancelled CI
+    # job). Not the CLI's process group: the CLI starts each plugin in a group of its own, so killing the group
+    # killed the CLI alone and left the language host and the provider host running (issue 23); they share the
+    # CLI's session.
+    members = session_members(process.pid)
+    assert len(members) >= 4, [Path(f"/proc/{pid}/cmdline").read_bytes()[:80] for pid in members]
+    kill_session(process.pid)
     process.communicate(timeout=DEADLINE_SECONDS)
+    wait_for(lambda: session_members(process.pid) == [], "every process of the killed run to end")
 
     locked = cli.run("up", "--yes", cwd=project.directory, check=False)
     assert locked.returncode != 0
