@@ -7,6 +7,7 @@ printed. `Project` lays a program out as a Pulumi project whose virtualenv is th
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -102,26 +103,34 @@ class Cli:
     def run(
         self, *arguments: str, cwd: Path, check: bool = True, timeout: float = 600, stdin: str | None = None
     ) -> Result:
-        completed = subprocess.run(
+        """Run a command to its end, in a session of its own (the CLI, its language host, the program and the
+        provider host all belong to it); if it outlives ``timeout``, every process of that session is killed."""
+        process = subprocess.Popen(
             self.command(*arguments),
             cwd=cwd,
             env=self.environment(),
-            capture_output=True,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=False,
-            timeout=timeout,
-            input=stdin,
+            start_new_session=True,
         )
-        result = Result(list(arguments), completed.returncode, completed.stdout, completed.stderr)
-        if check and completed.returncode != 0:
+        try:
+            stdout, stderr = process.communicate(stdin, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            kill_session(process.pid)
+            process.communicate()
+            raise
+        result = Result(list(arguments), process.returncode, stdout, stderr)
+        if check and process.returncode != 0:
             raise CliFailed(
-                f"pulumi {' '.join(arguments)} exited {completed.returncode}\n"
-                f"--- stdout\n{completed.stdout}\n--- stderr\n{completed.stderr}"
+                f"pulumi {' '.join(arguments)} exited {process.returncode}\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
             )
         return result
 
     def start(self, *arguments: str, cwd: Path) -> subprocess.Popen[str]:
-        """Start a command without waiting (for interruption tests); its own process group, so signals stay ours."""
+        """Start a command without waiting (for interruption tests), in a session of its own: its pid names the
+        session (:func:`session_members`), so signals stay ours and everything it starts can be found."""
         return subprocess.Popen(
             self.command(*arguments),
             cwd=cwd,
@@ -135,6 +144,36 @@ class Cli:
 
 def interrupt(process: subprocess.Popen[str], sig: signal.Signals) -> None:
     process.send_signal(sig)
+
+
+def session_members(session: int) -> list[int]:
+    """Pids of the live processes of a session. The CLI starts each plugin (language host, provider host) in a
+    process group of its own, so a group is not enough to find them; the session they inherit is."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            if os.getsid(int(name)) == session and not _is_zombie(int(name)):
+                found.append(int(name))
+        except (OSError, ProcessLookupError):
+            continue
+    return found
+
+
+def kill_session(session: int) -> None:
+    """SIGKILL every process of a session: what a closed terminal or a cancelled CI job does to all of them."""
+    for pid in session_members(session):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[0] in ("Z", "X")
 
 
 @dataclass

@@ -186,10 +186,8 @@ def test_a_refused_sas_fails_the_create_without_showing_it(
     emulator: EmulatorServer, make_provider: Make, scoring: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     provider = make_provider("CodeVersion")
-    real_key = emulator.blobs.account_key()
-    # The storage key rotates right after the SAS is issued: the SAS no longer verifies.
-    keys = iter([real_key])
-    monkeypatch.setattr(emulator.blobs, "account_key", lambda: next(keys, b"rotated-key"))
+    # The storage keys rotate right after the SAS is issued: the SAS no longer verifies.
+    monkeypatch.setattr(emulator.blobs, "account_keys", lambda account: [b"rotated-key"])
     with pytest.raises(AzureMLError) as raised:
         provider.create(checked(provider, code_inputs(scoring)))
     message = str(raised.value)
@@ -203,7 +201,8 @@ def test_a_refused_sas_fails_the_create_without_showing_it(
 
 
 def datastore_bytes(emulator: EmulatorServer, asset_uri: str) -> bytes:
-    """The bytes behind an ``azureml://.../datastores/workspaceblobstore/paths/...`` URI, from the emulator."""
+    """The bytes behind an ``azureml://.../datastores/workspaceblobstore/paths/...`` URI, from the emulator (a
+    folder URI comes back with a trailing ``/``: the test_data.py recording)."""
     store = arm(emulator, f"{BASE}/datastores/workspaceblobstore").json()["properties"]
     path = asset_uri.split("/paths/", 1)[1]
     file = emulator.blobs.blob_file(store["accountName"], store["containerName"], path)
@@ -304,7 +303,10 @@ def test_data_versions_upload_a_file_or_a_folder(
     if data_type == "uri_file":
         assert datastore_bytes(emulator, outs["asset_uri"]) == model_file.read_bytes()
     else:
-        assert datastore_bytes(emulator, outs["asset_uri"] + "/score.py") == (scoring / "score.py").read_bytes()
+        assert (
+            datastore_bytes(emulator, outs["asset_uri"].rstrip("/") + "/score.py")
+            == (scoring / "score.py").read_bytes()
+        )
     read = provider.read(created.id, outs)
     assert provider.diff(read.id, read.outs or {}, inputs).changes is False
     other_type = "uri_folder" if data_type == "uri_file" else "uri_file"
@@ -446,7 +448,8 @@ def test_an_mltable_folder_uploads(emulator: EmulatorServer, make_provider: Make
     )
     created = provider.create(inputs)
     assert (
-        datastore_bytes(emulator, (created.outs or {})["asset_uri"] + "/MLTable") == (scoring / "MLTable").read_bytes()
+        datastore_bytes(emulator, (created.outs or {})["asset_uri"].rstrip("/") + "/MLTable")
+        == (scoring / "MLTable").read_bytes()
     )
 
 

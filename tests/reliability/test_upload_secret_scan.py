@@ -107,12 +107,11 @@ def test_upload_credentials_are_never_shown(
         attempt(subject.delete, result.id, over_the_wire(read.outs))
 
     # Storage refuses the next upload (its key rotated after the SAS was issued): the error is scanned too.
-    real_key = emulator.blobs.account_key()
-    keys = iter([real_key])
-    monkeypatch.setattr(emulator.blobs, "account_key", lambda: next(keys, b"rotated"))
+    real_keys = emulator.blobs.account_keys
+    monkeypatch.setattr(emulator.blobs, "account_keys", lambda account: [b"rotated"])
     attempt(codes.create, code_checked)
     assert any("AuthenticationFailed" in text for text in seen), seen
-    monkeypatch.setattr(emulator.blobs, "account_key", lambda: real_key)
+    monkeypatch.setattr(emulator.blobs, "account_keys", real_keys)
 
     account_key = requests.post(
         f"{emulator.url}{code.id.split('/codes/')[0]}/datastores/workspaceblobstore/listSecrets",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -21,8 +22,8 @@ class Placement:
 
 
 @contextmanager
-def seeded_emulator(placement: Placement) -> Iterator[EmulatorServer]:
-    server = EmulatorServer().start()
+def seeded_emulator(placement: Placement, clock: Callable[[], float] = time.time) -> Iterator[EmulatorServer]:
+    server = EmulatorServer(clock=clock).start()
     server.ensure_resource_group(placement.subscription, placement.resource_group, placement.location)
     server.ensure_workspace(placement.subscription, placement.resource_group, placement.workspace, placement.location)
     try:

@@ -18,7 +18,6 @@ category, and is written to the request log. ``/_emulator/`` control calls bypas
 
 from __future__ import annotations
 
-import base64
 import collections
 import re
 import threading
@@ -140,21 +139,6 @@ class Application:
     def now(self) -> float:
         return self._clock()
 
-    def _account_keys(self, account: str) -> list[bytes]:
-        """The account keys the datastores on ``account`` hold (the storage account's keys, as far as this emulator
-        knows them): a SAS a client made from a datastore's key is checked against them."""
-        keys: list[bytes] = []
-        with self.store.transaction() as transaction:
-            for record in transaction.list("datastore", ""):
-                properties = record.body.get("properties") or {}
-                key = record.secrets.get("key") if record.secrets.get("secretsType") == "AccountKey" else None
-                if str(properties.get("accountName", "")).lower() == account.lower() and isinstance(key, str):
-                    try:
-                        keys.append(base64.b64decode(key, validate=True))
-                    except ValueError:
-                        continue  # not a storage key (a user's datastore may hold anything): it signs nothing
-        return keys
-
     # ------------------------------------------------------------------------------------------ requests
 
     def handle(self, request: Request) -> Response:
@@ -170,7 +154,7 @@ class Application:
         started = time.perf_counter()
         if request.path.startswith(blobs.BLOB_PREFIX):
             # The storage side of an upload: its own authorisation (SAS only), errors and body format.
-            response = blobs.handle(self.blobs, request, self._clock(), self._account_keys)
+            response = blobs.handle(self.blobs, request, self._clock())
             self._log(request, response, response.headers.get("x-ms-request-id", ""), None, started)
             return response
         settings = self._settings

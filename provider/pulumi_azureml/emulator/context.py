@@ -39,11 +39,11 @@ class HandlerContext:
     blobs: BlobStore | None = None
     """The loopback storage behind pending uploads."""
 
-    def blob_key(self) -> bytes:
-        """The key this emulator's storage signs SAS with."""
+    def blob_key(self, account: str) -> bytes:
+        """The key of the storage account ``account`` that a SAS the service hands out is signed with."""
         if self.blobs is None:
             raise RuntimeError("this emulator has no blob storage")
-        return self.blobs.account_key()
+        return self.blobs.signing_key(account)
 
     @property
     def base_url(self) -> str:

@@ -64,6 +64,7 @@ def seed_workspace(
             resource_group=resource_group,
             name=name,
             location=location,
+            blob_store=application.blobs,
         )
     return workspaces.render_at(record, base_url)
 

@@ -115,6 +115,9 @@ def conform(table: Prop, value: Any, path: str = "") -> Any:
         if not isinstance(value, list):
             raise bad_request(f"'{where}' must be an array.", target=where)
         item = table.items or ANY
+        for index, entry in enumerate(value):
+            if entry is None and item.kind != "any":
+                raise _null_item(item, f"{where}[{index}]")
         return [conform(item, entry, f"{where}[{index}]") for index, entry in enumerate(value)]
     if kind == "map":
         if not isinstance(value, dict):
@@ -154,6 +157,17 @@ def _object(table: Prop, value: Any, path: str) -> Any:
                     target=member_path,
                 )
     return result
+
+
+def _null_item(item: Prop, where: str) -> Exception:
+    """A ``null`` list item (issue 23: ``schedule.hours: [null]`` was a 500). Newtonsoft.Json cannot read ``null``
+    into a list of a .NET value type (numbers, booleans, and ``modelAsString`` enums, which AutoRest makes structs)
+    and says so; a ``null`` object or string in a list is refused by this emulator too (nothing recorded; the
+    service's models have no use for one), naming the item."""
+    net = _NET_TYPES.get(item.kind, "System.Double" if item.kind == "number" else None)
+    if net is not None:
+        return bad_request(f"Error converting value {{null}} to type '{net}'. Path '{where}'.", target=where)
+    return bad_request(f"'{where}' must not be null.", target=where)
 
 
 def _integer(table: Prop, value: Any, where: str) -> int:

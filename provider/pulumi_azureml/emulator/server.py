@@ -4,7 +4,8 @@
 ``sendall`` with Nagle disabled, so a GET on loopback costs well under a millisecond. Nothing is logged per
 request. ``stop()`` also closes idle keep-alive connections, so a stopped emulator really stops answering.
 
-Whatever bytes arrive, the client gets a status line and an ARM-shaped JSON answer (see ``_RequestHandler``);
+Whatever bytes arrive, the client gets a status line and an ARM-shaped JSON answer (see ``_RequestHandler``), or
+Storage's XML error shape for a request to the loopback blob endpoint (:mod:`.blobs`);
 header values are percent-encoded where they hold anything but visible ASCII, so nothing a request or a stored
 resource carries can split a response or make it unsendable.
 """
@@ -25,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, cast
 
-from . import control, strict_json
+from . import blobs, control, strict_json
 from .app import Application
 from .blobs import BlobStore
 from .faults import FaultRule
@@ -75,6 +76,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     answers 405 or 404), a malformed request line or header (400, 414, 431, 505 from http.server, rendered as ARM
     errors instead of its HTML page), bad framing (400), an oversized body (413, chunked included) and a request
     that stops arriving (408 after the request timeout). Only an idle keep-alive connection is closed silently.
+    A request line addressed to the blob endpoint gets the same refusals in Storage's XML shape instead.
     """
 
     protocol_version = "HTTP/1.1"
@@ -97,6 +99,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.command = ""
         self.request_version = "HTTP/1.1"
         self.requestline = ""
+        self.raw_requestline = b""  # never the previous request's line: a refusal is shaped by this one's target
         try:
             try:
                 # Wait for the first byte without consuming it: an idle keep-alive connection is closed quietly,
@@ -145,8 +148,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
         """Answer a request the transport refused, and close: its framing can no longer be trusted."""
         self.close_connection = True
         message = error.message if len(error.message) <= 300 else error.message[:300] + "..."
+        # The storage endpoint answers in Storage's XML error shape, whatever failed (issue 23).
+        answer = (
+            blobs.transport_error(error.status, error.code, message)
+            if blobs.is_blob_target(self.raw_requestline)
+            else Response(error.status, error_body(error.code, message))
+        )
         try:
-            self._write(Response(error.status, error_body(error.code, message)))
+            self._write(answer)
         except OSError:
             pass
 

@@ -92,12 +92,10 @@ def run(budget: Budget) -> SectionResult:
             if completed.returncode != 0:
                 raise RuntimeError(f"the uploading process failed: {completed.stderr.strip()[-500:]}")
             figures = json.loads(completed.stdout.strip().splitlines()[-1])
-            [stored_file] = [
-                os.path.join(directory, name)
-                for directory, _, names in os.walk(emulator.blobs.root)
-                for name in names
-                if name == "model.bin"
-            ]
+            [stored_name] = [name for name in emulator.blobs.list_blobs() if name.endswith("/model.bin")]
+            account, container, blob_name = stored_name.split("/", 2)
+            stored_file = emulator.blobs.blob_file(account, container, blob_name)
+            assert stored_file is not None
             stored = os.path.getsize(stored_file)
             same = _sha256(stored_file) == _sha256(str(model))
     size = size_mb * 1024 * 1024

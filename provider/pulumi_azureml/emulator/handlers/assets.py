@@ -368,7 +368,7 @@ def start_pending_upload(context: HandlerContext) -> Response:
     container = answers_newer.pending_upload_container(str(workspace.body["properties"]["workspaceId"]), upload_id)
     blob_uri = f"{context.base_url}{blobs.BLOB_PREFIX}{account}/{container}"
     sas = blobs.issue_container_sas(
-        context.blob_key(), account, container, now=context.now(), lifetime_seconds=PENDING_UPLOAD_SECONDS
+        context.blob_key(account), account, container, now=context.now(), lifetime_seconds=PENDING_UPLOAD_SECONDS
     )
     return Response(
         200,

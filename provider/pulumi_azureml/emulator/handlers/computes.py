@@ -701,7 +701,9 @@ def _update(
         inner.update(request.inner)
         if request.compute_type == "AmlCompute":
             _begin_resize(inner, context.now())
-    elif request.inner is not None:
+    elif request.inner is not None and not isinstance(inner, dict):
+        # Only when nothing is stored: an update that gives no inner settings (``properties.properties`` null or
+        # empty) keeps the stored ones (issue 23: replacing them with {} was a 500 on the next step).
         properties["properties"] = inner = request.inner
     if request.secrets:
         record.secrets = {**record.secrets, **request.secrets}

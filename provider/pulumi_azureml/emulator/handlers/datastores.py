@@ -35,12 +35,13 @@ import urllib.parse
 from typing import Any
 
 from .. import answers_newer, blobs, schemas
+from ..blobs import BlobStore
 from ..context import HandlerContext
 from ..messages import ArmError, JsonObject, Response, bad_request
 from ..settings import Settings
 from ..store import ResourceRecord, StoreTransaction
 from ..validation import check_pattern, enum_value, expect_object, expect_string, is_guid, reject_unknown_keys
-from . import common
+from . import assets, common
 
 DATASTORE_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$")
 """``name`` of ``Datastores_CreateOrUpdate``."""
@@ -374,20 +375,31 @@ def list_secrets(context: HandlerContext) -> Response:
 
 
 def seed_system_datastores(
-    transaction: StoreTransaction, workspace: ResourceRecord, *, settings: Settings, moment: float
+    transaction: StoreTransaction,
+    workspace: ResourceRecord,
+    *,
+    settings: Settings,
+    moment: float,
+    blob_store: BlobStore | None,
 ) -> None:
     """``workspaceblobstore`` (the default) and ``workspacefilestore`` of a new workspace, on its storage account.
 
-    With ``systemDatastoresAuthMode: Identity`` they hold no key (identity-based access); otherwise the account
-    key, as the service stores it for them.
+    The storage account comes into being here, in the emulator's storage (``blob_store``), as the service creates one
+    with a workspace. With ``systemDatastoresAuthMode: Identity`` the datastores hold no key (identity-based
+    access); otherwise the account's first key, as the service stores it for them: the one key, with the account's
+    second, that signs a SAS the blob endpoint accepts (issue 23).
     """
     properties = workspace.body.get("properties") or {}
     guid = str(properties.get("workspaceId") or "")
-    storage = str(properties.get("storageAccount") or "")
-    # Storage account names are 3-24 lowercase letters and digits: a derived one keeps only those.
-    derived = re.sub(r"[^a-z0-9]", "", str(workspace.body["name"]).lower())[:17] + "storage"
-    account = storage.rstrip("/").rsplit("/", 1)[-1] if storage else derived
+    # The same account pending uploads go to (one rule for a workspace's storage account).
+    _, account, _ = assets.workspace_storage(workspace)
     identity = str(properties.get("systemDatastoresAuthMode") or "").lower() == "identity"
+    # Clients sign SAS with the decoded bytes of the key, and the blob endpoint verifies them with the account's.
+    account_keys = (
+        blob_store.create_account(account)
+        if blob_store is not None
+        else [base64.b64encode(secrets.token_bytes(64)).decode("ascii")]  # no storage: a key that signs nothing
+    )
     for name, datastore_type, member, prefix in (
         ("workspaceblobstore", "AzureBlob", "containerName", "azureml-blobstore"),
         ("workspacefilestore", "AzureFile", "fileShareName", "azureml-filestore"),
@@ -414,8 +426,5 @@ def seed_system_datastores(
             },
             "systemData": common.system_data_at(moment, settings.principal_name, None),
         }
-        # A storage account key is the base64 of 64 random bytes; clients sign SAS with the decoded bytes, and the
-        # emulator's blob endpoint verifies them with it (``blobs.handle``).
-        account_key = base64.b64encode(secrets.token_bytes(64)).decode("ascii")
-        stored_secret = {} if identity else {"secretsType": "AccountKey", "key": account_key}
+        stored_secret = {} if identity else {"secretsType": "AccountKey", "key": account_keys[0]}
         transaction.put(ResourceRecord(key=key, id=resource_id, kind=KIND, body=body, secrets=stored_secret))

@@ -18,6 +18,7 @@ import uuid
 from typing import Any
 
 from .. import answers, operations, schemas
+from ..blobs import BlobStore
 from ..context import HandlerContext
 from ..messages import ArmError, JsonObject, Response, bad_request, conflict
 from ..settings import Settings
@@ -270,7 +271,9 @@ def put_workspace(context: HandlerContext) -> Response:
             changes=lambda outcome: [(["properties", "provisioningState"], outcome.status)],
         )
         # Every workspace comes with its default datastores (see handlers.datastores).
-        datastores.seed_system_datastores(transaction, record, settings=context.settings, moment=context.now())
+        datastores.seed_system_datastores(
+            transaction, record, settings=context.settings, moment=context.now(), blob_store=context.blobs
+        )
         headers = {"Location": operations.result_url(context.base_url, operation), **common.retry_after(context)}
         return Response(202, None, headers)
 
@@ -500,8 +503,10 @@ def seed(
     resource_group: str,
     name: str,
     location: str,
+    blob_store: BlobStore | None,
 ) -> ResourceRecord:
-    """Create (or return) a Succeeded workspace directly in the store, creating its resource group if needed."""
+    """Create (or return) a Succeeded workspace directly in the store, creating its resource group if needed, and
+    its storage account in ``blob_store``."""
     group = resource_groups.seed(transaction, subscription_id, resource_group, location)
     resource_id = f"{group.id}/providers/{common.WORKSPACE_TYPE}/{name}"
     key = common.key_of(resource_id)
@@ -522,5 +527,5 @@ def seed(
     )
     record = ResourceRecord(key=key, id=resource_id, kind="workspace", body=body)
     transaction.put(record)
-    datastores.seed_system_datastores(transaction, record, settings=settings, moment=moment)
+    datastores.seed_system_datastores(transaction, record, settings=settings, moment=moment, blob_store=blob_store)
     return record
