@@ -12,10 +12,8 @@
 
 from __future__ import annotations
 
-import datetime
 import http.server
 import inspect
-import ipaddress
 import ssl
 import threading
 from collections.abc import Callable, Iterator
@@ -36,6 +34,7 @@ from reliability.catalogue import WORKSPACE_PATH, cluster
 from reliability.conftest import TOKEN, fast_client, stack_config
 from reliability.inprocess_engine import over_the_wire
 from reliability.invariants import held_resources, seeded_ids
+from support.tls import self_signed_context
 
 
 class RecordingServer:
@@ -89,38 +88,6 @@ def foreign() -> Iterator[RecordingServer]:
         yield server
     finally:
         server.stop()
-
-
-def self_signed_context(directory: Path) -> ssl.SSLContext:
-    """A server TLS context with a fresh self-signed certificate for 127.0.0.1 (trusted by nobody)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(hours=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .sign(key, hashes.SHA256())
-    )
-    certificate_path = directory / "certificate.pem"
-    key_path = directory / "key.pem"
-    certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(certificate_path, key_path)
-    return context
 
 
 def create_cluster(make_provider: Callable[[str], AzureMLProvider]) -> None:

@@ -12,9 +12,7 @@
 
 from __future__ import annotations
 
-import datetime
 import http.server
-import ipaddress
 import json
 import ssl
 import threading
@@ -22,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from support.tls import self_signed_context
 
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 AUDIENCE = "api://AzureADTokenExchange"
@@ -55,7 +55,9 @@ class OidcEndpoints:
 
     def __post_init__(self) -> None:
         self._request_server = _server(self._answer_request, None)
-        self._token_server = _server(self._answer_exchange, _self_signed_context(self.directory))
+        self._token_server = _server(
+            self._answer_exchange, self_signed_context(self.directory, prefix="oidc-", as_authority=True)
+        )
 
     @property
     def request_url(self) -> str:
@@ -139,37 +141,3 @@ def _server(answer: Any, tls: ssl.SSLContext | None) -> http.server.ThreadingHTT
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return server
-
-
-def _self_signed_context(directory: Path) -> ssl.SSLContext:
-    """A server context with a fresh certificate for 127.0.0.1, written to ``oidc-certificate.pem`` for clients."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(hours=2))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-        .sign(key, hashes.SHA256())
-    )
-    directory.mkdir(parents=True, exist_ok=True)
-    certificate_path = directory / "oidc-certificate.pem"
-    key_path = directory / "oidc-key.pem"
-    certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(certificate_path, key_path)
-    return context
