@@ -3,7 +3,8 @@
 - `tests/pulumi-cli/sdkgen/generate` into a temporary directory writes exactly the checked-in sdk/ (the SDKs are
   build outputs: a schema change without regenerating fails here);
 - a TypeScript Automation API inline program on sdk/nodejs (npm packages from tests/pulumi-cli/node/provide,
-  compiled with tsc) and a Go one on sdk/go (`sdk/v3/go/auto`) each run up of a cluster, preview and refresh with
+  compiled with tsc), a Go one on sdk/go (`sdk/v3/go/auto`) and a Python one on sdk/python (installed into a
+  temporary directory; import name `pulumi_azureml_sdk`) each run up of a cluster, preview and refresh with
   `expectNoChanges`, an in-place change, a preview with no change and destroy; the emulator holds the cluster after
   up, its new size after the change and nothing after destroy.
 
@@ -18,6 +19,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -142,4 +144,23 @@ def test_go_automation_api_program_on_the_go_sdk(
         env={**os.environ, "CGO_ENABLED": "0"},
     )
     reports = run_program([str(binary)], tmp_path, cli, emulator_config, tmp_path / "stack")
+    check_lifecycle(reports, emulator, emulator_config)
+
+
+def test_python_automation_api_program_on_the_python_sdk(
+    tmp_path: Path, cli: Cli, emulator: EmulatorServer, emulator_config: dict[str, str]
+) -> None:
+    # The generated package installed from a copy of the checkout's (its build writes beside its sources) into a
+    # directory of its own; its import name, pulumi_azureml_sdk, lives beside pulumi_azureml in this venv.
+    source, site = tmp_path / "python-sdk", tmp_path / "site"
+    shutil.copytree(SDK / "python", source)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(source)],
+        check=True,
+        timeout=300,
+    )
+    cli.extra_environment["PYTHONPATH"] = str(site)
+    reports = run_program(
+        [sys.executable, str(PROGRAMS / "python_sdk" / "main.py")], tmp_path, cli, emulator_config, tmp_path / "stack"
+    )
     check_lifecycle(reports, emulator, emulator_config)
