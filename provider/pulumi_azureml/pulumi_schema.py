@@ -81,7 +81,9 @@ def build() -> dict[str, Any]:
         "license": "Apache-2.0",
         "repository": "https://github.com/pulumi-azureml/pulumi-azureml",
         "publisher": "pulumi-azureml",
-        "meta": {"moduleFormat": "(.*)"},
+        # supportPack: each SDK is a package of its own with the schema's version (a go.mod for Go, pyproject.toml
+        # for Python, the version in package.json), as `pulumi package gen-sdk` writes them.
+        "meta": {"moduleFormat": "(.*)", "supportPack": True},
         "config": {"variables": config_variables},
         "provider": {
             "description": "The azureml provider: its settings, one instance per subscription or workspace.",

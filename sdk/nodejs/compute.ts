@@ -131,8 +131,8 @@ export class Compute extends pulumi.CustomResource {
     /**
      * Attached types: the type's properties, as the ARM body spells them (camelCase).
      */
-    declare public readonly properties: pulumi.Output<any | undefined>;
-    declare public readonly propertyBag: pulumi.Output<any | undefined>;
+    declare public readonly properties: pulumi.Output<{[key: string]: any} | undefined>;
+    declare public readonly propertyBag: pulumi.Output<{[key: string]: any} | undefined>;
     declare public /*out*/ readonly provisioningState: pulumi.Output<string | undefined>;
     /**
      * One of: Enabled, Disabled, NotSpecified.
@@ -395,8 +395,8 @@ export interface ComputeArgs {
     /**
      * Attached types: the type's properties, as the ARM body spells them (camelCase).
      */
-    properties?: any | undefined;
-    propertyBag?: any | undefined;
+    properties?: pulumi.Input<{[key: string]: any} | undefined>;
+    propertyBag?: pulumi.Input<{[key: string]: any} | undefined>;
     /**
      * One of: Enabled, Disabled, NotSpecified.
      */

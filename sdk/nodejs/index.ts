@@ -45,6 +45,146 @@ export type EnvironmentVersion = import("./environmentVersion").EnvironmentVersi
 export const EnvironmentVersion: typeof import("./environmentVersion").EnvironmentVersion = null as any;
 utilities.lazyLoad(exports, ["EnvironmentVersion"], () => require("./environmentVersion"));
 
+export { GetBatchEndpointArgs, GetBatchEndpointResult, GetBatchEndpointOutputArgs } from "./getBatchEndpoint";
+export const getBatchEndpoint: typeof import("./getBatchEndpoint").getBatchEndpoint = null as any;
+export const getBatchEndpointOutput: typeof import("./getBatchEndpoint").getBatchEndpointOutput = null as any;
+utilities.lazyLoad(exports, ["getBatchEndpoint","getBatchEndpointOutput"], () => require("./getBatchEndpoint"));
+
+export { GetBatchEndpointKeysArgs, GetBatchEndpointKeysResult, GetBatchEndpointKeysOutputArgs } from "./getBatchEndpointKeys";
+export const getBatchEndpointKeys: typeof import("./getBatchEndpointKeys").getBatchEndpointKeys = null as any;
+export const getBatchEndpointKeysOutput: typeof import("./getBatchEndpointKeys").getBatchEndpointKeysOutput = null as any;
+utilities.lazyLoad(exports, ["getBatchEndpointKeys","getBatchEndpointKeysOutput"], () => require("./getBatchEndpointKeys"));
+
+export { GetCodeVersionArgs, GetCodeVersionResult, GetCodeVersionOutputArgs } from "./getCodeVersion";
+export const getCodeVersion: typeof import("./getCodeVersion").getCodeVersion = null as any;
+export const getCodeVersionOutput: typeof import("./getCodeVersion").getCodeVersionOutput = null as any;
+utilities.lazyLoad(exports, ["getCodeVersion","getCodeVersionOutput"], () => require("./getCodeVersion"));
+
+export { GetComputeArgs, GetComputeResult, GetComputeOutputArgs } from "./getCompute";
+export const getCompute: typeof import("./getCompute").getCompute = null as any;
+export const getComputeOutput: typeof import("./getCompute").getComputeOutput = null as any;
+utilities.lazyLoad(exports, ["getCompute","getComputeOutput"], () => require("./getCompute"));
+
+export { GetDataVersionArgs, GetDataVersionResult, GetDataVersionOutputArgs } from "./getDataVersion";
+export const getDataVersion: typeof import("./getDataVersion").getDataVersion = null as any;
+export const getDataVersionOutput: typeof import("./getDataVersion").getDataVersionOutput = null as any;
+utilities.lazyLoad(exports, ["getDataVersion","getDataVersionOutput"], () => require("./getDataVersion"));
+
+export { GetDatastoreArgs, GetDatastoreResult, GetDatastoreOutputArgs } from "./getDatastore";
+export const getDatastore: typeof import("./getDatastore").getDatastore = null as any;
+export const getDatastoreOutput: typeof import("./getDatastore").getDatastoreOutput = null as any;
+utilities.lazyLoad(exports, ["getDatastore","getDatastoreOutput"], () => require("./getDatastore"));
+
+export { GetDatastoreSecretsArgs, GetDatastoreSecretsResult, GetDatastoreSecretsOutputArgs } from "./getDatastoreSecrets";
+export const getDatastoreSecrets: typeof import("./getDatastoreSecrets").getDatastoreSecrets = null as any;
+export const getDatastoreSecretsOutput: typeof import("./getDatastoreSecrets").getDatastoreSecretsOutput = null as any;
+utilities.lazyLoad(exports, ["getDatastoreSecrets","getDatastoreSecretsOutput"], () => require("./getDatastoreSecrets"));
+
+export { GetEnvironmentVersionArgs, GetEnvironmentVersionResult, GetEnvironmentVersionOutputArgs } from "./getEnvironmentVersion";
+export const getEnvironmentVersion: typeof import("./getEnvironmentVersion").getEnvironmentVersion = null as any;
+export const getEnvironmentVersionOutput: typeof import("./getEnvironmentVersion").getEnvironmentVersionOutput = null as any;
+utilities.lazyLoad(exports, ["getEnvironmentVersion","getEnvironmentVersionOutput"], () => require("./getEnvironmentVersion"));
+
+export { GetModelVersionArgs, GetModelVersionResult, GetModelVersionOutputArgs } from "./getModelVersion";
+export const getModelVersion: typeof import("./getModelVersion").getModelVersion = null as any;
+export const getModelVersionOutput: typeof import("./getModelVersion").getModelVersionOutput = null as any;
+utilities.lazyLoad(exports, ["getModelVersion","getModelVersionOutput"], () => require("./getModelVersion"));
+
+export { GetOnlineDeploymentArgs, GetOnlineDeploymentResult, GetOnlineDeploymentOutputArgs } from "./getOnlineDeployment";
+export const getOnlineDeployment: typeof import("./getOnlineDeployment").getOnlineDeployment = null as any;
+export const getOnlineDeploymentOutput: typeof import("./getOnlineDeployment").getOnlineDeploymentOutput = null as any;
+utilities.lazyLoad(exports, ["getOnlineDeployment","getOnlineDeploymentOutput"], () => require("./getOnlineDeployment"));
+
+export { GetOnlineDeploymentLogsArgs, GetOnlineDeploymentLogsResult, GetOnlineDeploymentLogsOutputArgs } from "./getOnlineDeploymentLogs";
+export const getOnlineDeploymentLogs: typeof import("./getOnlineDeploymentLogs").getOnlineDeploymentLogs = null as any;
+export const getOnlineDeploymentLogsOutput: typeof import("./getOnlineDeploymentLogs").getOnlineDeploymentLogsOutput = null as any;
+utilities.lazyLoad(exports, ["getOnlineDeploymentLogs","getOnlineDeploymentLogsOutput"], () => require("./getOnlineDeploymentLogs"));
+
+export { GetOnlineEndpointArgs, GetOnlineEndpointResult, GetOnlineEndpointOutputArgs } from "./getOnlineEndpoint";
+export const getOnlineEndpoint: typeof import("./getOnlineEndpoint").getOnlineEndpoint = null as any;
+export const getOnlineEndpointOutput: typeof import("./getOnlineEndpoint").getOnlineEndpointOutput = null as any;
+utilities.lazyLoad(exports, ["getOnlineEndpoint","getOnlineEndpointOutput"], () => require("./getOnlineEndpoint"));
+
+export { GetOnlineEndpointKeysArgs, GetOnlineEndpointKeysResult, GetOnlineEndpointKeysOutputArgs } from "./getOnlineEndpointKeys";
+export const getOnlineEndpointKeys: typeof import("./getOnlineEndpointKeys").getOnlineEndpointKeys = null as any;
+export const getOnlineEndpointKeysOutput: typeof import("./getOnlineEndpointKeys").getOnlineEndpointKeysOutput = null as any;
+utilities.lazyLoad(exports, ["getOnlineEndpointKeys","getOnlineEndpointKeysOutput"], () => require("./getOnlineEndpointKeys"));
+
+export { GetOnlineEndpointTokenArgs, GetOnlineEndpointTokenResult, GetOnlineEndpointTokenOutputArgs } from "./getOnlineEndpointToken";
+export const getOnlineEndpointToken: typeof import("./getOnlineEndpointToken").getOnlineEndpointToken = null as any;
+export const getOnlineEndpointTokenOutput: typeof import("./getOnlineEndpointToken").getOnlineEndpointTokenOutput = null as any;
+utilities.lazyLoad(exports, ["getOnlineEndpointToken","getOnlineEndpointTokenOutput"], () => require("./getOnlineEndpointToken"));
+
+export { GetWorkspaceArgs, GetWorkspaceResult, GetWorkspaceOutputArgs } from "./getWorkspace";
+export const getWorkspace: typeof import("./getWorkspace").getWorkspace = null as any;
+export const getWorkspaceOutput: typeof import("./getWorkspace").getWorkspaceOutput = null as any;
+utilities.lazyLoad(exports, ["getWorkspace","getWorkspaceOutput"], () => require("./getWorkspace"));
+
+export { GetWorkspaceServicesArgs, GetWorkspaceServicesResult, GetWorkspaceServicesOutputArgs } from "./getWorkspaceServices";
+export const getWorkspaceServices: typeof import("./getWorkspaceServices").getWorkspaceServices = null as any;
+export const getWorkspaceServicesOutput: typeof import("./getWorkspaceServices").getWorkspaceServicesOutput = null as any;
+utilities.lazyLoad(exports, ["getWorkspaceServices","getWorkspaceServicesOutput"], () => require("./getWorkspaceServices"));
+
+export { ListBatchDeploymentsArgs, ListBatchDeploymentsResult, ListBatchDeploymentsOutputArgs } from "./listBatchDeployments";
+export const listBatchDeployments: typeof import("./listBatchDeployments").listBatchDeployments = null as any;
+export const listBatchDeploymentsOutput: typeof import("./listBatchDeployments").listBatchDeploymentsOutput = null as any;
+utilities.lazyLoad(exports, ["listBatchDeployments","listBatchDeploymentsOutput"], () => require("./listBatchDeployments"));
+
+export { ListBatchEndpointsArgs, ListBatchEndpointsResult, ListBatchEndpointsOutputArgs } from "./listBatchEndpoints";
+export const listBatchEndpoints: typeof import("./listBatchEndpoints").listBatchEndpoints = null as any;
+export const listBatchEndpointsOutput: typeof import("./listBatchEndpoints").listBatchEndpointsOutput = null as any;
+utilities.lazyLoad(exports, ["listBatchEndpoints","listBatchEndpointsOutput"], () => require("./listBatchEndpoints"));
+
+export { ListCodeVersionsArgs, ListCodeVersionsResult, ListCodeVersionsOutputArgs } from "./listCodeVersions";
+export const listCodeVersions: typeof import("./listCodeVersions").listCodeVersions = null as any;
+export const listCodeVersionsOutput: typeof import("./listCodeVersions").listCodeVersionsOutput = null as any;
+utilities.lazyLoad(exports, ["listCodeVersions","listCodeVersionsOutput"], () => require("./listCodeVersions"));
+
+export { ListComputesArgs, ListComputesResult, ListComputesOutputArgs } from "./listComputes";
+export const listComputes: typeof import("./listComputes").listComputes = null as any;
+export const listComputesOutput: typeof import("./listComputes").listComputesOutput = null as any;
+utilities.lazyLoad(exports, ["listComputes","listComputesOutput"], () => require("./listComputes"));
+
+export { ListDataVersionsArgs, ListDataVersionsResult, ListDataVersionsOutputArgs } from "./listDataVersions";
+export const listDataVersions: typeof import("./listDataVersions").listDataVersions = null as any;
+export const listDataVersionsOutput: typeof import("./listDataVersions").listDataVersionsOutput = null as any;
+utilities.lazyLoad(exports, ["listDataVersions","listDataVersionsOutput"], () => require("./listDataVersions"));
+
+export { ListDatastoresArgs, ListDatastoresResult, ListDatastoresOutputArgs } from "./listDatastores";
+export const listDatastores: typeof import("./listDatastores").listDatastores = null as any;
+export const listDatastoresOutput: typeof import("./listDatastores").listDatastoresOutput = null as any;
+utilities.lazyLoad(exports, ["listDatastores","listDatastoresOutput"], () => require("./listDatastores"));
+
+export { ListEnvironmentVersionsArgs, ListEnvironmentVersionsResult, ListEnvironmentVersionsOutputArgs } from "./listEnvironmentVersions";
+export const listEnvironmentVersions: typeof import("./listEnvironmentVersions").listEnvironmentVersions = null as any;
+export const listEnvironmentVersionsOutput: typeof import("./listEnvironmentVersions").listEnvironmentVersionsOutput = null as any;
+utilities.lazyLoad(exports, ["listEnvironmentVersions","listEnvironmentVersionsOutput"], () => require("./listEnvironmentVersions"));
+
+export { ListModelVersionsArgs, ListModelVersionsResult, ListModelVersionsOutputArgs } from "./listModelVersions";
+export const listModelVersions: typeof import("./listModelVersions").listModelVersions = null as any;
+export const listModelVersionsOutput: typeof import("./listModelVersions").listModelVersionsOutput = null as any;
+utilities.lazyLoad(exports, ["listModelVersions","listModelVersionsOutput"], () => require("./listModelVersions"));
+
+export { ListOnlineDeploymentsArgs, ListOnlineDeploymentsResult, ListOnlineDeploymentsOutputArgs } from "./listOnlineDeployments";
+export const listOnlineDeployments: typeof import("./listOnlineDeployments").listOnlineDeployments = null as any;
+export const listOnlineDeploymentsOutput: typeof import("./listOnlineDeployments").listOnlineDeploymentsOutput = null as any;
+utilities.lazyLoad(exports, ["listOnlineDeployments","listOnlineDeploymentsOutput"], () => require("./listOnlineDeployments"));
+
+export { ListOnlineEndpointsArgs, ListOnlineEndpointsResult, ListOnlineEndpointsOutputArgs } from "./listOnlineEndpoints";
+export const listOnlineEndpoints: typeof import("./listOnlineEndpoints").listOnlineEndpoints = null as any;
+export const listOnlineEndpointsOutput: typeof import("./listOnlineEndpoints").listOnlineEndpointsOutput = null as any;
+utilities.lazyLoad(exports, ["listOnlineEndpoints","listOnlineEndpointsOutput"], () => require("./listOnlineEndpoints"));
+
+export { ListResourceGroupsArgs, ListResourceGroupsResult, ListResourceGroupsOutputArgs } from "./listResourceGroups";
+export const listResourceGroups: typeof import("./listResourceGroups").listResourceGroups = null as any;
+export const listResourceGroupsOutput: typeof import("./listResourceGroups").listResourceGroupsOutput = null as any;
+utilities.lazyLoad(exports, ["listResourceGroups","listResourceGroupsOutput"], () => require("./listResourceGroups"));
+
+export { ListWorkspacesArgs, ListWorkspacesResult, ListWorkspacesOutputArgs } from "./listWorkspaces";
+export const listWorkspaces: typeof import("./listWorkspaces").listWorkspaces = null as any;
+export const listWorkspacesOutput: typeof import("./listWorkspaces").listWorkspacesOutput = null as any;
+utilities.lazyLoad(exports, ["listWorkspaces","listWorkspacesOutput"], () => require("./listWorkspaces"));
+
 export { ModelVersionArgs } from "./modelVersion";
 export type ModelVersion = import("./modelVersion").ModelVersion;
 export const ModelVersion: typeof import("./modelVersion").ModelVersion = null as any;

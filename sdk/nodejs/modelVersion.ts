@@ -67,7 +67,10 @@ export class ModelVersion extends pulumi.CustomResource {
      */
     declare public readonly contentHash: pulumi.Output<string | undefined>;
     declare public readonly description: pulumi.Output<string | undefined>;
-    declare public readonly flavors: pulumi.Output<any | undefined>;
+    /**
+     * Flavor name → {data: {string: string}} (mfe.json FlavorData), e.g. {python_function: {data: {loader_module: mlflow.sklearn}}}.
+     */
+    declare public readonly flavors: pulumi.Output<{[key: string]: any} | undefined>;
     /**
      * Archived versions are hidden from lists and cannot be chosen by name alone.
      */
@@ -202,7 +205,10 @@ export interface ModelVersionArgs {
      */
     contentHash?: pulumi.Input<string | undefined>;
     description?: pulumi.Input<string | undefined>;
-    flavors?: any | undefined;
+    /**
+     * Flavor name → {data: {string: string}} (mfe.json FlavorData), e.g. {python_function: {data: {loader_module: mlflow.sklearn}}}.
+     */
+    flavors?: pulumi.Input<{[key: string]: any} | undefined>;
     /**
      * Archived versions are hidden from lists and cannot be chosen by name alone.
      */

@@ -63,11 +63,11 @@ export class OnlineDeployment extends pulumi.CustomResource {
     /**
      * Kubernetes only: {containerResourceLimits, containerResourceRequests} of cpu/gpu/memory.
      */
-    declare public readonly containerResourceRequirements: pulumi.Output<any | undefined>;
+    declare public readonly containerResourceRequirements: pulumi.Output<{[key: string]: any} | undefined>;
     /**
      * The DataCollector object as the REST reference spells it (camelCase keys).
      */
-    declare public readonly dataCollector: pulumi.Output<any | undefined>;
+    declare public readonly dataCollector: pulumi.Output<{[key: string]: any} | undefined>;
     declare public readonly description: pulumi.Output<string | undefined>;
     /**
      * One of: Enabled, Disabled.
@@ -112,7 +112,7 @@ export class OnlineDeployment extends pulumi.CustomResource {
     declare public readonly model: pulumi.Output<string | undefined>;
     declare public readonly modelMountPath: pulumi.Output<string | undefined>;
     /**
-     * Deployment name. Default: the Pulumi resource name.
+     * Deployment name, in lower case. Default: the Pulumi resource name.
      */
     declare public readonly name: pulumi.Output<string | undefined>;
     declare public readonly properties: pulumi.Output<{[key: string]: any} | undefined>;
@@ -252,11 +252,11 @@ export interface OnlineDeploymentArgs {
     /**
      * Kubernetes only: {containerResourceLimits, containerResourceRequests} of cpu/gpu/memory.
      */
-    containerResourceRequirements?: any | undefined;
+    containerResourceRequirements?: pulumi.Input<{[key: string]: any} | undefined>;
     /**
      * The DataCollector object as the REST reference spells it (camelCase keys).
      */
-    dataCollector?: any | undefined;
+    dataCollector?: pulumi.Input<{[key: string]: any} | undefined>;
     description?: pulumi.Input<string | undefined>;
     /**
      * One of: Enabled, Disabled.
@@ -297,7 +297,7 @@ export interface OnlineDeploymentArgs {
     model?: pulumi.Input<string | undefined>;
     modelMountPath?: pulumi.Input<string | undefined>;
     /**
-     * Deployment name. Default: the Pulumi resource name.
+     * Deployment name, in lower case. Default: the Pulumi resource name.
      */
     name?: pulumi.Input<string | undefined>;
     properties?: pulumi.Input<{[key: string]: any} | undefined>;

@@ -65,8 +65,8 @@ type Compute struct {
 	// Desired state; `up` starts or stops the instance to match. One of: Running, Stopped.
 	PowerState pulumi.StringPtrOutput `pulumi:"powerState"`
 	// Attached types: the type's properties, as the ARM body spells them (camelCase).
-	Properties        pulumi.AnyOutput       `pulumi:"properties"`
-	PropertyBag       pulumi.AnyOutput       `pulumi:"propertyBag"`
+	Properties        pulumi.MapOutput       `pulumi:"properties"`
+	PropertyBag       pulumi.MapOutput       `pulumi:"propertyBag"`
 	ProvisioningState pulumi.StringPtrOutput `pulumi:"provisioningState"`
 	// One of: Enabled, Disabled, NotSpecified.
 	RemoteLoginPortPublicAccess pulumi.StringPtrOutput `pulumi:"remoteLoginPortPublicAccess"`
@@ -196,8 +196,8 @@ type computeArgs struct {
 	// Desired state; `up` starts or stops the instance to match. One of: Running, Stopped.
 	PowerState *string `pulumi:"powerState"`
 	// Attached types: the type's properties, as the ARM body spells them (camelCase).
-	Properties  interface{} `pulumi:"properties"`
-	PropertyBag interface{} `pulumi:"propertyBag"`
+	Properties  map[string]interface{} `pulumi:"properties"`
+	PropertyBag map[string]interface{} `pulumi:"propertyBag"`
 	// One of: Enabled, Disabled, NotSpecified.
 	RemoteLoginPortPublicAccess *string `pulumi:"remoteLoginPortPublicAccess"`
 	// Resource group.
@@ -267,8 +267,8 @@ type ComputeArgs struct {
 	// Desired state; `up` starts or stops the instance to match. One of: Running, Stopped.
 	PowerState pulumi.StringPtrInput
 	// Attached types: the type's properties, as the ARM body spells them (camelCase).
-	Properties  pulumi.Input
-	PropertyBag pulumi.Input
+	Properties  pulumi.MapInput
+	PropertyBag pulumi.MapInput
 	// One of: Enabled, Disabled, NotSpecified.
 	RemoteLoginPortPublicAccess pulumi.StringPtrInput
 	// Resource group.
@@ -481,12 +481,12 @@ func (o ComputeOutput) PowerState() pulumi.StringPtrOutput {
 }
 
 // Attached types: the type's properties, as the ARM body spells them (camelCase).
-func (o ComputeOutput) Properties() pulumi.AnyOutput {
-	return o.ApplyT(func(v *Compute) pulumi.AnyOutput { return v.Properties }).(pulumi.AnyOutput)
+func (o ComputeOutput) Properties() pulumi.MapOutput {
+	return o.ApplyT(func(v *Compute) pulumi.MapOutput { return v.Properties }).(pulumi.MapOutput)
 }
 
-func (o ComputeOutput) PropertyBag() pulumi.AnyOutput {
-	return o.ApplyT(func(v *Compute) pulumi.AnyOutput { return v.PropertyBag }).(pulumi.AnyOutput)
+func (o ComputeOutput) PropertyBag() pulumi.MapOutput {
+	return o.ApplyT(func(v *Compute) pulumi.MapOutput { return v.PropertyBag }).(pulumi.MapOutput)
 }
 
 func (o ComputeOutput) ProvisioningState() pulumi.StringPtrOutput {

@@ -26,7 +26,8 @@ type ModelVersion struct {
 	// sha256 of `path`'s files, computed by the resource class (not for users); registered as the version's property pulumi-azureml-content-hash.
 	ContentHash pulumi.StringPtrOutput `pulumi:"contentHash"`
 	Description pulumi.StringPtrOutput `pulumi:"description"`
-	Flavors     pulumi.AnyOutput       `pulumi:"flavors"`
+	// Flavor name → {data: {string: string}} (mfe.json FlavorData), e.g. {python_function: {data: {loader_module: mlflow.sklearn}}}.
+	Flavors pulumi.MapOutput `pulumi:"flavors"`
 	// Archived versions are hidden from lists and cannot be chosen by name alone.
 	IsArchived pulumi.BoolPtrOutput   `pulumi:"isArchived"`
 	JobName    pulumi.StringPtrOutput `pulumi:"jobName"`
@@ -114,9 +115,10 @@ type modelVersionArgs struct {
 	// ARM api-version for this resource (default 2025-12-01).
 	ApiVersion *string `pulumi:"apiVersion"`
 	// sha256 of `path`'s files, computed by the resource class (not for users); registered as the version's property pulumi-azureml-content-hash.
-	ContentHash *string     `pulumi:"contentHash"`
-	Description *string     `pulumi:"description"`
-	Flavors     interface{} `pulumi:"flavors"`
+	ContentHash *string `pulumi:"contentHash"`
+	Description *string `pulumi:"description"`
+	// Flavor name → {data: {string: string}} (mfe.json FlavorData), e.g. {python_function: {data: {loader_module: mlflow.sklearn}}}.
+	Flavors map[string]interface{} `pulumi:"flavors"`
 	// Archived versions are hidden from lists and cannot be chosen by name alone.
 	IsArchived *bool   `pulumi:"isArchived"`
 	JobName    *string `pulumi:"jobName"`
@@ -154,7 +156,8 @@ type ModelVersionArgs struct {
 	// sha256 of `path`'s files, computed by the resource class (not for users); registered as the version's property pulumi-azureml-content-hash.
 	ContentHash pulumi.StringPtrInput
 	Description pulumi.StringPtrInput
-	Flavors     pulumi.Input
+	// Flavor name → {data: {string: string}} (mfe.json FlavorData), e.g. {python_function: {data: {loader_module: mlflow.sklearn}}}.
+	Flavors pulumi.MapInput
 	// Archived versions are hidden from lists and cannot be chosen by name alone.
 	IsArchived pulumi.BoolPtrInput
 	JobName    pulumi.StringPtrInput
@@ -249,8 +252,9 @@ func (o ModelVersionOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ModelVersion) pulumi.StringPtrOutput { return v.Description }).(pulumi.StringPtrOutput)
 }
 
-func (o ModelVersionOutput) Flavors() pulumi.AnyOutput {
-	return o.ApplyT(func(v *ModelVersion) pulumi.AnyOutput { return v.Flavors }).(pulumi.AnyOutput)
+// Flavor name → {data: {string: string}} (mfe.json FlavorData), e.g. {python_function: {data: {loader_module: mlflow.sklearn}}}.
+func (o ModelVersionOutput) Flavors() pulumi.MapOutput {
+	return o.ApplyT(func(v *ModelVersion) pulumi.MapOutput { return v.Flavors }).(pulumi.MapOutput)
 }
 
 // Archived versions are hidden from lists and cannot be chosen by name alone.

@@ -25,9 +25,9 @@ type OnlineDeployment struct {
 	ArmId             pulumi.StringOutput                        `pulumi:"armId"`
 	CodeConfiguration OnlineDeploymentCodeConfigurationPtrOutput `pulumi:"codeConfiguration"`
 	// Kubernetes only: {containerResourceLimits, containerResourceRequests} of cpu/gpu/memory.
-	ContainerResourceRequirements pulumi.AnyOutput `pulumi:"containerResourceRequirements"`
+	ContainerResourceRequirements pulumi.MapOutput `pulumi:"containerResourceRequirements"`
 	// The DataCollector object as the REST reference spells it (camelCase keys).
-	DataCollector pulumi.AnyOutput       `pulumi:"dataCollector"`
+	DataCollector pulumi.MapOutput       `pulumi:"dataCollector"`
 	Description   pulumi.StringPtrOutput `pulumi:"description"`
 	// One of: Enabled, Disabled.
 	EgressPublicNetworkAccess pulumi.StringPtrOutput `pulumi:"egressPublicNetworkAccess"`
@@ -51,7 +51,7 @@ type OnlineDeployment struct {
 	// An ARM id (e.g. a model version's arm_id), azureml://registries/..., or azureml:<name>:<version> (expanded at check).
 	Model          pulumi.StringPtrOutput `pulumi:"model"`
 	ModelMountPath pulumi.StringPtrOutput `pulumi:"modelMountPath"`
-	// Deployment name. Default: the Pulumi resource name.
+	// Deployment name, in lower case. Default: the Pulumi resource name.
 	Name              pulumi.StringPtrOutput                   `pulumi:"name"`
 	Properties        pulumi.MapOutput                         `pulumi:"properties"`
 	ProvisioningState pulumi.StringPtrOutput                   `pulumi:"provisioningState"`
@@ -142,10 +142,10 @@ type onlineDeploymentArgs struct {
 	AppInsightsEnabled *bool                              `pulumi:"appInsightsEnabled"`
 	CodeConfiguration  *OnlineDeploymentCodeConfiguration `pulumi:"codeConfiguration"`
 	// Kubernetes only: {containerResourceLimits, containerResourceRequests} of cpu/gpu/memory.
-	ContainerResourceRequirements interface{} `pulumi:"containerResourceRequirements"`
+	ContainerResourceRequirements map[string]interface{} `pulumi:"containerResourceRequirements"`
 	// The DataCollector object as the REST reference spells it (camelCase keys).
-	DataCollector interface{} `pulumi:"dataCollector"`
-	Description   *string     `pulumi:"description"`
+	DataCollector map[string]interface{} `pulumi:"dataCollector"`
+	Description   *string                `pulumi:"description"`
 	// One of: Enabled, Disabled.
 	EgressPublicNetworkAccess *string `pulumi:"egressPublicNetworkAccess"`
 	// Managed (default) or Kubernetes (the endpoint's compute). One of: Managed, Kubernetes.
@@ -166,7 +166,7 @@ type onlineDeploymentArgs struct {
 	// An ARM id (e.g. a model version's arm_id), azureml://registries/..., or azureml:<name>:<version> (expanded at check).
 	Model          *string `pulumi:"model"`
 	ModelMountPath *string `pulumi:"modelMountPath"`
-	// Deployment name. Default: the Pulumi resource name.
+	// Deployment name, in lower case. Default: the Pulumi resource name.
 	Name            *string                          `pulumi:"name"`
 	Properties      map[string]interface{}           `pulumi:"properties"`
 	ReadinessProbe  *OnlineDeploymentReadinessProbe  `pulumi:"readinessProbe"`
@@ -194,9 +194,9 @@ type OnlineDeploymentArgs struct {
 	AppInsightsEnabled pulumi.BoolPtrInput
 	CodeConfiguration  OnlineDeploymentCodeConfigurationPtrInput
 	// Kubernetes only: {containerResourceLimits, containerResourceRequests} of cpu/gpu/memory.
-	ContainerResourceRequirements pulumi.Input
+	ContainerResourceRequirements pulumi.MapInput
 	// The DataCollector object as the REST reference spells it (camelCase keys).
-	DataCollector pulumi.Input
+	DataCollector pulumi.MapInput
 	Description   pulumi.StringPtrInput
 	// One of: Enabled, Disabled.
 	EgressPublicNetworkAccess pulumi.StringPtrInput
@@ -218,7 +218,7 @@ type OnlineDeploymentArgs struct {
 	// An ARM id (e.g. a model version's arm_id), azureml://registries/..., or azureml:<name>:<version> (expanded at check).
 	Model          pulumi.StringPtrInput
 	ModelMountPath pulumi.StringPtrInput
-	// Deployment name. Default: the Pulumi resource name.
+	// Deployment name, in lower case. Default: the Pulumi resource name.
 	Name            pulumi.StringPtrInput
 	Properties      pulumi.MapInput
 	ReadinessProbe  OnlineDeploymentReadinessProbePtrInput
@@ -298,13 +298,13 @@ func (o OnlineDeploymentOutput) CodeConfiguration() OnlineDeploymentCodeConfigur
 }
 
 // Kubernetes only: {containerResourceLimits, containerResourceRequests} of cpu/gpu/memory.
-func (o OnlineDeploymentOutput) ContainerResourceRequirements() pulumi.AnyOutput {
-	return o.ApplyT(func(v *OnlineDeployment) pulumi.AnyOutput { return v.ContainerResourceRequirements }).(pulumi.AnyOutput)
+func (o OnlineDeploymentOutput) ContainerResourceRequirements() pulumi.MapOutput {
+	return o.ApplyT(func(v *OnlineDeployment) pulumi.MapOutput { return v.ContainerResourceRequirements }).(pulumi.MapOutput)
 }
 
 // The DataCollector object as the REST reference spells it (camelCase keys).
-func (o OnlineDeploymentOutput) DataCollector() pulumi.AnyOutput {
-	return o.ApplyT(func(v *OnlineDeployment) pulumi.AnyOutput { return v.DataCollector }).(pulumi.AnyOutput)
+func (o OnlineDeploymentOutput) DataCollector() pulumi.MapOutput {
+	return o.ApplyT(func(v *OnlineDeployment) pulumi.MapOutput { return v.DataCollector }).(pulumi.MapOutput)
 }
 
 func (o OnlineDeploymentOutput) Description() pulumi.StringPtrOutput {
@@ -369,7 +369,7 @@ func (o OnlineDeploymentOutput) ModelMountPath() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *OnlineDeployment) pulumi.StringPtrOutput { return v.ModelMountPath }).(pulumi.StringPtrOutput)
 }
 
-// Deployment name. Default: the Pulumi resource name.
+// Deployment name, in lower case. Default: the Pulumi resource name.
 func (o OnlineDeploymentOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *OnlineDeployment) pulumi.StringPtrOutput { return v.Name }).(pulumi.StringPtrOutput)
 }

@@ -13,6 +13,103 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+type AssetVersionResult struct {
+	AssetUri          *string                `pulumi:"assetUri"`
+	Description       *string                `pulumi:"description"`
+	Id                string                 `pulumi:"id"`
+	IsArchived        *bool                  `pulumi:"isArchived"`
+	Name              string                 `pulumi:"name"`
+	Properties        map[string]string      `pulumi:"properties"`
+	ProvisioningState *string                `pulumi:"provisioningState"`
+	Raw               map[string]interface{} `pulumi:"raw"`
+	Stage             *string                `pulumi:"stage"`
+	Tags              map[string]string      `pulumi:"tags"`
+	Type              *string                `pulumi:"type"`
+	Version           string                 `pulumi:"version"`
+}
+
+type AssetVersionResultOutput struct{ *pulumi.OutputState }
+
+func (AssetVersionResultOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AssetVersionResult)(nil)).Elem()
+}
+
+func (o AssetVersionResultOutput) ToAssetVersionResultOutput() AssetVersionResultOutput {
+	return o
+}
+
+func (o AssetVersionResultOutput) ToAssetVersionResultOutputWithContext(ctx context.Context) AssetVersionResultOutput {
+	return o
+}
+
+func (o AssetVersionResultOutput) AssetUri() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AssetVersionResult) *string { return v.AssetUri }).(pulumi.StringPtrOutput)
+}
+
+func (o AssetVersionResultOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AssetVersionResult) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+func (o AssetVersionResultOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v AssetVersionResult) string { return v.Id }).(pulumi.StringOutput)
+}
+
+func (o AssetVersionResultOutput) IsArchived() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v AssetVersionResult) *bool { return v.IsArchived }).(pulumi.BoolPtrOutput)
+}
+
+func (o AssetVersionResultOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v AssetVersionResult) string { return v.Name }).(pulumi.StringOutput)
+}
+
+func (o AssetVersionResultOutput) Properties() pulumi.StringMapOutput {
+	return o.ApplyT(func(v AssetVersionResult) map[string]string { return v.Properties }).(pulumi.StringMapOutput)
+}
+
+func (o AssetVersionResultOutput) ProvisioningState() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AssetVersionResult) *string { return v.ProvisioningState }).(pulumi.StringPtrOutput)
+}
+
+func (o AssetVersionResultOutput) Raw() pulumi.MapOutput {
+	return o.ApplyT(func(v AssetVersionResult) map[string]interface{} { return v.Raw }).(pulumi.MapOutput)
+}
+
+func (o AssetVersionResultOutput) Stage() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AssetVersionResult) *string { return v.Stage }).(pulumi.StringPtrOutput)
+}
+
+func (o AssetVersionResultOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v AssetVersionResult) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+func (o AssetVersionResultOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AssetVersionResult) *string { return v.Type }).(pulumi.StringPtrOutput)
+}
+
+func (o AssetVersionResultOutput) Version() pulumi.StringOutput {
+	return o.ApplyT(func(v AssetVersionResult) string { return v.Version }).(pulumi.StringOutput)
+}
+
+type AssetVersionResultArrayOutput struct{ *pulumi.OutputState }
+
+func (AssetVersionResultArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AssetVersionResult)(nil)).Elem()
+}
+
+func (o AssetVersionResultArrayOutput) ToAssetVersionResultArrayOutput() AssetVersionResultArrayOutput {
+	return o
+}
+
+func (o AssetVersionResultArrayOutput) ToAssetVersionResultArrayOutputWithContext(ctx context.Context) AssetVersionResultArrayOutput {
+	return o
+}
+
+func (o AssetVersionResultArrayOutput) Index(i pulumi.IntInput) AssetVersionResultOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AssetVersionResult {
+		return vs[0].([]AssetVersionResult)[vs[1].(int)]
+	}).(AssetVersionResultOutput)
+}
+
 type BatchDeploymentCodeConfiguration struct {
 	CodeId        *string `pulumi:"codeId"`
 	ScoringScript string  `pulumi:"scoringScript"`
@@ -939,9 +1036,9 @@ func (o BatchDeploymentModelPtrOutput) ReferenceType() pulumi.StringPtrOutput {
 }
 
 type BatchDeploymentResources struct {
-	InstanceCount *int        `pulumi:"instanceCount"`
-	InstanceType  *string     `pulumi:"instanceType"`
-	Properties    interface{} `pulumi:"properties"`
+	InstanceCount *int                   `pulumi:"instanceCount"`
+	InstanceType  *string                `pulumi:"instanceType"`
+	Properties    map[string]interface{} `pulumi:"properties"`
 }
 
 // BatchDeploymentResourcesInput is an input type that accepts BatchDeploymentResourcesArgs and BatchDeploymentResourcesOutput values.
@@ -958,7 +1055,7 @@ type BatchDeploymentResourcesInput interface {
 type BatchDeploymentResourcesArgs struct {
 	InstanceCount pulumi.IntPtrInput    `pulumi:"instanceCount"`
 	InstanceType  pulumi.StringPtrInput `pulumi:"instanceType"`
-	Properties    pulumi.Input          `pulumi:"properties"`
+	Properties    pulumi.MapInput       `pulumi:"properties"`
 }
 
 func (BatchDeploymentResourcesArgs) ElementType() reflect.Type {
@@ -1046,8 +1143,8 @@ func (o BatchDeploymentResourcesOutput) InstanceType() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v BatchDeploymentResources) *string { return v.InstanceType }).(pulumi.StringPtrOutput)
 }
 
-func (o BatchDeploymentResourcesOutput) Properties() pulumi.AnyOutput {
-	return o.ApplyT(func(v BatchDeploymentResources) interface{} { return v.Properties }).(pulumi.AnyOutput)
+func (o BatchDeploymentResourcesOutput) Properties() pulumi.MapOutput {
+	return o.ApplyT(func(v BatchDeploymentResources) map[string]interface{} { return v.Properties }).(pulumi.MapOutput)
 }
 
 type BatchDeploymentResourcesPtrOutput struct{ *pulumi.OutputState }
@@ -1092,13 +1189,110 @@ func (o BatchDeploymentResourcesPtrOutput) InstanceType() pulumi.StringPtrOutput
 	}).(pulumi.StringPtrOutput)
 }
 
-func (o BatchDeploymentResourcesPtrOutput) Properties() pulumi.AnyOutput {
-	return o.ApplyT(func(v *BatchDeploymentResources) interface{} {
+func (o BatchDeploymentResourcesPtrOutput) Properties() pulumi.MapOutput {
+	return o.ApplyT(func(v *BatchDeploymentResources) map[string]interface{} {
 		if v == nil {
 			return nil
 		}
 		return v.Properties
-	}).(pulumi.AnyOutput)
+	}).(pulumi.MapOutput)
+}
+
+type BatchDeploymentResult struct {
+	Compute           *string                `pulumi:"compute"`
+	Description       *string                `pulumi:"description"`
+	EndpointName      string                 `pulumi:"endpointName"`
+	EnvironmentId     *string                `pulumi:"environmentId"`
+	Id                string                 `pulumi:"id"`
+	InstanceCount     *int                   `pulumi:"instanceCount"`
+	Location          *string                `pulumi:"location"`
+	ModelAssetId      *string                `pulumi:"modelAssetId"`
+	Name              string                 `pulumi:"name"`
+	ProvisioningState *string                `pulumi:"provisioningState"`
+	Raw               map[string]interface{} `pulumi:"raw"`
+	Tags              map[string]string      `pulumi:"tags"`
+}
+
+type BatchDeploymentResultOutput struct{ *pulumi.OutputState }
+
+func (BatchDeploymentResultOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*BatchDeploymentResult)(nil)).Elem()
+}
+
+func (o BatchDeploymentResultOutput) ToBatchDeploymentResultOutput() BatchDeploymentResultOutput {
+	return o
+}
+
+func (o BatchDeploymentResultOutput) ToBatchDeploymentResultOutputWithContext(ctx context.Context) BatchDeploymentResultOutput {
+	return o
+}
+
+func (o BatchDeploymentResultOutput) Compute() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchDeploymentResult) *string { return v.Compute }).(pulumi.StringPtrOutput)
+}
+
+func (o BatchDeploymentResultOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchDeploymentResult) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+func (o BatchDeploymentResultOutput) EndpointName() pulumi.StringOutput {
+	return o.ApplyT(func(v BatchDeploymentResult) string { return v.EndpointName }).(pulumi.StringOutput)
+}
+
+func (o BatchDeploymentResultOutput) EnvironmentId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchDeploymentResult) *string { return v.EnvironmentId }).(pulumi.StringPtrOutput)
+}
+
+func (o BatchDeploymentResultOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v BatchDeploymentResult) string { return v.Id }).(pulumi.StringOutput)
+}
+
+func (o BatchDeploymentResultOutput) InstanceCount() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v BatchDeploymentResult) *int { return v.InstanceCount }).(pulumi.IntPtrOutput)
+}
+
+func (o BatchDeploymentResultOutput) Location() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchDeploymentResult) *string { return v.Location }).(pulumi.StringPtrOutput)
+}
+
+func (o BatchDeploymentResultOutput) ModelAssetId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchDeploymentResult) *string { return v.ModelAssetId }).(pulumi.StringPtrOutput)
+}
+
+func (o BatchDeploymentResultOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v BatchDeploymentResult) string { return v.Name }).(pulumi.StringOutput)
+}
+
+func (o BatchDeploymentResultOutput) ProvisioningState() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchDeploymentResult) *string { return v.ProvisioningState }).(pulumi.StringPtrOutput)
+}
+
+func (o BatchDeploymentResultOutput) Raw() pulumi.MapOutput {
+	return o.ApplyT(func(v BatchDeploymentResult) map[string]interface{} { return v.Raw }).(pulumi.MapOutput)
+}
+
+func (o BatchDeploymentResultOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v BatchDeploymentResult) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+type BatchDeploymentResultArrayOutput struct{ *pulumi.OutputState }
+
+func (BatchDeploymentResultArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]BatchDeploymentResult)(nil)).Elem()
+}
+
+func (o BatchDeploymentResultArrayOutput) ToBatchDeploymentResultArrayOutput() BatchDeploymentResultArrayOutput {
+	return o
+}
+
+func (o BatchDeploymentResultArrayOutput) ToBatchDeploymentResultArrayOutputWithContext(ctx context.Context) BatchDeploymentResultArrayOutput {
+	return o
+}
+
+func (o BatchDeploymentResultArrayOutput) Index(i pulumi.IntInput) BatchDeploymentResultOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) BatchDeploymentResult {
+		return vs[0].([]BatchDeploymentResult)[vs[1].(int)]
+	}).(BatchDeploymentResultOutput)
 }
 
 type BatchDeploymentRetrySettings struct {
@@ -2072,6 +2266,108 @@ func (o BatchEndpointKeysPtrOutput) SecondaryKey() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+type BatchEndpointResult struct {
+	AuthMode              *string                `pulumi:"authMode"`
+	DefaultDeploymentName *string                `pulumi:"defaultDeploymentName"`
+	Description           *string                `pulumi:"description"`
+	Id                    string                 `pulumi:"id"`
+	IdentityPrincipalId   *string                `pulumi:"identityPrincipalId"`
+	Kind                  *string                `pulumi:"kind"`
+	Location              *string                `pulumi:"location"`
+	Name                  string                 `pulumi:"name"`
+	ProvisioningState     *string                `pulumi:"provisioningState"`
+	Raw                   map[string]interface{} `pulumi:"raw"`
+	ScoringUri            *string                `pulumi:"scoringUri"`
+	SwaggerUri            *string                `pulumi:"swaggerUri"`
+	Tags                  map[string]string      `pulumi:"tags"`
+}
+
+type BatchEndpointResultOutput struct{ *pulumi.OutputState }
+
+func (BatchEndpointResultOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*BatchEndpointResult)(nil)).Elem()
+}
+
+func (o BatchEndpointResultOutput) ToBatchEndpointResultOutput() BatchEndpointResultOutput {
+	return o
+}
+
+func (o BatchEndpointResultOutput) ToBatchEndpointResultOutputWithContext(ctx context.Context) BatchEndpointResultOutput {
+	return o
+}
+
+func (o BatchEndpointResultOutput) AuthMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchEndpointResult) *string { return v.AuthMode }).(pulumi.StringPtrOutput)
+}
+
+func (o BatchEndpointResultOutput) DefaultDeploymentName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchEndpointResult) *string { return v.DefaultDeploymentName }).(pulumi.StringPtrOutput)
+}
+
+func (o BatchEndpointResultOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchEndpointResult) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+func (o BatchEndpointResultOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v BatchEndpointResult) string { return v.Id }).(pulumi.StringOutput)
+}
+
+func (o BatchEndpointResultOutput) IdentityPrincipalId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchEndpointResult) *string { return v.IdentityPrincipalId }).(pulumi.StringPtrOutput)
+}
+
+func (o BatchEndpointResultOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchEndpointResult) *string { return v.Kind }).(pulumi.StringPtrOutput)
+}
+
+func (o BatchEndpointResultOutput) Location() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchEndpointResult) *string { return v.Location }).(pulumi.StringPtrOutput)
+}
+
+func (o BatchEndpointResultOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v BatchEndpointResult) string { return v.Name }).(pulumi.StringOutput)
+}
+
+func (o BatchEndpointResultOutput) ProvisioningState() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchEndpointResult) *string { return v.ProvisioningState }).(pulumi.StringPtrOutput)
+}
+
+func (o BatchEndpointResultOutput) Raw() pulumi.MapOutput {
+	return o.ApplyT(func(v BatchEndpointResult) map[string]interface{} { return v.Raw }).(pulumi.MapOutput)
+}
+
+func (o BatchEndpointResultOutput) ScoringUri() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchEndpointResult) *string { return v.ScoringUri }).(pulumi.StringPtrOutput)
+}
+
+func (o BatchEndpointResultOutput) SwaggerUri() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchEndpointResult) *string { return v.SwaggerUri }).(pulumi.StringPtrOutput)
+}
+
+func (o BatchEndpointResultOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v BatchEndpointResult) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+type BatchEndpointResultArrayOutput struct{ *pulumi.OutputState }
+
+func (BatchEndpointResultArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]BatchEndpointResult)(nil)).Elem()
+}
+
+func (o BatchEndpointResultArrayOutput) ToBatchEndpointResultArrayOutput() BatchEndpointResultArrayOutput {
+	return o
+}
+
+func (o BatchEndpointResultArrayOutput) ToBatchEndpointResultArrayOutputWithContext(ctx context.Context) BatchEndpointResultArrayOutput {
+	return o
+}
+
+func (o BatchEndpointResultArrayOutput) Index(i pulumi.IntInput) BatchEndpointResultOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) BatchEndpointResult {
+		return vs[0].([]BatchEndpointResult)[vs[1].(int)]
+	}).(BatchEndpointResultOutput)
+}
+
 type BatchEndpointSku struct {
 	Capacity *int    `pulumi:"capacity"`
 	Family   *string `pulumi:"family"`
@@ -2893,6 +3189,113 @@ func (o ComputeIdentityPtrOutput) UserAssignedIdentities() pulumi.StringArrayOut
 		}
 		return v.UserAssignedIdentities
 	}).(pulumi.StringArrayOutput)
+}
+
+type ComputeResult struct {
+	ComputeType         *string                `pulumi:"computeType"`
+	CreatedOn           *string                `pulumi:"createdOn"`
+	Description         *string                `pulumi:"description"`
+	Id                  string                 `pulumi:"id"`
+	IdentityPrincipalId *string                `pulumi:"identityPrincipalId"`
+	IsAttachedCompute   *bool                  `pulumi:"isAttachedCompute"`
+	Location            *string                `pulumi:"location"`
+	Name                string                 `pulumi:"name"`
+	ProvisioningState   *string                `pulumi:"provisioningState"`
+	Raw                 map[string]interface{} `pulumi:"raw"`
+	ResourceId          *string                `pulumi:"resourceId"`
+	State               *string                `pulumi:"state"`
+	Tags                map[string]string      `pulumi:"tags"`
+	VmSize              *string                `pulumi:"vmSize"`
+}
+
+type ComputeResultOutput struct{ *pulumi.OutputState }
+
+func (ComputeResultOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ComputeResult)(nil)).Elem()
+}
+
+func (o ComputeResultOutput) ToComputeResultOutput() ComputeResultOutput {
+	return o
+}
+
+func (o ComputeResultOutput) ToComputeResultOutputWithContext(ctx context.Context) ComputeResultOutput {
+	return o
+}
+
+func (o ComputeResultOutput) ComputeType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ComputeResult) *string { return v.ComputeType }).(pulumi.StringPtrOutput)
+}
+
+func (o ComputeResultOutput) CreatedOn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ComputeResult) *string { return v.CreatedOn }).(pulumi.StringPtrOutput)
+}
+
+func (o ComputeResultOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ComputeResult) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+func (o ComputeResultOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v ComputeResult) string { return v.Id }).(pulumi.StringOutput)
+}
+
+func (o ComputeResultOutput) IdentityPrincipalId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ComputeResult) *string { return v.IdentityPrincipalId }).(pulumi.StringPtrOutput)
+}
+
+func (o ComputeResultOutput) IsAttachedCompute() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v ComputeResult) *bool { return v.IsAttachedCompute }).(pulumi.BoolPtrOutput)
+}
+
+func (o ComputeResultOutput) Location() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ComputeResult) *string { return v.Location }).(pulumi.StringPtrOutput)
+}
+
+func (o ComputeResultOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v ComputeResult) string { return v.Name }).(pulumi.StringOutput)
+}
+
+func (o ComputeResultOutput) ProvisioningState() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ComputeResult) *string { return v.ProvisioningState }).(pulumi.StringPtrOutput)
+}
+
+func (o ComputeResultOutput) Raw() pulumi.MapOutput {
+	return o.ApplyT(func(v ComputeResult) map[string]interface{} { return v.Raw }).(pulumi.MapOutput)
+}
+
+func (o ComputeResultOutput) ResourceId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ComputeResult) *string { return v.ResourceId }).(pulumi.StringPtrOutput)
+}
+
+func (o ComputeResultOutput) State() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ComputeResult) *string { return v.State }).(pulumi.StringPtrOutput)
+}
+
+func (o ComputeResultOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v ComputeResult) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+func (o ComputeResultOutput) VmSize() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ComputeResult) *string { return v.VmSize }).(pulumi.StringPtrOutput)
+}
+
+type ComputeResultArrayOutput struct{ *pulumi.OutputState }
+
+func (ComputeResultArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ComputeResult)(nil)).Elem()
+}
+
+func (o ComputeResultArrayOutput) ToComputeResultArrayOutput() ComputeResultArrayOutput {
+	return o
+}
+
+func (o ComputeResultArrayOutput) ToComputeResultArrayOutputWithContext(ctx context.Context) ComputeResultArrayOutput {
+	return o
+}
+
+func (o ComputeResultArrayOutput) Index(i pulumi.IntInput) ComputeResultOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ComputeResult {
+		return vs[0].([]ComputeResult)[vs[1].(int)]
+	}).(ComputeResultOutput)
 }
 
 type ComputeScaleSettings struct {
@@ -5103,6 +5506,113 @@ func (o DataVersionTimeoutsPtrOutput) Update() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+type DatastoreResult struct {
+	AccountName     *string                `pulumi:"accountName"`
+	ContainerName   *string                `pulumi:"containerName"`
+	CredentialsType *string                `pulumi:"credentialsType"`
+	DatastoreType   *string                `pulumi:"datastoreType"`
+	Description     *string                `pulumi:"description"`
+	Endpoint        *string                `pulumi:"endpoint"`
+	FileShareName   *string                `pulumi:"fileShareName"`
+	Filesystem      *string                `pulumi:"filesystem"`
+	Id              string                 `pulumi:"id"`
+	IsDefault       *bool                  `pulumi:"isDefault"`
+	Name            string                 `pulumi:"name"`
+	Protocol        *string                `pulumi:"protocol"`
+	Raw             map[string]interface{} `pulumi:"raw"`
+	Tags            map[string]string      `pulumi:"tags"`
+}
+
+type DatastoreResultOutput struct{ *pulumi.OutputState }
+
+func (DatastoreResultOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*DatastoreResult)(nil)).Elem()
+}
+
+func (o DatastoreResultOutput) ToDatastoreResultOutput() DatastoreResultOutput {
+	return o
+}
+
+func (o DatastoreResultOutput) ToDatastoreResultOutputWithContext(ctx context.Context) DatastoreResultOutput {
+	return o
+}
+
+func (o DatastoreResultOutput) AccountName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DatastoreResult) *string { return v.AccountName }).(pulumi.StringPtrOutput)
+}
+
+func (o DatastoreResultOutput) ContainerName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DatastoreResult) *string { return v.ContainerName }).(pulumi.StringPtrOutput)
+}
+
+func (o DatastoreResultOutput) CredentialsType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DatastoreResult) *string { return v.CredentialsType }).(pulumi.StringPtrOutput)
+}
+
+func (o DatastoreResultOutput) DatastoreType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DatastoreResult) *string { return v.DatastoreType }).(pulumi.StringPtrOutput)
+}
+
+func (o DatastoreResultOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DatastoreResult) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+func (o DatastoreResultOutput) Endpoint() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DatastoreResult) *string { return v.Endpoint }).(pulumi.StringPtrOutput)
+}
+
+func (o DatastoreResultOutput) FileShareName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DatastoreResult) *string { return v.FileShareName }).(pulumi.StringPtrOutput)
+}
+
+func (o DatastoreResultOutput) Filesystem() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DatastoreResult) *string { return v.Filesystem }).(pulumi.StringPtrOutput)
+}
+
+func (o DatastoreResultOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v DatastoreResult) string { return v.Id }).(pulumi.StringOutput)
+}
+
+func (o DatastoreResultOutput) IsDefault() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v DatastoreResult) *bool { return v.IsDefault }).(pulumi.BoolPtrOutput)
+}
+
+func (o DatastoreResultOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v DatastoreResult) string { return v.Name }).(pulumi.StringOutput)
+}
+
+func (o DatastoreResultOutput) Protocol() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DatastoreResult) *string { return v.Protocol }).(pulumi.StringPtrOutput)
+}
+
+func (o DatastoreResultOutput) Raw() pulumi.MapOutput {
+	return o.ApplyT(func(v DatastoreResult) map[string]interface{} { return v.Raw }).(pulumi.MapOutput)
+}
+
+func (o DatastoreResultOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v DatastoreResult) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+type DatastoreResultArrayOutput struct{ *pulumi.OutputState }
+
+func (DatastoreResultArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]DatastoreResult)(nil)).Elem()
+}
+
+func (o DatastoreResultArrayOutput) ToDatastoreResultArrayOutput() DatastoreResultArrayOutput {
+	return o
+}
+
+func (o DatastoreResultArrayOutput) ToDatastoreResultArrayOutputWithContext(ctx context.Context) DatastoreResultArrayOutput {
+	return o
+}
+
+func (o DatastoreResultArrayOutput) Index(i pulumi.IntInput) DatastoreResultOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) DatastoreResult {
+		return vs[0].([]DatastoreResult)[vs[1].(int)]
+	}).(DatastoreResultOutput)
+}
+
 type DatastoreTimeouts struct {
 	Create interface{} `pulumi:"create"`
 	Delete interface{} `pulumi:"delete"`
@@ -6025,6 +6535,118 @@ func (o EnvironmentVersionInferenceConfigScoringRoutePtrOutput) Port() pulumi.In
 		}
 		return &v.Port
 	}).(pulumi.IntPtrOutput)
+}
+
+type EnvironmentVersionResult struct {
+	BuildContextUri   *string                `pulumi:"buildContextUri"`
+	CondaFile         *string                `pulumi:"condaFile"`
+	Description       *string                `pulumi:"description"`
+	DockerfilePath    *string                `pulumi:"dockerfilePath"`
+	EnvironmentType   *string                `pulumi:"environmentType"`
+	Id                string                 `pulumi:"id"`
+	Image             *string                `pulumi:"image"`
+	IsArchived        *bool                  `pulumi:"isArchived"`
+	Name              string                 `pulumi:"name"`
+	OsType            *string                `pulumi:"osType"`
+	ProvisioningState *string                `pulumi:"provisioningState"`
+	Raw               map[string]interface{} `pulumi:"raw"`
+	Stage             *string                `pulumi:"stage"`
+	Tags              map[string]string      `pulumi:"tags"`
+	Version           string                 `pulumi:"version"`
+}
+
+type EnvironmentVersionResultOutput struct{ *pulumi.OutputState }
+
+func (EnvironmentVersionResultOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*EnvironmentVersionResult)(nil)).Elem()
+}
+
+func (o EnvironmentVersionResultOutput) ToEnvironmentVersionResultOutput() EnvironmentVersionResultOutput {
+	return o
+}
+
+func (o EnvironmentVersionResultOutput) ToEnvironmentVersionResultOutputWithContext(ctx context.Context) EnvironmentVersionResultOutput {
+	return o
+}
+
+func (o EnvironmentVersionResultOutput) BuildContextUri() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v EnvironmentVersionResult) *string { return v.BuildContextUri }).(pulumi.StringPtrOutput)
+}
+
+func (o EnvironmentVersionResultOutput) CondaFile() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v EnvironmentVersionResult) *string { return v.CondaFile }).(pulumi.StringPtrOutput)
+}
+
+func (o EnvironmentVersionResultOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v EnvironmentVersionResult) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+func (o EnvironmentVersionResultOutput) DockerfilePath() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v EnvironmentVersionResult) *string { return v.DockerfilePath }).(pulumi.StringPtrOutput)
+}
+
+func (o EnvironmentVersionResultOutput) EnvironmentType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v EnvironmentVersionResult) *string { return v.EnvironmentType }).(pulumi.StringPtrOutput)
+}
+
+func (o EnvironmentVersionResultOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v EnvironmentVersionResult) string { return v.Id }).(pulumi.StringOutput)
+}
+
+func (o EnvironmentVersionResultOutput) Image() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v EnvironmentVersionResult) *string { return v.Image }).(pulumi.StringPtrOutput)
+}
+
+func (o EnvironmentVersionResultOutput) IsArchived() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v EnvironmentVersionResult) *bool { return v.IsArchived }).(pulumi.BoolPtrOutput)
+}
+
+func (o EnvironmentVersionResultOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v EnvironmentVersionResult) string { return v.Name }).(pulumi.StringOutput)
+}
+
+func (o EnvironmentVersionResultOutput) OsType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v EnvironmentVersionResult) *string { return v.OsType }).(pulumi.StringPtrOutput)
+}
+
+func (o EnvironmentVersionResultOutput) ProvisioningState() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v EnvironmentVersionResult) *string { return v.ProvisioningState }).(pulumi.StringPtrOutput)
+}
+
+func (o EnvironmentVersionResultOutput) Raw() pulumi.MapOutput {
+	return o.ApplyT(func(v EnvironmentVersionResult) map[string]interface{} { return v.Raw }).(pulumi.MapOutput)
+}
+
+func (o EnvironmentVersionResultOutput) Stage() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v EnvironmentVersionResult) *string { return v.Stage }).(pulumi.StringPtrOutput)
+}
+
+func (o EnvironmentVersionResultOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v EnvironmentVersionResult) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+func (o EnvironmentVersionResultOutput) Version() pulumi.StringOutput {
+	return o.ApplyT(func(v EnvironmentVersionResult) string { return v.Version }).(pulumi.StringOutput)
+}
+
+type EnvironmentVersionResultArrayOutput struct{ *pulumi.OutputState }
+
+func (EnvironmentVersionResultArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]EnvironmentVersionResult)(nil)).Elem()
+}
+
+func (o EnvironmentVersionResultArrayOutput) ToEnvironmentVersionResultArrayOutput() EnvironmentVersionResultArrayOutput {
+	return o
+}
+
+func (o EnvironmentVersionResultArrayOutput) ToEnvironmentVersionResultArrayOutputWithContext(ctx context.Context) EnvironmentVersionResultArrayOutput {
+	return o
+}
+
+func (o EnvironmentVersionResultArrayOutput) Index(i pulumi.IntInput) EnvironmentVersionResultOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) EnvironmentVersionResult {
+		return vs[0].([]EnvironmentVersionResult)[vs[1].(int)]
+	}).(EnvironmentVersionResultOutput)
 }
 
 type EnvironmentVersionTimeouts struct {
@@ -7050,6 +7672,108 @@ func (o OnlineDeploymentRequestSettingsPtrOutput) RequestTimeout() pulumi.String
 	}).(pulumi.StringPtrOutput)
 }
 
+type OnlineDeploymentResult struct {
+	Description         *string                `pulumi:"description"`
+	EndpointComputeType *string                `pulumi:"endpointComputeType"`
+	EndpointName        string                 `pulumi:"endpointName"`
+	EnvironmentId       *string                `pulumi:"environmentId"`
+	Id                  string                 `pulumi:"id"`
+	InstanceCount       *int                   `pulumi:"instanceCount"`
+	InstanceType        *string                `pulumi:"instanceType"`
+	Location            *string                `pulumi:"location"`
+	Model               *string                `pulumi:"model"`
+	Name                string                 `pulumi:"name"`
+	ProvisioningState   *string                `pulumi:"provisioningState"`
+	Raw                 map[string]interface{} `pulumi:"raw"`
+	Tags                map[string]string      `pulumi:"tags"`
+}
+
+type OnlineDeploymentResultOutput struct{ *pulumi.OutputState }
+
+func (OnlineDeploymentResultOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*OnlineDeploymentResult)(nil)).Elem()
+}
+
+func (o OnlineDeploymentResultOutput) ToOnlineDeploymentResultOutput() OnlineDeploymentResultOutput {
+	return o
+}
+
+func (o OnlineDeploymentResultOutput) ToOnlineDeploymentResultOutputWithContext(ctx context.Context) OnlineDeploymentResultOutput {
+	return o
+}
+
+func (o OnlineDeploymentResultOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineDeploymentResult) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineDeploymentResultOutput) EndpointComputeType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineDeploymentResult) *string { return v.EndpointComputeType }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineDeploymentResultOutput) EndpointName() pulumi.StringOutput {
+	return o.ApplyT(func(v OnlineDeploymentResult) string { return v.EndpointName }).(pulumi.StringOutput)
+}
+
+func (o OnlineDeploymentResultOutput) EnvironmentId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineDeploymentResult) *string { return v.EnvironmentId }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineDeploymentResultOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v OnlineDeploymentResult) string { return v.Id }).(pulumi.StringOutput)
+}
+
+func (o OnlineDeploymentResultOutput) InstanceCount() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v OnlineDeploymentResult) *int { return v.InstanceCount }).(pulumi.IntPtrOutput)
+}
+
+func (o OnlineDeploymentResultOutput) InstanceType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineDeploymentResult) *string { return v.InstanceType }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineDeploymentResultOutput) Location() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineDeploymentResult) *string { return v.Location }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineDeploymentResultOutput) Model() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineDeploymentResult) *string { return v.Model }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineDeploymentResultOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v OnlineDeploymentResult) string { return v.Name }).(pulumi.StringOutput)
+}
+
+func (o OnlineDeploymentResultOutput) ProvisioningState() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineDeploymentResult) *string { return v.ProvisioningState }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineDeploymentResultOutput) Raw() pulumi.MapOutput {
+	return o.ApplyT(func(v OnlineDeploymentResult) map[string]interface{} { return v.Raw }).(pulumi.MapOutput)
+}
+
+func (o OnlineDeploymentResultOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v OnlineDeploymentResult) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+type OnlineDeploymentResultArrayOutput struct{ *pulumi.OutputState }
+
+func (OnlineDeploymentResultArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]OnlineDeploymentResult)(nil)).Elem()
+}
+
+func (o OnlineDeploymentResultArrayOutput) ToOnlineDeploymentResultArrayOutput() OnlineDeploymentResultArrayOutput {
+	return o
+}
+
+func (o OnlineDeploymentResultArrayOutput) ToOnlineDeploymentResultArrayOutputWithContext(ctx context.Context) OnlineDeploymentResultArrayOutput {
+	return o
+}
+
+func (o OnlineDeploymentResultArrayOutput) Index(i pulumi.IntInput) OnlineDeploymentResultOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) OnlineDeploymentResult {
+		return vs[0].([]OnlineDeploymentResult)[vs[1].(int)]
+	}).(OnlineDeploymentResultOutput)
+}
+
 type OnlineDeploymentScaleSettings struct {
 	MaxInstances    *int    `pulumi:"maxInstances"`
 	MinInstances    *int    `pulumi:"minInstances"`
@@ -7903,6 +8627,118 @@ func (o OnlineEndpointKeysPtrOutput) SecondaryKey() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+type OnlineEndpointResult struct {
+	AuthMode            *string                `pulumi:"authMode"`
+	Compute             *string                `pulumi:"compute"`
+	Description         *string                `pulumi:"description"`
+	Id                  string                 `pulumi:"id"`
+	IdentityPrincipalId *string                `pulumi:"identityPrincipalId"`
+	Location            *string                `pulumi:"location"`
+	MirrorTraffic       map[string]int         `pulumi:"mirrorTraffic"`
+	Name                string                 `pulumi:"name"`
+	ProvisioningState   *string                `pulumi:"provisioningState"`
+	PublicNetworkAccess *string                `pulumi:"publicNetworkAccess"`
+	Raw                 map[string]interface{} `pulumi:"raw"`
+	ScoringUri          *string                `pulumi:"scoringUri"`
+	SwaggerUri          *string                `pulumi:"swaggerUri"`
+	Tags                map[string]string      `pulumi:"tags"`
+	Traffic             map[string]int         `pulumi:"traffic"`
+}
+
+type OnlineEndpointResultOutput struct{ *pulumi.OutputState }
+
+func (OnlineEndpointResultOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*OnlineEndpointResult)(nil)).Elem()
+}
+
+func (o OnlineEndpointResultOutput) ToOnlineEndpointResultOutput() OnlineEndpointResultOutput {
+	return o
+}
+
+func (o OnlineEndpointResultOutput) ToOnlineEndpointResultOutputWithContext(ctx context.Context) OnlineEndpointResultOutput {
+	return o
+}
+
+func (o OnlineEndpointResultOutput) AuthMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineEndpointResult) *string { return v.AuthMode }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineEndpointResultOutput) Compute() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineEndpointResult) *string { return v.Compute }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineEndpointResultOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineEndpointResult) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineEndpointResultOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v OnlineEndpointResult) string { return v.Id }).(pulumi.StringOutput)
+}
+
+func (o OnlineEndpointResultOutput) IdentityPrincipalId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineEndpointResult) *string { return v.IdentityPrincipalId }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineEndpointResultOutput) Location() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineEndpointResult) *string { return v.Location }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineEndpointResultOutput) MirrorTraffic() pulumi.IntMapOutput {
+	return o.ApplyT(func(v OnlineEndpointResult) map[string]int { return v.MirrorTraffic }).(pulumi.IntMapOutput)
+}
+
+func (o OnlineEndpointResultOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v OnlineEndpointResult) string { return v.Name }).(pulumi.StringOutput)
+}
+
+func (o OnlineEndpointResultOutput) ProvisioningState() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineEndpointResult) *string { return v.ProvisioningState }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineEndpointResultOutput) PublicNetworkAccess() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineEndpointResult) *string { return v.PublicNetworkAccess }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineEndpointResultOutput) Raw() pulumi.MapOutput {
+	return o.ApplyT(func(v OnlineEndpointResult) map[string]interface{} { return v.Raw }).(pulumi.MapOutput)
+}
+
+func (o OnlineEndpointResultOutput) ScoringUri() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineEndpointResult) *string { return v.ScoringUri }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineEndpointResultOutput) SwaggerUri() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v OnlineEndpointResult) *string { return v.SwaggerUri }).(pulumi.StringPtrOutput)
+}
+
+func (o OnlineEndpointResultOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v OnlineEndpointResult) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+func (o OnlineEndpointResultOutput) Traffic() pulumi.IntMapOutput {
+	return o.ApplyT(func(v OnlineEndpointResult) map[string]int { return v.Traffic }).(pulumi.IntMapOutput)
+}
+
+type OnlineEndpointResultArrayOutput struct{ *pulumi.OutputState }
+
+func (OnlineEndpointResultArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]OnlineEndpointResult)(nil)).Elem()
+}
+
+func (o OnlineEndpointResultArrayOutput) ToOnlineEndpointResultArrayOutput() OnlineEndpointResultArrayOutput {
+	return o
+}
+
+func (o OnlineEndpointResultArrayOutput) ToOnlineEndpointResultArrayOutputWithContext(ctx context.Context) OnlineEndpointResultArrayOutput {
+	return o
+}
+
+func (o OnlineEndpointResultArrayOutput) Index(i pulumi.IntInput) OnlineEndpointResultOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) OnlineEndpointResult {
+		return vs[0].([]OnlineEndpointResult)[vs[1].(int)]
+	}).(OnlineEndpointResultOutput)
+}
+
 type OnlineEndpointSku struct {
 	Capacity *int    `pulumi:"capacity"`
 	Family   *string `pulumi:"family"`
@@ -8424,6 +9260,78 @@ func (o OnlineEndpointTrafficTimeoutsPtrOutput) Update() pulumi.AnyOutput {
 		}
 		return v.Update
 	}).(pulumi.AnyOutput)
+}
+
+type ResourceGroupResult struct {
+	Id                string                 `pulumi:"id"`
+	Location          string                 `pulumi:"location"`
+	ManagedBy         *string                `pulumi:"managedBy"`
+	Name              string                 `pulumi:"name"`
+	ProvisioningState *string                `pulumi:"provisioningState"`
+	Raw               map[string]interface{} `pulumi:"raw"`
+	Tags              map[string]string      `pulumi:"tags"`
+}
+
+type ResourceGroupResultOutput struct{ *pulumi.OutputState }
+
+func (ResourceGroupResultOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResourceGroupResult)(nil)).Elem()
+}
+
+func (o ResourceGroupResultOutput) ToResourceGroupResultOutput() ResourceGroupResultOutput {
+	return o
+}
+
+func (o ResourceGroupResultOutput) ToResourceGroupResultOutputWithContext(ctx context.Context) ResourceGroupResultOutput {
+	return o
+}
+
+func (o ResourceGroupResultOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v ResourceGroupResult) string { return v.Id }).(pulumi.StringOutput)
+}
+
+func (o ResourceGroupResultOutput) Location() pulumi.StringOutput {
+	return o.ApplyT(func(v ResourceGroupResult) string { return v.Location }).(pulumi.StringOutput)
+}
+
+func (o ResourceGroupResultOutput) ManagedBy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ResourceGroupResult) *string { return v.ManagedBy }).(pulumi.StringPtrOutput)
+}
+
+func (o ResourceGroupResultOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v ResourceGroupResult) string { return v.Name }).(pulumi.StringOutput)
+}
+
+func (o ResourceGroupResultOutput) ProvisioningState() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ResourceGroupResult) *string { return v.ProvisioningState }).(pulumi.StringPtrOutput)
+}
+
+func (o ResourceGroupResultOutput) Raw() pulumi.MapOutput {
+	return o.ApplyT(func(v ResourceGroupResult) map[string]interface{} { return v.Raw }).(pulumi.MapOutput)
+}
+
+func (o ResourceGroupResultOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v ResourceGroupResult) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+type ResourceGroupResultArrayOutput struct{ *pulumi.OutputState }
+
+func (ResourceGroupResultArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ResourceGroupResult)(nil)).Elem()
+}
+
+func (o ResourceGroupResultArrayOutput) ToResourceGroupResultArrayOutput() ResourceGroupResultArrayOutput {
+	return o
+}
+
+func (o ResourceGroupResultArrayOutput) ToResourceGroupResultArrayOutputWithContext(ctx context.Context) ResourceGroupResultArrayOutput {
+	return o
+}
+
+func (o ResourceGroupResultArrayOutput) Index(i pulumi.IntInput) ResourceGroupResultOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ResourceGroupResult {
+		return vs[0].([]ResourceGroupResult)[vs[1].(int)]
+	}).(ResourceGroupResultOutput)
 }
 
 type WorkspaceEncryption struct {
@@ -9341,6 +10249,168 @@ func (o WorkspaceManagedNetworkPtrOutput) OutboundRules() pulumi.AnyOutput {
 		}
 		return v.OutboundRules
 	}).(pulumi.AnyOutput)
+}
+
+type WorkspaceResult struct {
+	ApplicationInsights *string                `pulumi:"applicationInsights"`
+	ContainerRegistry   *string                `pulumi:"containerRegistry"`
+	CreationTime        *string                `pulumi:"creationTime"`
+	Description         *string                `pulumi:"description"`
+	DiscoveryUrl        *string                `pulumi:"discoveryUrl"`
+	FriendlyName        *string                `pulumi:"friendlyName"`
+	HbiWorkspace        *bool                  `pulumi:"hbiWorkspace"`
+	Id                  string                 `pulumi:"id"`
+	IdentityPrincipalId *string                `pulumi:"identityPrincipalId"`
+	IdentityTenantId    *string                `pulumi:"identityTenantId"`
+	IdentityType        *string                `pulumi:"identityType"`
+	KeyVault            *string                `pulumi:"keyVault"`
+	Kind                *string                `pulumi:"kind"`
+	Location            string                 `pulumi:"location"`
+	MlflowTrackingUri   *string                `pulumi:"mlflowTrackingUri"`
+	Name                string                 `pulumi:"name"`
+	ProvisioningState   *string                `pulumi:"provisioningState"`
+	PublicNetworkAccess *string                `pulumi:"publicNetworkAccess"`
+	Raw                 map[string]interface{} `pulumi:"raw"`
+	ResourceGroupName   string                 `pulumi:"resourceGroupName"`
+	SkuName             *string                `pulumi:"skuName"`
+	StorageAccount      *string                `pulumi:"storageAccount"`
+	SubscriptionId      string                 `pulumi:"subscriptionId"`
+	Tags                map[string]string      `pulumi:"tags"`
+	WorkspaceId         *string                `pulumi:"workspaceId"`
+}
+
+type WorkspaceResultOutput struct{ *pulumi.OutputState }
+
+func (WorkspaceResultOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*WorkspaceResult)(nil)).Elem()
+}
+
+func (o WorkspaceResultOutput) ToWorkspaceResultOutput() WorkspaceResultOutput {
+	return o
+}
+
+func (o WorkspaceResultOutput) ToWorkspaceResultOutputWithContext(ctx context.Context) WorkspaceResultOutput {
+	return o
+}
+
+func (o WorkspaceResultOutput) ApplicationInsights() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.ApplicationInsights }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) ContainerRegistry() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.ContainerRegistry }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) CreationTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.CreationTime }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) DiscoveryUrl() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.DiscoveryUrl }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) FriendlyName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.FriendlyName }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) HbiWorkspace() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *bool { return v.HbiWorkspace }).(pulumi.BoolPtrOutput)
+}
+
+func (o WorkspaceResultOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v WorkspaceResult) string { return v.Id }).(pulumi.StringOutput)
+}
+
+func (o WorkspaceResultOutput) IdentityPrincipalId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.IdentityPrincipalId }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) IdentityTenantId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.IdentityTenantId }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) IdentityType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.IdentityType }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) KeyVault() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.KeyVault }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.Kind }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) Location() pulumi.StringOutput {
+	return o.ApplyT(func(v WorkspaceResult) string { return v.Location }).(pulumi.StringOutput)
+}
+
+func (o WorkspaceResultOutput) MlflowTrackingUri() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.MlflowTrackingUri }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v WorkspaceResult) string { return v.Name }).(pulumi.StringOutput)
+}
+
+func (o WorkspaceResultOutput) ProvisioningState() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.ProvisioningState }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) PublicNetworkAccess() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.PublicNetworkAccess }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) Raw() pulumi.MapOutput {
+	return o.ApplyT(func(v WorkspaceResult) map[string]interface{} { return v.Raw }).(pulumi.MapOutput)
+}
+
+func (o WorkspaceResultOutput) ResourceGroupName() pulumi.StringOutput {
+	return o.ApplyT(func(v WorkspaceResult) string { return v.ResourceGroupName }).(pulumi.StringOutput)
+}
+
+func (o WorkspaceResultOutput) SkuName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.SkuName }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) StorageAccount() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.StorageAccount }).(pulumi.StringPtrOutput)
+}
+
+func (o WorkspaceResultOutput) SubscriptionId() pulumi.StringOutput {
+	return o.ApplyT(func(v WorkspaceResult) string { return v.SubscriptionId }).(pulumi.StringOutput)
+}
+
+func (o WorkspaceResultOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v WorkspaceResult) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+func (o WorkspaceResultOutput) WorkspaceId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v WorkspaceResult) *string { return v.WorkspaceId }).(pulumi.StringPtrOutput)
+}
+
+type WorkspaceResultArrayOutput struct{ *pulumi.OutputState }
+
+func (WorkspaceResultArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]WorkspaceResult)(nil)).Elem()
+}
+
+func (o WorkspaceResultArrayOutput) ToWorkspaceResultArrayOutput() WorkspaceResultArrayOutput {
+	return o
+}
+
+func (o WorkspaceResultArrayOutput) ToWorkspaceResultArrayOutputWithContext(ctx context.Context) WorkspaceResultArrayOutput {
+	return o
+}
+
+func (o WorkspaceResultArrayOutput) Index(i pulumi.IntInput) WorkspaceResultOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) WorkspaceResult {
+		return vs[0].([]WorkspaceResult)[vs[1].(int)]
+	}).(WorkspaceResultOutput)
 }
 
 type WorkspaceServerlessComputeSettings struct {
@@ -10513,6 +11583,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*WorkspaceTimeoutsPtrInput)(nil)).Elem(), WorkspaceTimeoutsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*WorkspaceWorkspaceHubConfigInput)(nil)).Elem(), WorkspaceWorkspaceHubConfigArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*WorkspaceWorkspaceHubConfigPtrInput)(nil)).Elem(), WorkspaceWorkspaceHubConfigArgs{})
+	pulumi.RegisterOutputType(AssetVersionResultOutput{})
+	pulumi.RegisterOutputType(AssetVersionResultArrayOutput{})
 	pulumi.RegisterOutputType(BatchDeploymentCodeConfigurationOutput{})
 	pulumi.RegisterOutputType(BatchDeploymentCodeConfigurationPtrOutput{})
 	pulumi.RegisterOutputType(BatchDeploymentDeploymentConfigurationOutput{})
@@ -10525,6 +11597,8 @@ func init() {
 	pulumi.RegisterOutputType(BatchDeploymentModelPtrOutput{})
 	pulumi.RegisterOutputType(BatchDeploymentResourcesOutput{})
 	pulumi.RegisterOutputType(BatchDeploymentResourcesPtrOutput{})
+	pulumi.RegisterOutputType(BatchDeploymentResultOutput{})
+	pulumi.RegisterOutputType(BatchDeploymentResultArrayOutput{})
 	pulumi.RegisterOutputType(BatchDeploymentRetrySettingsOutput{})
 	pulumi.RegisterOutputType(BatchDeploymentRetrySettingsPtrOutput{})
 	pulumi.RegisterOutputType(BatchDeploymentSkuOutput{})
@@ -10537,6 +11611,8 @@ func init() {
 	pulumi.RegisterOutputType(BatchEndpointIdentityPtrOutput{})
 	pulumi.RegisterOutputType(BatchEndpointKeysOutput{})
 	pulumi.RegisterOutputType(BatchEndpointKeysPtrOutput{})
+	pulumi.RegisterOutputType(BatchEndpointResultOutput{})
+	pulumi.RegisterOutputType(BatchEndpointResultArrayOutput{})
 	pulumi.RegisterOutputType(BatchEndpointSkuOutput{})
 	pulumi.RegisterOutputType(BatchEndpointSkuPtrOutput{})
 	pulumi.RegisterOutputType(BatchEndpointTimeoutsOutput{})
@@ -10547,6 +11623,8 @@ func init() {
 	pulumi.RegisterOutputType(ComputeAssignedUserPtrOutput{})
 	pulumi.RegisterOutputType(ComputeIdentityOutput{})
 	pulumi.RegisterOutputType(ComputeIdentityPtrOutput{})
+	pulumi.RegisterOutputType(ComputeResultOutput{})
+	pulumi.RegisterOutputType(ComputeResultArrayOutput{})
 	pulumi.RegisterOutputType(ComputeScaleSettingsOutput{})
 	pulumi.RegisterOutputType(ComputeScaleSettingsPtrOutput{})
 	pulumi.RegisterOutputType(ComputeSchedulesScheduleOutput{})
@@ -10573,6 +11651,8 @@ func init() {
 	pulumi.RegisterOutputType(ComputeUserAccountCredentialsPtrOutput{})
 	pulumi.RegisterOutputType(DataVersionTimeoutsOutput{})
 	pulumi.RegisterOutputType(DataVersionTimeoutsPtrOutput{})
+	pulumi.RegisterOutputType(DatastoreResultOutput{})
+	pulumi.RegisterOutputType(DatastoreResultArrayOutput{})
 	pulumi.RegisterOutputType(DatastoreTimeoutsOutput{})
 	pulumi.RegisterOutputType(DatastoreTimeoutsPtrOutput{})
 	pulumi.RegisterOutputType(EnvironmentVersionBuildOutput{})
@@ -10585,6 +11665,8 @@ func init() {
 	pulumi.RegisterOutputType(EnvironmentVersionInferenceConfigReadinessRoutePtrOutput{})
 	pulumi.RegisterOutputType(EnvironmentVersionInferenceConfigScoringRouteOutput{})
 	pulumi.RegisterOutputType(EnvironmentVersionInferenceConfigScoringRoutePtrOutput{})
+	pulumi.RegisterOutputType(EnvironmentVersionResultOutput{})
+	pulumi.RegisterOutputType(EnvironmentVersionResultArrayOutput{})
 	pulumi.RegisterOutputType(EnvironmentVersionTimeoutsOutput{})
 	pulumi.RegisterOutputType(EnvironmentVersionTimeoutsPtrOutput{})
 	pulumi.RegisterOutputType(ModelVersionTimeoutsOutput{})
@@ -10597,6 +11679,8 @@ func init() {
 	pulumi.RegisterOutputType(OnlineDeploymentReadinessProbePtrOutput{})
 	pulumi.RegisterOutputType(OnlineDeploymentRequestSettingsOutput{})
 	pulumi.RegisterOutputType(OnlineDeploymentRequestSettingsPtrOutput{})
+	pulumi.RegisterOutputType(OnlineDeploymentResultOutput{})
+	pulumi.RegisterOutputType(OnlineDeploymentResultArrayOutput{})
 	pulumi.RegisterOutputType(OnlineDeploymentScaleSettingsOutput{})
 	pulumi.RegisterOutputType(OnlineDeploymentScaleSettingsPtrOutput{})
 	pulumi.RegisterOutputType(OnlineDeploymentStartupProbeOutput{})
@@ -10607,12 +11691,16 @@ func init() {
 	pulumi.RegisterOutputType(OnlineEndpointIdentityPtrOutput{})
 	pulumi.RegisterOutputType(OnlineEndpointKeysOutput{})
 	pulumi.RegisterOutputType(OnlineEndpointKeysPtrOutput{})
+	pulumi.RegisterOutputType(OnlineEndpointResultOutput{})
+	pulumi.RegisterOutputType(OnlineEndpointResultArrayOutput{})
 	pulumi.RegisterOutputType(OnlineEndpointSkuOutput{})
 	pulumi.RegisterOutputType(OnlineEndpointSkuPtrOutput{})
 	pulumi.RegisterOutputType(OnlineEndpointTimeoutsOutput{})
 	pulumi.RegisterOutputType(OnlineEndpointTimeoutsPtrOutput{})
 	pulumi.RegisterOutputType(OnlineEndpointTrafficTimeoutsOutput{})
 	pulumi.RegisterOutputType(OnlineEndpointTrafficTimeoutsPtrOutput{})
+	pulumi.RegisterOutputType(ResourceGroupResultOutput{})
+	pulumi.RegisterOutputType(ResourceGroupResultArrayOutput{})
 	pulumi.RegisterOutputType(WorkspaceEncryptionOutput{})
 	pulumi.RegisterOutputType(WorkspaceEncryptionPtrOutput{})
 	pulumi.RegisterOutputType(WorkspaceFeatureStoreSettingsOutput{})
@@ -10623,6 +11711,8 @@ func init() {
 	pulumi.RegisterOutputType(WorkspaceIdentityPtrOutput{})
 	pulumi.RegisterOutputType(WorkspaceManagedNetworkOutput{})
 	pulumi.RegisterOutputType(WorkspaceManagedNetworkPtrOutput{})
+	pulumi.RegisterOutputType(WorkspaceResultOutput{})
+	pulumi.RegisterOutputType(WorkspaceResultArrayOutput{})
 	pulumi.RegisterOutputType(WorkspaceServerlessComputeSettingsOutput{})
 	pulumi.RegisterOutputType(WorkspaceServerlessComputeSettingsPtrOutput{})
 	pulumi.RegisterOutputType(WorkspaceServiceManagedResourcesSettingsOutput{})

@@ -78,7 +78,7 @@ export interface BatchDeploymentModelArgs {
 export interface BatchDeploymentResourcesArgs {
     instanceCount?: pulumi.Input<number | undefined>;
     instanceType?: pulumi.Input<string | undefined>;
-    properties?: any | undefined;
+    properties?: pulumi.Input<{[key: string]: any} | undefined>;
 }
 
 export interface BatchDeploymentRetrySettingsArgs {

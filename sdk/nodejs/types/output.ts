@@ -5,6 +5,21 @@ import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
+export interface AssetVersionResult {
+    assetUri?: string;
+    description?: string;
+    id: string;
+    isArchived?: boolean;
+    name: string;
+    properties: {[key: string]: string};
+    provisioningState?: string;
+    raw: {[key: string]: any};
+    stage?: string;
+    tags: {[key: string]: string};
+    type?: string;
+    version: string;
+}
+
 export interface BatchDeploymentCodeConfiguration {
     codeId?: string;
     scoringScript: string;
@@ -78,7 +93,22 @@ export interface BatchDeploymentModel {
 export interface BatchDeploymentResources {
     instanceCount?: number;
     instanceType?: string;
-    properties?: any;
+    properties?: {[key: string]: any};
+}
+
+export interface BatchDeploymentResult {
+    compute?: string;
+    description?: string;
+    endpointName: string;
+    environmentId?: string;
+    id: string;
+    instanceCount?: number;
+    location?: string;
+    modelAssetId?: string;
+    name: string;
+    provisioningState?: string;
+    raw: {[key: string]: any};
+    tags: {[key: string]: string};
 }
 
 export interface BatchDeploymentRetrySettings {
@@ -122,6 +152,22 @@ export interface BatchEndpointKeys {
     secondaryKey?: string;
 }
 
+export interface BatchEndpointResult {
+    authMode?: string;
+    defaultDeploymentName?: string;
+    description?: string;
+    id: string;
+    identityPrincipalId?: string;
+    kind?: string;
+    location?: string;
+    name: string;
+    provisioningState?: string;
+    raw: {[key: string]: any};
+    scoringUri?: string;
+    swaggerUri?: string;
+    tags: {[key: string]: string};
+}
+
 export interface BatchEndpointSku {
     capacity?: number;
     family?: string;
@@ -156,6 +202,23 @@ export interface ComputeIdentity {
      */
     type: string;
     userAssignedIdentities?: string[];
+}
+
+export interface ComputeResult {
+    computeType?: string;
+    createdOn?: string;
+    description?: string;
+    id: string;
+    identityPrincipalId?: string;
+    isAttachedCompute?: boolean;
+    location?: string;
+    name: string;
+    provisioningState?: string;
+    raw: {[key: string]: any};
+    resourceId?: string;
+    state?: string;
+    tags: {[key: string]: string};
+    vmSize?: string;
 }
 
 export interface ComputeScaleSettings {
@@ -288,6 +351,23 @@ export interface DataVersionTimeouts {
     update?: any;
 }
 
+export interface DatastoreResult {
+    accountName?: string;
+    containerName?: string;
+    credentialsType?: string;
+    datastoreType?: string;
+    description?: string;
+    endpoint?: string;
+    fileShareName?: string;
+    filesystem?: string;
+    id: string;
+    isDefault?: boolean;
+    name: string;
+    protocol?: string;
+    raw: {[key: string]: any};
+    tags: {[key: string]: string};
+}
+
 export interface DatastoreTimeouts {
     create?: any;
     delete?: any;
@@ -318,6 +398,24 @@ export interface EnvironmentVersionInferenceConfigReadinessRoute {
 export interface EnvironmentVersionInferenceConfigScoringRoute {
     path: string;
     port: number;
+}
+
+export interface EnvironmentVersionResult {
+    buildContextUri?: string;
+    condaFile?: string;
+    description?: string;
+    dockerfilePath?: string;
+    environmentType?: string;
+    id: string;
+    image?: string;
+    isArchived?: boolean;
+    name: string;
+    osType?: string;
+    provisioningState?: string;
+    raw: {[key: string]: any};
+    stage?: string;
+    tags: {[key: string]: string};
+    version: string;
 }
 
 export interface EnvironmentVersionTimeouts {
@@ -359,6 +457,22 @@ export interface OnlineDeploymentRequestSettings {
     requestTimeout?: string;
 }
 
+export interface OnlineDeploymentResult {
+    description?: string;
+    endpointComputeType?: string;
+    endpointName: string;
+    environmentId?: string;
+    id: string;
+    instanceCount?: number;
+    instanceType?: string;
+    location?: string;
+    model?: string;
+    name: string;
+    provisioningState?: string;
+    raw: {[key: string]: any};
+    tags: {[key: string]: string};
+}
+
 export interface OnlineDeploymentScaleSettings {
     maxInstances?: number;
     minInstances?: number;
@@ -397,6 +511,24 @@ export interface OnlineEndpointKeys {
     secondaryKey?: string;
 }
 
+export interface OnlineEndpointResult {
+    authMode?: string;
+    compute?: string;
+    description?: string;
+    id: string;
+    identityPrincipalId?: string;
+    location?: string;
+    mirrorTraffic: {[key: string]: number};
+    name: string;
+    provisioningState?: string;
+    publicNetworkAccess?: string;
+    raw: {[key: string]: any};
+    scoringUri?: string;
+    swaggerUri?: string;
+    tags: {[key: string]: string};
+    traffic: {[key: string]: number};
+}
+
 export interface OnlineEndpointSku {
     capacity?: number;
     family?: string;
@@ -418,6 +550,16 @@ export interface OnlineEndpointTrafficTimeouts {
     create?: any;
     delete?: any;
     update?: any;
+}
+
+export interface ResourceGroupResult {
+    id: string;
+    location: string;
+    managedBy?: string;
+    name: string;
+    provisioningState?: string;
+    raw: {[key: string]: any};
+    tags: {[key: string]: string};
 }
 
 export interface WorkspaceEncryption {
@@ -482,6 +624,34 @@ export interface WorkspaceManagedNetwork {
      * Rule name → {type, category, destination}.
      */
     outboundRules?: any;
+}
+
+export interface WorkspaceResult {
+    applicationInsights?: string;
+    containerRegistry?: string;
+    creationTime?: string;
+    description?: string;
+    discoveryUrl?: string;
+    friendlyName?: string;
+    hbiWorkspace?: boolean;
+    id: string;
+    identityPrincipalId?: string;
+    identityTenantId?: string;
+    identityType?: string;
+    keyVault?: string;
+    kind?: string;
+    location: string;
+    mlflowTrackingUri?: string;
+    name: string;
+    provisioningState?: string;
+    publicNetworkAccess?: string;
+    raw: {[key: string]: any};
+    resourceGroupName: string;
+    skuName?: string;
+    storageAccount?: string;
+    subscriptionId: string;
+    tags: {[key: string]: string};
+    workspaceId?: string;
 }
 
 export interface WorkspaceServerlessComputeSettings {

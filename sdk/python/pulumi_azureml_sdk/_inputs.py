@@ -513,14 +513,14 @@ class BatchDeploymentModelArgs:
 class BatchDeploymentResourcesArgsDict(TypedDict):
     instance_count: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     instance_type: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    properties: NotRequired[Any]
+    properties: NotRequired[pulumi.Input[Optional[Mapping[str, Any]]]]
 
 @pulumi.input_type
 class BatchDeploymentResourcesArgs:
     def __init__(__self__, *,
                  instance_count: pulumi.Input[Optional[_builtins.int]] = None,
                  instance_type: pulumi.Input[Optional[_builtins.str]] = None,
-                 properties: Optional[Any] = None):
+                 properties: pulumi.Input[Optional[Mapping[str, Any]]] = None):
         if instance_count is not None:
             pulumi.set(__self__, "instance_count", instance_count)
         if instance_type is not None:
@@ -548,11 +548,11 @@ class BatchDeploymentResourcesArgs:
 
     @_builtins.property
     @pulumi.getter
-    def properties(self) -> Optional[Any]:
+    def properties(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
         return pulumi.get(self, "properties")
 
     @properties.setter
-    def properties(self, value: Optional[Any]):
+    def properties(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
         pulumi.set(self, "properties", value)
 
 

@@ -39,8 +39,8 @@ class ComputeArgs:
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  os_type: pulumi.Input[Optional[_builtins.str]] = None,
                  power_state: pulumi.Input[Optional[_builtins.str]] = None,
-                 properties: Optional[Any] = None,
-                 property_bag: Optional[Any] = None,
+                 properties: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 property_bag: pulumi.Input[Optional[Mapping[str, Any]]] = None,
                  remote_login_port_public_access: pulumi.Input[Optional[_builtins.str]] = None,
                  resource_group_name: pulumi.Input[Optional[_builtins.str]] = None,
                  resource_id: pulumi.Input[Optional[_builtins.str]] = None,
@@ -76,7 +76,7 @@ class ComputeArgs:
         :param pulumi.Input[_builtins.str] name: Compute name. Default: the Pulumi resource name.
         :param pulumi.Input[_builtins.str] os_type: One of: Linux, Windows.
         :param pulumi.Input[_builtins.str] power_state: Desired state; `up` starts or stops the instance to match. One of: Running, Stopped.
-        :param Any properties: Attached types: the type's properties, as the ARM body spells them (camelCase).
+        :param pulumi.Input[Mapping[str, Any]] properties: Attached types: the type's properties, as the ARM body spells them (camelCase).
         :param pulumi.Input[_builtins.str] remote_login_port_public_access: One of: Enabled, Disabled, NotSpecified.
         :param pulumi.Input[_builtins.str] resource_group_name: Resource group.
         :param pulumi.Input[_builtins.str] resource_id: Attached types: ARM id of the underlying compute (AKS cluster, VM, Databricks workspace...).
@@ -377,23 +377,23 @@ class ComputeArgs:
 
     @_builtins.property
     @pulumi.getter
-    def properties(self) -> Optional[Any]:
+    def properties(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
         """
         Attached types: the type's properties, as the ARM body spells them (camelCase).
         """
         return pulumi.get(self, "properties")
 
     @properties.setter
-    def properties(self, value: Optional[Any]):
+    def properties(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
         pulumi.set(self, "properties", value)
 
     @_builtins.property
     @pulumi.getter(name="propertyBag")
-    def property_bag(self) -> Optional[Any]:
+    def property_bag(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
         return pulumi.get(self, "property_bag")
 
     @property_bag.setter
-    def property_bag(self, value: Optional[Any]):
+    def property_bag(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
         pulumi.set(self, "property_bag", value)
 
     @_builtins.property
@@ -616,8 +616,8 @@ class Compute(pulumi.CustomResource):
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  os_type: pulumi.Input[Optional[_builtins.str]] = None,
                  power_state: pulumi.Input[Optional[_builtins.str]] = None,
-                 properties: Optional[Any] = None,
-                 property_bag: Optional[Any] = None,
+                 properties: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 property_bag: pulumi.Input[Optional[Mapping[str, Any]]] = None,
                  remote_login_port_public_access: pulumi.Input[Optional[_builtins.str]] = None,
                  resource_group_name: pulumi.Input[Optional[_builtins.str]] = None,
                  resource_id: pulumi.Input[Optional[_builtins.str]] = None,
@@ -656,7 +656,7 @@ class Compute(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] name: Compute name. Default: the Pulumi resource name.
         :param pulumi.Input[_builtins.str] os_type: One of: Linux, Windows.
         :param pulumi.Input[_builtins.str] power_state: Desired state; `up` starts or stops the instance to match. One of: Running, Stopped.
-        :param Any properties: Attached types: the type's properties, as the ARM body spells them (camelCase).
+        :param pulumi.Input[Mapping[str, Any]] properties: Attached types: the type's properties, as the ARM body spells them (camelCase).
         :param pulumi.Input[_builtins.str] remote_login_port_public_access: One of: Enabled, Disabled, NotSpecified.
         :param pulumi.Input[_builtins.str] resource_group_name: Resource group.
         :param pulumi.Input[_builtins.str] resource_id: Attached types: ARM id of the underlying compute (AKS cluster, VM, Databricks workspace...).
@@ -714,8 +714,8 @@ class Compute(pulumi.CustomResource):
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  os_type: pulumi.Input[Optional[_builtins.str]] = None,
                  power_state: pulumi.Input[Optional[_builtins.str]] = None,
-                 properties: Optional[Any] = None,
-                 property_bag: Optional[Any] = None,
+                 properties: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 property_bag: pulumi.Input[Optional[Mapping[str, Any]]] = None,
                  remote_login_port_public_access: pulumi.Input[Optional[_builtins.str]] = None,
                  resource_group_name: pulumi.Input[Optional[_builtins.str]] = None,
                  resource_id: pulumi.Input[Optional[_builtins.str]] = None,
@@ -1092,7 +1092,7 @@ class Compute(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def properties(self) -> pulumi.Output[Optional[Any]]:
+    def properties(self) -> pulumi.Output[Optional[Mapping[str, Any]]]:
         """
         Attached types: the type's properties, as the ARM body spells them (camelCase).
         """
@@ -1100,7 +1100,7 @@ class Compute(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="propertyBag")
-    def property_bag(self) -> pulumi.Output[Optional[Any]]:
+    def property_bag(self) -> pulumi.Output[Optional[Mapping[str, Any]]]:
         return pulumi.get(self, "property_bag")
 
     @_builtins.property

@@ -25,7 +25,7 @@ class ModelVersionArgs:
                  api_version: pulumi.Input[Optional[_builtins.str]] = None,
                  content_hash: pulumi.Input[Optional[_builtins.str]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
-                 flavors: Optional[Any] = None,
+                 flavors: pulumi.Input[Optional[Mapping[str, Any]]] = None,
                  is_archived: pulumi.Input[Optional[_builtins.bool]] = None,
                  job_name: pulumi.Input[Optional[_builtins.str]] = None,
                  model_type: pulumi.Input[Optional[_builtins.str]] = None,
@@ -46,6 +46,7 @@ class ModelVersionArgs:
         :param pulumi.Input[_builtins.bool] adopt_existing: Take over a resource that already exists instead of refusing (pulumi import does not work for dynamic providers).
         :param pulumi.Input[_builtins.str] api_version: ARM api-version for this resource (default 2025-12-01).
         :param pulumi.Input[_builtins.str] content_hash: sha256 of `path`'s files, computed by the resource class (not for users); registered as the version's property pulumi-azureml-content-hash.
+        :param pulumi.Input[Mapping[str, Any]] flavors: Flavor name → {data: {string: string}} (mfe.json FlavorData), e.g. {python_function: {data: {loader_module: mlflow.sklearn}}}.
         :param pulumi.Input[_builtins.bool] is_archived: Archived versions are hidden from lists and cannot be chosen by name alone.
         :param pulumi.Input[_builtins.str] model_type: The model's format: custom_model (the service's default), mlflow_model or triton_model.
         :param pulumi.Input[_builtins.str] name: Name of the model (its container). Default: the Pulumi resource name.
@@ -149,11 +150,14 @@ class ModelVersionArgs:
 
     @_builtins.property
     @pulumi.getter
-    def flavors(self) -> Optional[Any]:
+    def flavors(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
+        """
+        Flavor name → {data: {string: string}} (mfe.json FlavorData), e.g. {python_function: {data: {loader_module: mlflow.sklearn}}}.
+        """
         return pulumi.get(self, "flavors")
 
     @flavors.setter
-    def flavors(self, value: Optional[Any]):
+    def flavors(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
         pulumi.set(self, "flavors", value)
 
     @_builtins.property
@@ -329,7 +333,7 @@ class ModelVersion(pulumi.CustomResource):
                  api_version: pulumi.Input[Optional[_builtins.str]] = None,
                  content_hash: pulumi.Input[Optional[_builtins.str]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
-                 flavors: Optional[Any] = None,
+                 flavors: pulumi.Input[Optional[Mapping[str, Any]]] = None,
                  is_archived: pulumi.Input[Optional[_builtins.bool]] = None,
                  job_name: pulumi.Input[Optional[_builtins.str]] = None,
                  model_type: pulumi.Input[Optional[_builtins.str]] = None,
@@ -353,6 +357,7 @@ class ModelVersion(pulumi.CustomResource):
         :param pulumi.Input[_builtins.bool] adopt_existing: Take over a resource that already exists instead of refusing (pulumi import does not work for dynamic providers).
         :param pulumi.Input[_builtins.str] api_version: ARM api-version for this resource (default 2025-12-01).
         :param pulumi.Input[_builtins.str] content_hash: sha256 of `path`'s files, computed by the resource class (not for users); registered as the version's property pulumi-azureml-content-hash.
+        :param pulumi.Input[Mapping[str, Any]] flavors: Flavor name → {data: {string: string}} (mfe.json FlavorData), e.g. {python_function: {data: {loader_module: mlflow.sklearn}}}.
         :param pulumi.Input[_builtins.bool] is_archived: Archived versions are hidden from lists and cannot be chosen by name alone.
         :param pulumi.Input[_builtins.str] model_type: The model's format: custom_model (the service's default), mlflow_model or triton_model.
         :param pulumi.Input[_builtins.str] name: Name of the model (its container). Default: the Pulumi resource name.
@@ -394,7 +399,7 @@ class ModelVersion(pulumi.CustomResource):
                  api_version: pulumi.Input[Optional[_builtins.str]] = None,
                  content_hash: pulumi.Input[Optional[_builtins.str]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
-                 flavors: Optional[Any] = None,
+                 flavors: pulumi.Input[Optional[Mapping[str, Any]]] = None,
                  is_archived: pulumi.Input[Optional[_builtins.bool]] = None,
                  job_name: pulumi.Input[Optional[_builtins.str]] = None,
                  model_type: pulumi.Input[Optional[_builtins.str]] = None,
@@ -545,7 +550,10 @@ class ModelVersion(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def flavors(self) -> pulumi.Output[Optional[Any]]:
+    def flavors(self) -> pulumi.Output[Optional[Mapping[str, Any]]]:
+        """
+        Flavor name → {data: {string: string}} (mfe.json FlavorData), e.g. {python_function: {data: {loader_module: mlflow.sklearn}}}.
+        """
         return pulumi.get(self, "flavors")
 
     @_builtins.property

@@ -26,8 +26,8 @@ class OnlineDeploymentArgs:
                  api_version: pulumi.Input[Optional[_builtins.str]] = None,
                  app_insights_enabled: pulumi.Input[Optional[_builtins.bool]] = None,
                  code_configuration: pulumi.Input[Optional['OnlineDeploymentCodeConfigurationArgs']] = None,
-                 container_resource_requirements: Optional[Any] = None,
-                 data_collector: Optional[Any] = None,
+                 container_resource_requirements: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 data_collector: pulumi.Input[Optional[Mapping[str, Any]]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  egress_public_network_access: pulumi.Input[Optional[_builtins.str]] = None,
                  endpoint_compute_type: pulumi.Input[Optional[_builtins.str]] = None,
@@ -56,8 +56,8 @@ class OnlineDeploymentArgs:
         :param pulumi.Input[_builtins.str] endpoint_name: Name of the online endpoint (e.g. an OnlineEndpoint's name).
         :param pulumi.Input[_builtins.bool] adopt_existing: Take over a resource that already exists instead of refusing (pulumi import does not work for dynamic providers).
         :param pulumi.Input[_builtins.str] api_version: ARM api-version for this resource (default 2025-12-01).
-        :param Any container_resource_requirements: Kubernetes only: {containerResourceLimits, containerResourceRequests} of cpu/gpu/memory.
-        :param Any data_collector: The DataCollector object as the REST reference spells it (camelCase keys).
+        :param pulumi.Input[Mapping[str, Any]] container_resource_requirements: Kubernetes only: {containerResourceLimits, containerResourceRequests} of cpu/gpu/memory.
+        :param pulumi.Input[Mapping[str, Any]] data_collector: The DataCollector object as the REST reference spells it (camelCase keys).
         :param pulumi.Input[_builtins.str] egress_public_network_access: One of: Enabled, Disabled.
         :param pulumi.Input[_builtins.str] endpoint_compute_type: Managed (default) or Kubernetes (the endpoint's compute). One of: Managed, Kubernetes.
         :param pulumi.Input[_builtins.str] environment_id: An ARM id, azureml://registries/..., or azureml:<name>:<version> (expanded at check).
@@ -66,7 +66,7 @@ class OnlineDeploymentArgs:
         :param pulumi.Input[_builtins.str] instance_type: VM size, e.g. Standard_DS3_v2. Managed default: Standard_F4s_v2.
         :param pulumi.Input[_builtins.str] location: Region. Default: the workspace's location.
         :param pulumi.Input[_builtins.str] model: An ARM id (e.g. a model version's arm_id), azureml://registries/..., or azureml:<name>:<version> (expanded at check).
-        :param pulumi.Input[_builtins.str] name: Deployment name. Default: the Pulumi resource name.
+        :param pulumi.Input[_builtins.str] name: Deployment name, in lower case. Default: the Pulumi resource name.
         :param pulumi.Input[_builtins.str] resource_group_name: Resource group.
         :param pulumi.Input[_builtins.str] subscription_id: Azure subscription id.
         :param pulumi.Input[Mapping[str, Any]] tags: Resource tags.
@@ -191,26 +191,26 @@ class OnlineDeploymentArgs:
 
     @_builtins.property
     @pulumi.getter(name="containerResourceRequirements")
-    def container_resource_requirements(self) -> Optional[Any]:
+    def container_resource_requirements(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
         """
         Kubernetes only: {containerResourceLimits, containerResourceRequests} of cpu/gpu/memory.
         """
         return pulumi.get(self, "container_resource_requirements")
 
     @container_resource_requirements.setter
-    def container_resource_requirements(self, value: Optional[Any]):
+    def container_resource_requirements(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
         pulumi.set(self, "container_resource_requirements", value)
 
     @_builtins.property
     @pulumi.getter(name="dataCollector")
-    def data_collector(self) -> Optional[Any]:
+    def data_collector(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
         """
         The DataCollector object as the REST reference spells it (camelCase keys).
         """
         return pulumi.get(self, "data_collector")
 
     @data_collector.setter
-    def data_collector(self, value: Optional[Any]):
+    def data_collector(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
         pulumi.set(self, "data_collector", value)
 
     @_builtins.property
@@ -340,7 +340,7 @@ class OnlineDeploymentArgs:
     @pulumi.getter
     def name(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Deployment name. Default: the Pulumi resource name.
+        Deployment name, in lower case. Default: the Pulumi resource name.
         """
         return pulumi.get(self, "name")
 
@@ -464,8 +464,8 @@ class OnlineDeployment(pulumi.CustomResource):
                  api_version: pulumi.Input[Optional[_builtins.str]] = None,
                  app_insights_enabled: pulumi.Input[Optional[_builtins.bool]] = None,
                  code_configuration: pulumi.Input[Optional[Union['OnlineDeploymentCodeConfigurationArgs', 'OnlineDeploymentCodeConfigurationArgsDict', 'outputs.OnlineDeploymentCodeConfiguration']]] = None,
-                 container_resource_requirements: Optional[Any] = None,
-                 data_collector: Optional[Any] = None,
+                 container_resource_requirements: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 data_collector: pulumi.Input[Optional[Mapping[str, Any]]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  egress_public_network_access: pulumi.Input[Optional[_builtins.str]] = None,
                  endpoint_compute_type: pulumi.Input[Optional[_builtins.str]] = None,
@@ -497,8 +497,8 @@ class OnlineDeployment(pulumi.CustomResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.bool] adopt_existing: Take over a resource that already exists instead of refusing (pulumi import does not work for dynamic providers).
         :param pulumi.Input[_builtins.str] api_version: ARM api-version for this resource (default 2025-12-01).
-        :param Any container_resource_requirements: Kubernetes only: {containerResourceLimits, containerResourceRequests} of cpu/gpu/memory.
-        :param Any data_collector: The DataCollector object as the REST reference spells it (camelCase keys).
+        :param pulumi.Input[Mapping[str, Any]] container_resource_requirements: Kubernetes only: {containerResourceLimits, containerResourceRequests} of cpu/gpu/memory.
+        :param pulumi.Input[Mapping[str, Any]] data_collector: The DataCollector object as the REST reference spells it (camelCase keys).
         :param pulumi.Input[_builtins.str] egress_public_network_access: One of: Enabled, Disabled.
         :param pulumi.Input[_builtins.str] endpoint_compute_type: Managed (default) or Kubernetes (the endpoint's compute). One of: Managed, Kubernetes.
         :param pulumi.Input[_builtins.str] endpoint_name: Name of the online endpoint (e.g. an OnlineEndpoint's name).
@@ -508,7 +508,7 @@ class OnlineDeployment(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] instance_type: VM size, e.g. Standard_DS3_v2. Managed default: Standard_F4s_v2.
         :param pulumi.Input[_builtins.str] location: Region. Default: the workspace's location.
         :param pulumi.Input[_builtins.str] model: An ARM id (e.g. a model version's arm_id), azureml://registries/..., or azureml:<name>:<version> (expanded at check).
-        :param pulumi.Input[_builtins.str] name: Deployment name. Default: the Pulumi resource name.
+        :param pulumi.Input[_builtins.str] name: Deployment name, in lower case. Default: the Pulumi resource name.
         :param pulumi.Input[_builtins.str] resource_group_name: Resource group.
         :param pulumi.Input[_builtins.str] subscription_id: Azure subscription id.
         :param pulumi.Input[Mapping[str, Any]] tags: Resource tags.
@@ -543,8 +543,8 @@ class OnlineDeployment(pulumi.CustomResource):
                  api_version: pulumi.Input[Optional[_builtins.str]] = None,
                  app_insights_enabled: pulumi.Input[Optional[_builtins.bool]] = None,
                  code_configuration: pulumi.Input[Optional[Union['OnlineDeploymentCodeConfigurationArgs', 'OnlineDeploymentCodeConfigurationArgsDict', 'outputs.OnlineDeploymentCodeConfiguration']]] = None,
-                 container_resource_requirements: Optional[Any] = None,
-                 data_collector: Optional[Any] = None,
+                 container_resource_requirements: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 data_collector: pulumi.Input[Optional[Mapping[str, Any]]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  egress_public_network_access: pulumi.Input[Optional[_builtins.str]] = None,
                  endpoint_compute_type: pulumi.Input[Optional[_builtins.str]] = None,
@@ -719,7 +719,7 @@ class OnlineDeployment(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="containerResourceRequirements")
-    def container_resource_requirements(self) -> pulumi.Output[Optional[Any]]:
+    def container_resource_requirements(self) -> pulumi.Output[Optional[Mapping[str, Any]]]:
         """
         Kubernetes only: {containerResourceLimits, containerResourceRequests} of cpu/gpu/memory.
         """
@@ -727,7 +727,7 @@ class OnlineDeployment(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="dataCollector")
-    def data_collector(self) -> pulumi.Output[Optional[Any]]:
+    def data_collector(self) -> pulumi.Output[Optional[Mapping[str, Any]]]:
         """
         The DataCollector object as the REST reference spells it (camelCase keys).
         """
@@ -832,7 +832,7 @@ class OnlineDeployment(pulumi.CustomResource):
     @pulumi.getter
     def name(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Deployment name. Default: the Pulumi resource name.
+        Deployment name, in lower case. Default: the Pulumi resource name.
         """
         return pulumi.get(self, "name")
 

@@ -16,23 +16,27 @@ from . import _utilities
 from . import outputs
 
 __all__ = [
+    'AssetVersionResult',
     'BatchDeploymentCodeConfiguration',
     'BatchDeploymentDeploymentConfiguration',
     'BatchDeploymentDeploymentConfigurationComponentId',
     'BatchDeploymentIdentity',
     'BatchDeploymentModel',
     'BatchDeploymentResources',
+    'BatchDeploymentResult',
     'BatchDeploymentRetrySettings',
     'BatchDeploymentSku',
     'BatchDeploymentTimeouts',
     'BatchEndpointDefaultDeploymentTimeouts',
     'BatchEndpointIdentity',
     'BatchEndpointKeys',
+    'BatchEndpointResult',
     'BatchEndpointSku',
     'BatchEndpointTimeouts',
     'CodeVersionTimeouts',
     'ComputeAssignedUser',
     'ComputeIdentity',
+    'ComputeResult',
     'ComputeScaleSettings',
     'ComputeSchedulesSchedule',
     'ComputeSchedulesScheduleCron',
@@ -46,31 +50,37 @@ __all__ = [
     'ComputeTimeouts',
     'ComputeUserAccountCredentials',
     'DataVersionTimeouts',
+    'DatastoreResult',
     'DatastoreTimeouts',
     'EnvironmentVersionBuild',
     'EnvironmentVersionInferenceConfig',
     'EnvironmentVersionInferenceConfigLivenessRoute',
     'EnvironmentVersionInferenceConfigReadinessRoute',
     'EnvironmentVersionInferenceConfigScoringRoute',
+    'EnvironmentVersionResult',
     'EnvironmentVersionTimeouts',
     'ModelVersionTimeouts',
     'OnlineDeploymentCodeConfiguration',
     'OnlineDeploymentLivenessProbe',
     'OnlineDeploymentReadinessProbe',
     'OnlineDeploymentRequestSettings',
+    'OnlineDeploymentResult',
     'OnlineDeploymentScaleSettings',
     'OnlineDeploymentStartupProbe',
     'OnlineDeploymentTimeouts',
     'OnlineEndpointIdentity',
     'OnlineEndpointKeys',
+    'OnlineEndpointResult',
     'OnlineEndpointSku',
     'OnlineEndpointTimeouts',
     'OnlineEndpointTrafficTimeouts',
+    'ResourceGroupResult',
     'WorkspaceEncryption',
     'WorkspaceFeatureStoreSettings',
     'WorkspaceFeatureStoreSettingsComputeRuntime',
     'WorkspaceIdentity',
     'WorkspaceManagedNetwork',
+    'WorkspaceResult',
     'WorkspaceServerlessComputeSettings',
     'WorkspaceServiceManagedResourcesSettings',
     'WorkspaceServiceManagedResourcesSettingsCosmosDb',
@@ -79,6 +89,101 @@ __all__ = [
     'WorkspaceTimeouts',
     'WorkspaceWorkspaceHubConfig',
 ]
+
+@pulumi.output_type
+class AssetVersionResult(dict):
+    def __init__(__self__, *,
+                 id: _builtins.str,
+                 name: _builtins.str,
+                 properties: Mapping[str, _builtins.str],
+                 raw: Mapping[str, Any],
+                 tags: Mapping[str, _builtins.str],
+                 version: _builtins.str,
+                 asset_uri: Optional[_builtins.str] = None,
+                 description: Optional[_builtins.str] = None,
+                 is_archived: Optional[_builtins.bool] = None,
+                 provisioning_state: Optional[_builtins.str] = None,
+                 stage: Optional[_builtins.str] = None,
+                 type: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "properties", properties)
+        pulumi.set(__self__, "raw", raw)
+        pulumi.set(__self__, "tags", tags)
+        pulumi.set(__self__, "version", version)
+        if asset_uri is not None:
+            pulumi.set(__self__, "asset_uri", asset_uri)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if is_archived is not None:
+            pulumi.set(__self__, "is_archived", is_archived)
+        if provisioning_state is not None:
+            pulumi.set(__self__, "provisioning_state", provisioning_state)
+        if stage is not None:
+            pulumi.set(__self__, "stage", stage)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def properties(self) -> Mapping[str, _builtins.str]:
+        return pulumi.get(self, "properties")
+
+    @_builtins.property
+    @pulumi.getter
+    def raw(self) -> Mapping[str, Any]:
+        return pulumi.get(self, "raw")
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> Mapping[str, _builtins.str]:
+        return pulumi.get(self, "tags")
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> _builtins.str:
+        return pulumi.get(self, "version")
+
+    @_builtins.property
+    @pulumi.getter(name="assetUri")
+    def asset_uri(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "asset_uri")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="isArchived")
+    def is_archived(self) -> Optional[_builtins.bool]:
+        return pulumi.get(self, "is_archived")
+
+    @_builtins.property
+    @pulumi.getter(name="provisioningState")
+    def provisioning_state(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "provisioning_state")
+
+    @_builtins.property
+    @pulumi.getter
+    def stage(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "stage")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "type")
+
 
 @pulumi.output_type
 class BatchDeploymentCodeConfiguration(dict):
@@ -433,7 +538,7 @@ class BatchDeploymentResources(dict):
     def __init__(__self__, *,
                  instance_count: Optional[_builtins.int] = None,
                  instance_type: Optional[_builtins.str] = None,
-                 properties: Optional[Any] = None):
+                 properties: Optional[Mapping[str, Any]] = None):
         if instance_count is not None:
             pulumi.set(__self__, "instance_count", instance_count)
         if instance_type is not None:
@@ -453,8 +558,104 @@ class BatchDeploymentResources(dict):
 
     @_builtins.property
     @pulumi.getter
-    def properties(self) -> Optional[Any]:
+    def properties(self) -> Optional[Mapping[str, Any]]:
         return pulumi.get(self, "properties")
+
+
+@pulumi.output_type
+class BatchDeploymentResult(dict):
+    def __init__(__self__, *,
+                 endpoint_name: _builtins.str,
+                 id: _builtins.str,
+                 name: _builtins.str,
+                 raw: Mapping[str, Any],
+                 tags: Mapping[str, _builtins.str],
+                 compute: Optional[_builtins.str] = None,
+                 description: Optional[_builtins.str] = None,
+                 environment_id: Optional[_builtins.str] = None,
+                 instance_count: Optional[_builtins.int] = None,
+                 location: Optional[_builtins.str] = None,
+                 model_asset_id: Optional[_builtins.str] = None,
+                 provisioning_state: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "endpoint_name", endpoint_name)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "raw", raw)
+        pulumi.set(__self__, "tags", tags)
+        if compute is not None:
+            pulumi.set(__self__, "compute", compute)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if environment_id is not None:
+            pulumi.set(__self__, "environment_id", environment_id)
+        if instance_count is not None:
+            pulumi.set(__self__, "instance_count", instance_count)
+        if location is not None:
+            pulumi.set(__self__, "location", location)
+        if model_asset_id is not None:
+            pulumi.set(__self__, "model_asset_id", model_asset_id)
+        if provisioning_state is not None:
+            pulumi.set(__self__, "provisioning_state", provisioning_state)
+
+    @_builtins.property
+    @pulumi.getter(name="endpointName")
+    def endpoint_name(self) -> _builtins.str:
+        return pulumi.get(self, "endpoint_name")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def raw(self) -> Mapping[str, Any]:
+        return pulumi.get(self, "raw")
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> Mapping[str, _builtins.str]:
+        return pulumi.get(self, "tags")
+
+    @_builtins.property
+    @pulumi.getter
+    def compute(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "compute")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="environmentId")
+    def environment_id(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "environment_id")
+
+    @_builtins.property
+    @pulumi.getter(name="instanceCount")
+    def instance_count(self) -> Optional[_builtins.int]:
+        return pulumi.get(self, "instance_count")
+
+    @_builtins.property
+    @pulumi.getter
+    def location(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "location")
+
+    @_builtins.property
+    @pulumi.getter(name="modelAssetId")
+    def model_asset_id(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "model_asset_id")
+
+    @_builtins.property
+    @pulumi.getter(name="provisioningState")
+    def provisioning_state(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "provisioning_state")
 
 
 @pulumi.output_type
@@ -687,6 +888,111 @@ class BatchEndpointKeys(dict):
 
 
 @pulumi.output_type
+class BatchEndpointResult(dict):
+    def __init__(__self__, *,
+                 id: _builtins.str,
+                 name: _builtins.str,
+                 raw: Mapping[str, Any],
+                 tags: Mapping[str, _builtins.str],
+                 auth_mode: Optional[_builtins.str] = None,
+                 default_deployment_name: Optional[_builtins.str] = None,
+                 description: Optional[_builtins.str] = None,
+                 identity_principal_id: Optional[_builtins.str] = None,
+                 kind: Optional[_builtins.str] = None,
+                 location: Optional[_builtins.str] = None,
+                 provisioning_state: Optional[_builtins.str] = None,
+                 scoring_uri: Optional[_builtins.str] = None,
+                 swagger_uri: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "raw", raw)
+        pulumi.set(__self__, "tags", tags)
+        if auth_mode is not None:
+            pulumi.set(__self__, "auth_mode", auth_mode)
+        if default_deployment_name is not None:
+            pulumi.set(__self__, "default_deployment_name", default_deployment_name)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if identity_principal_id is not None:
+            pulumi.set(__self__, "identity_principal_id", identity_principal_id)
+        if kind is not None:
+            pulumi.set(__self__, "kind", kind)
+        if location is not None:
+            pulumi.set(__self__, "location", location)
+        if provisioning_state is not None:
+            pulumi.set(__self__, "provisioning_state", provisioning_state)
+        if scoring_uri is not None:
+            pulumi.set(__self__, "scoring_uri", scoring_uri)
+        if swagger_uri is not None:
+            pulumi.set(__self__, "swagger_uri", swagger_uri)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def raw(self) -> Mapping[str, Any]:
+        return pulumi.get(self, "raw")
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> Mapping[str, _builtins.str]:
+        return pulumi.get(self, "tags")
+
+    @_builtins.property
+    @pulumi.getter(name="authMode")
+    def auth_mode(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "auth_mode")
+
+    @_builtins.property
+    @pulumi.getter(name="defaultDeploymentName")
+    def default_deployment_name(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "default_deployment_name")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="identityPrincipalId")
+    def identity_principal_id(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "identity_principal_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def location(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "location")
+
+    @_builtins.property
+    @pulumi.getter(name="provisioningState")
+    def provisioning_state(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "provisioning_state")
+
+    @_builtins.property
+    @pulumi.getter(name="scoringUri")
+    def scoring_uri(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "scoring_uri")
+
+    @_builtins.property
+    @pulumi.getter(name="swaggerUri")
+    def swagger_uri(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "swagger_uri")
+
+
+@pulumi.output_type
 class BatchEndpointSku(dict):
     def __init__(__self__, *,
                  name: _builtins.str,
@@ -873,6 +1179,119 @@ class ComputeIdentity(dict):
     @pulumi.getter(name="userAssignedIdentities")
     def user_assigned_identities(self) -> Optional[Sequence[_builtins.str]]:
         return pulumi.get(self, "user_assigned_identities")
+
+
+@pulumi.output_type
+class ComputeResult(dict):
+    def __init__(__self__, *,
+                 id: _builtins.str,
+                 name: _builtins.str,
+                 raw: Mapping[str, Any],
+                 tags: Mapping[str, _builtins.str],
+                 compute_type: Optional[_builtins.str] = None,
+                 created_on: Optional[_builtins.str] = None,
+                 description: Optional[_builtins.str] = None,
+                 identity_principal_id: Optional[_builtins.str] = None,
+                 is_attached_compute: Optional[_builtins.bool] = None,
+                 location: Optional[_builtins.str] = None,
+                 provisioning_state: Optional[_builtins.str] = None,
+                 resource_id: Optional[_builtins.str] = None,
+                 state: Optional[_builtins.str] = None,
+                 vm_size: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "raw", raw)
+        pulumi.set(__self__, "tags", tags)
+        if compute_type is not None:
+            pulumi.set(__self__, "compute_type", compute_type)
+        if created_on is not None:
+            pulumi.set(__self__, "created_on", created_on)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if identity_principal_id is not None:
+            pulumi.set(__self__, "identity_principal_id", identity_principal_id)
+        if is_attached_compute is not None:
+            pulumi.set(__self__, "is_attached_compute", is_attached_compute)
+        if location is not None:
+            pulumi.set(__self__, "location", location)
+        if provisioning_state is not None:
+            pulumi.set(__self__, "provisioning_state", provisioning_state)
+        if resource_id is not None:
+            pulumi.set(__self__, "resource_id", resource_id)
+        if state is not None:
+            pulumi.set(__self__, "state", state)
+        if vm_size is not None:
+            pulumi.set(__self__, "vm_size", vm_size)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def raw(self) -> Mapping[str, Any]:
+        return pulumi.get(self, "raw")
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> Mapping[str, _builtins.str]:
+        return pulumi.get(self, "tags")
+
+    @_builtins.property
+    @pulumi.getter(name="computeType")
+    def compute_type(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "compute_type")
+
+    @_builtins.property
+    @pulumi.getter(name="createdOn")
+    def created_on(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "created_on")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="identityPrincipalId")
+    def identity_principal_id(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "identity_principal_id")
+
+    @_builtins.property
+    @pulumi.getter(name="isAttachedCompute")
+    def is_attached_compute(self) -> Optional[_builtins.bool]:
+        return pulumi.get(self, "is_attached_compute")
+
+    @_builtins.property
+    @pulumi.getter
+    def location(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "location")
+
+    @_builtins.property
+    @pulumi.getter(name="provisioningState")
+    def provisioning_state(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "provisioning_state")
+
+    @_builtins.property
+    @pulumi.getter(name="resourceId")
+    def resource_id(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "resource_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def state(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "state")
+
+    @_builtins.property
+    @pulumi.getter(name="vmSize")
+    def vm_size(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "vm_size")
 
 
 @pulumi.output_type
@@ -1568,6 +1987,119 @@ class DataVersionTimeouts(dict):
 
 
 @pulumi.output_type
+class DatastoreResult(dict):
+    def __init__(__self__, *,
+                 id: _builtins.str,
+                 name: _builtins.str,
+                 raw: Mapping[str, Any],
+                 tags: Mapping[str, _builtins.str],
+                 account_name: Optional[_builtins.str] = None,
+                 container_name: Optional[_builtins.str] = None,
+                 credentials_type: Optional[_builtins.str] = None,
+                 datastore_type: Optional[_builtins.str] = None,
+                 description: Optional[_builtins.str] = None,
+                 endpoint: Optional[_builtins.str] = None,
+                 file_share_name: Optional[_builtins.str] = None,
+                 filesystem: Optional[_builtins.str] = None,
+                 is_default: Optional[_builtins.bool] = None,
+                 protocol: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "raw", raw)
+        pulumi.set(__self__, "tags", tags)
+        if account_name is not None:
+            pulumi.set(__self__, "account_name", account_name)
+        if container_name is not None:
+            pulumi.set(__self__, "container_name", container_name)
+        if credentials_type is not None:
+            pulumi.set(__self__, "credentials_type", credentials_type)
+        if datastore_type is not None:
+            pulumi.set(__self__, "datastore_type", datastore_type)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if endpoint is not None:
+            pulumi.set(__self__, "endpoint", endpoint)
+        if file_share_name is not None:
+            pulumi.set(__self__, "file_share_name", file_share_name)
+        if filesystem is not None:
+            pulumi.set(__self__, "filesystem", filesystem)
+        if is_default is not None:
+            pulumi.set(__self__, "is_default", is_default)
+        if protocol is not None:
+            pulumi.set(__self__, "protocol", protocol)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def raw(self) -> Mapping[str, Any]:
+        return pulumi.get(self, "raw")
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> Mapping[str, _builtins.str]:
+        return pulumi.get(self, "tags")
+
+    @_builtins.property
+    @pulumi.getter(name="accountName")
+    def account_name(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "account_name")
+
+    @_builtins.property
+    @pulumi.getter(name="containerName")
+    def container_name(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "container_name")
+
+    @_builtins.property
+    @pulumi.getter(name="credentialsType")
+    def credentials_type(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "credentials_type")
+
+    @_builtins.property
+    @pulumi.getter(name="datastoreType")
+    def datastore_type(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "datastore_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter
+    def endpoint(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "endpoint")
+
+    @_builtins.property
+    @pulumi.getter(name="fileShareName")
+    def file_share_name(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "file_share_name")
+
+    @_builtins.property
+    @pulumi.getter
+    def filesystem(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "filesystem")
+
+    @_builtins.property
+    @pulumi.getter(name="isDefault")
+    def is_default(self) -> Optional[_builtins.bool]:
+        return pulumi.get(self, "is_default")
+
+    @_builtins.property
+    @pulumi.getter
+    def protocol(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "protocol")
+
+
+@pulumi.output_type
 class DatastoreTimeouts(dict):
     def __init__(__self__, *,
                  create: Optional[Any] = None,
@@ -1740,6 +2272,126 @@ class EnvironmentVersionInferenceConfigScoringRoute(dict):
     @pulumi.getter
     def port(self) -> _builtins.int:
         return pulumi.get(self, "port")
+
+
+@pulumi.output_type
+class EnvironmentVersionResult(dict):
+    def __init__(__self__, *,
+                 id: _builtins.str,
+                 name: _builtins.str,
+                 raw: Mapping[str, Any],
+                 tags: Mapping[str, _builtins.str],
+                 version: _builtins.str,
+                 build_context_uri: Optional[_builtins.str] = None,
+                 conda_file: Optional[_builtins.str] = None,
+                 description: Optional[_builtins.str] = None,
+                 dockerfile_path: Optional[_builtins.str] = None,
+                 environment_type: Optional[_builtins.str] = None,
+                 image: Optional[_builtins.str] = None,
+                 is_archived: Optional[_builtins.bool] = None,
+                 os_type: Optional[_builtins.str] = None,
+                 provisioning_state: Optional[_builtins.str] = None,
+                 stage: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "raw", raw)
+        pulumi.set(__self__, "tags", tags)
+        pulumi.set(__self__, "version", version)
+        if build_context_uri is not None:
+            pulumi.set(__self__, "build_context_uri", build_context_uri)
+        if conda_file is not None:
+            pulumi.set(__self__, "conda_file", conda_file)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if dockerfile_path is not None:
+            pulumi.set(__self__, "dockerfile_path", dockerfile_path)
+        if environment_type is not None:
+            pulumi.set(__self__, "environment_type", environment_type)
+        if image is not None:
+            pulumi.set(__self__, "image", image)
+        if is_archived is not None:
+            pulumi.set(__self__, "is_archived", is_archived)
+        if os_type is not None:
+            pulumi.set(__self__, "os_type", os_type)
+        if provisioning_state is not None:
+            pulumi.set(__self__, "provisioning_state", provisioning_state)
+        if stage is not None:
+            pulumi.set(__self__, "stage", stage)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def raw(self) -> Mapping[str, Any]:
+        return pulumi.get(self, "raw")
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> Mapping[str, _builtins.str]:
+        return pulumi.get(self, "tags")
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> _builtins.str:
+        return pulumi.get(self, "version")
+
+    @_builtins.property
+    @pulumi.getter(name="buildContextUri")
+    def build_context_uri(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "build_context_uri")
+
+    @_builtins.property
+    @pulumi.getter(name="condaFile")
+    def conda_file(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "conda_file")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="dockerfilePath")
+    def dockerfile_path(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "dockerfile_path")
+
+    @_builtins.property
+    @pulumi.getter(name="environmentType")
+    def environment_type(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "environment_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def image(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "image")
+
+    @_builtins.property
+    @pulumi.getter(name="isArchived")
+    def is_archived(self) -> Optional[_builtins.bool]:
+        return pulumi.get(self, "is_archived")
+
+    @_builtins.property
+    @pulumi.getter(name="osType")
+    def os_type(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "os_type")
+
+    @_builtins.property
+    @pulumi.getter(name="provisioningState")
+    def provisioning_state(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "provisioning_state")
+
+    @_builtins.property
+    @pulumi.getter
+    def stage(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "stage")
 
 
 @pulumi.output_type
@@ -2022,6 +2674,110 @@ class OnlineDeploymentRequestSettings(dict):
 
 
 @pulumi.output_type
+class OnlineDeploymentResult(dict):
+    def __init__(__self__, *,
+                 endpoint_name: _builtins.str,
+                 id: _builtins.str,
+                 name: _builtins.str,
+                 raw: Mapping[str, Any],
+                 tags: Mapping[str, _builtins.str],
+                 description: Optional[_builtins.str] = None,
+                 endpoint_compute_type: Optional[_builtins.str] = None,
+                 environment_id: Optional[_builtins.str] = None,
+                 instance_count: Optional[_builtins.int] = None,
+                 instance_type: Optional[_builtins.str] = None,
+                 location: Optional[_builtins.str] = None,
+                 model: Optional[_builtins.str] = None,
+                 provisioning_state: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "endpoint_name", endpoint_name)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "raw", raw)
+        pulumi.set(__self__, "tags", tags)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if endpoint_compute_type is not None:
+            pulumi.set(__self__, "endpoint_compute_type", endpoint_compute_type)
+        if environment_id is not None:
+            pulumi.set(__self__, "environment_id", environment_id)
+        if instance_count is not None:
+            pulumi.set(__self__, "instance_count", instance_count)
+        if instance_type is not None:
+            pulumi.set(__self__, "instance_type", instance_type)
+        if location is not None:
+            pulumi.set(__self__, "location", location)
+        if model is not None:
+            pulumi.set(__self__, "model", model)
+        if provisioning_state is not None:
+            pulumi.set(__self__, "provisioning_state", provisioning_state)
+
+    @_builtins.property
+    @pulumi.getter(name="endpointName")
+    def endpoint_name(self) -> _builtins.str:
+        return pulumi.get(self, "endpoint_name")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def raw(self) -> Mapping[str, Any]:
+        return pulumi.get(self, "raw")
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> Mapping[str, _builtins.str]:
+        return pulumi.get(self, "tags")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="endpointComputeType")
+    def endpoint_compute_type(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "endpoint_compute_type")
+
+    @_builtins.property
+    @pulumi.getter(name="environmentId")
+    def environment_id(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "environment_id")
+
+    @_builtins.property
+    @pulumi.getter(name="instanceCount")
+    def instance_count(self) -> Optional[_builtins.int]:
+        return pulumi.get(self, "instance_count")
+
+    @_builtins.property
+    @pulumi.getter(name="instanceType")
+    def instance_type(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "instance_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def location(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "location")
+
+    @_builtins.property
+    @pulumi.getter
+    def model(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "model")
+
+    @_builtins.property
+    @pulumi.getter(name="provisioningState")
+    def provisioning_state(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "provisioning_state")
+
+
+@pulumi.output_type
 class OnlineDeploymentScaleSettings(dict):
     @staticmethod
     def __key_warning(key: str):
@@ -2275,6 +3031,125 @@ class OnlineEndpointKeys(dict):
 
 
 @pulumi.output_type
+class OnlineEndpointResult(dict):
+    def __init__(__self__, *,
+                 id: _builtins.str,
+                 mirror_traffic: Mapping[str, _builtins.int],
+                 name: _builtins.str,
+                 raw: Mapping[str, Any],
+                 tags: Mapping[str, _builtins.str],
+                 traffic: Mapping[str, _builtins.int],
+                 auth_mode: Optional[_builtins.str] = None,
+                 compute: Optional[_builtins.str] = None,
+                 description: Optional[_builtins.str] = None,
+                 identity_principal_id: Optional[_builtins.str] = None,
+                 location: Optional[_builtins.str] = None,
+                 provisioning_state: Optional[_builtins.str] = None,
+                 public_network_access: Optional[_builtins.str] = None,
+                 scoring_uri: Optional[_builtins.str] = None,
+                 swagger_uri: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "mirror_traffic", mirror_traffic)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "raw", raw)
+        pulumi.set(__self__, "tags", tags)
+        pulumi.set(__self__, "traffic", traffic)
+        if auth_mode is not None:
+            pulumi.set(__self__, "auth_mode", auth_mode)
+        if compute is not None:
+            pulumi.set(__self__, "compute", compute)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if identity_principal_id is not None:
+            pulumi.set(__self__, "identity_principal_id", identity_principal_id)
+        if location is not None:
+            pulumi.set(__self__, "location", location)
+        if provisioning_state is not None:
+            pulumi.set(__self__, "provisioning_state", provisioning_state)
+        if public_network_access is not None:
+            pulumi.set(__self__, "public_network_access", public_network_access)
+        if scoring_uri is not None:
+            pulumi.set(__self__, "scoring_uri", scoring_uri)
+        if swagger_uri is not None:
+            pulumi.set(__self__, "swagger_uri", swagger_uri)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter(name="mirrorTraffic")
+    def mirror_traffic(self) -> Mapping[str, _builtins.int]:
+        return pulumi.get(self, "mirror_traffic")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def raw(self) -> Mapping[str, Any]:
+        return pulumi.get(self, "raw")
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> Mapping[str, _builtins.str]:
+        return pulumi.get(self, "tags")
+
+    @_builtins.property
+    @pulumi.getter
+    def traffic(self) -> Mapping[str, _builtins.int]:
+        return pulumi.get(self, "traffic")
+
+    @_builtins.property
+    @pulumi.getter(name="authMode")
+    def auth_mode(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "auth_mode")
+
+    @_builtins.property
+    @pulumi.getter
+    def compute(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "compute")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="identityPrincipalId")
+    def identity_principal_id(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "identity_principal_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def location(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "location")
+
+    @_builtins.property
+    @pulumi.getter(name="provisioningState")
+    def provisioning_state(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "provisioning_state")
+
+    @_builtins.property
+    @pulumi.getter(name="publicNetworkAccess")
+    def public_network_access(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "public_network_access")
+
+    @_builtins.property
+    @pulumi.getter(name="scoringUri")
+    def scoring_uri(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "scoring_uri")
+
+    @_builtins.property
+    @pulumi.getter(name="swaggerUri")
+    def swagger_uri(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "swagger_uri")
+
+
+@pulumi.output_type
 class OnlineEndpointSku(dict):
     def __init__(__self__, *,
                  name: _builtins.str,
@@ -2380,6 +3255,62 @@ class OnlineEndpointTrafficTimeouts(dict):
     @pulumi.getter
     def update(self) -> Optional[Any]:
         return pulumi.get(self, "update")
+
+
+@pulumi.output_type
+class ResourceGroupResult(dict):
+    def __init__(__self__, *,
+                 id: _builtins.str,
+                 location: _builtins.str,
+                 name: _builtins.str,
+                 raw: Mapping[str, Any],
+                 tags: Mapping[str, _builtins.str],
+                 managed_by: Optional[_builtins.str] = None,
+                 provisioning_state: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "location", location)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "raw", raw)
+        pulumi.set(__self__, "tags", tags)
+        if managed_by is not None:
+            pulumi.set(__self__, "managed_by", managed_by)
+        if provisioning_state is not None:
+            pulumi.set(__self__, "provisioning_state", provisioning_state)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def location(self) -> _builtins.str:
+        return pulumi.get(self, "location")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def raw(self) -> Mapping[str, Any]:
+        return pulumi.get(self, "raw")
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> Mapping[str, _builtins.str]:
+        return pulumi.get(self, "tags")
+
+    @_builtins.property
+    @pulumi.getter(name="managedBy")
+    def managed_by(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "managed_by")
+
+    @_builtins.property
+    @pulumi.getter(name="provisioningState")
+    def provisioning_state(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "provisioning_state")
 
 
 @pulumi.output_type
@@ -2709,6 +3640,204 @@ class WorkspaceManagedNetwork(dict):
         Rule name → {type, category, destination}.
         """
         return pulumi.get(self, "outbound_rules")
+
+
+@pulumi.output_type
+class WorkspaceResult(dict):
+    def __init__(__self__, *,
+                 id: _builtins.str,
+                 location: _builtins.str,
+                 name: _builtins.str,
+                 raw: Mapping[str, Any],
+                 resource_group_name: _builtins.str,
+                 subscription_id: _builtins.str,
+                 tags: Mapping[str, _builtins.str],
+                 application_insights: Optional[_builtins.str] = None,
+                 container_registry: Optional[_builtins.str] = None,
+                 creation_time: Optional[_builtins.str] = None,
+                 description: Optional[_builtins.str] = None,
+                 discovery_url: Optional[_builtins.str] = None,
+                 friendly_name: Optional[_builtins.str] = None,
+                 hbi_workspace: Optional[_builtins.bool] = None,
+                 identity_principal_id: Optional[_builtins.str] = None,
+                 identity_tenant_id: Optional[_builtins.str] = None,
+                 identity_type: Optional[_builtins.str] = None,
+                 key_vault: Optional[_builtins.str] = None,
+                 kind: Optional[_builtins.str] = None,
+                 mlflow_tracking_uri: Optional[_builtins.str] = None,
+                 provisioning_state: Optional[_builtins.str] = None,
+                 public_network_access: Optional[_builtins.str] = None,
+                 sku_name: Optional[_builtins.str] = None,
+                 storage_account: Optional[_builtins.str] = None,
+                 workspace_id: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "location", location)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "raw", raw)
+        pulumi.set(__self__, "resource_group_name", resource_group_name)
+        pulumi.set(__self__, "subscription_id", subscription_id)
+        pulumi.set(__self__, "tags", tags)
+        if application_insights is not None:
+            pulumi.set(__self__, "application_insights", application_insights)
+        if container_registry is not None:
+            pulumi.set(__self__, "container_registry", container_registry)
+        if creation_time is not None:
+            pulumi.set(__self__, "creation_time", creation_time)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if discovery_url is not None:
+            pulumi.set(__self__, "discovery_url", discovery_url)
+        if friendly_name is not None:
+            pulumi.set(__self__, "friendly_name", friendly_name)
+        if hbi_workspace is not None:
+            pulumi.set(__self__, "hbi_workspace", hbi_workspace)
+        if identity_principal_id is not None:
+            pulumi.set(__self__, "identity_principal_id", identity_principal_id)
+        if identity_tenant_id is not None:
+            pulumi.set(__self__, "identity_tenant_id", identity_tenant_id)
+        if identity_type is not None:
+            pulumi.set(__self__, "identity_type", identity_type)
+        if key_vault is not None:
+            pulumi.set(__self__, "key_vault", key_vault)
+        if kind is not None:
+            pulumi.set(__self__, "kind", kind)
+        if mlflow_tracking_uri is not None:
+            pulumi.set(__self__, "mlflow_tracking_uri", mlflow_tracking_uri)
+        if provisioning_state is not None:
+            pulumi.set(__self__, "provisioning_state", provisioning_state)
+        if public_network_access is not None:
+            pulumi.set(__self__, "public_network_access", public_network_access)
+        if sku_name is not None:
+            pulumi.set(__self__, "sku_name", sku_name)
+        if storage_account is not None:
+            pulumi.set(__self__, "storage_account", storage_account)
+        if workspace_id is not None:
+            pulumi.set(__self__, "workspace_id", workspace_id)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def location(self) -> _builtins.str:
+        return pulumi.get(self, "location")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def raw(self) -> Mapping[str, Any]:
+        return pulumi.get(self, "raw")
+
+    @_builtins.property
+    @pulumi.getter(name="resourceGroupName")
+    def resource_group_name(self) -> _builtins.str:
+        return pulumi.get(self, "resource_group_name")
+
+    @_builtins.property
+    @pulumi.getter(name="subscriptionId")
+    def subscription_id(self) -> _builtins.str:
+        return pulumi.get(self, "subscription_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> Mapping[str, _builtins.str]:
+        return pulumi.get(self, "tags")
+
+    @_builtins.property
+    @pulumi.getter(name="applicationInsights")
+    def application_insights(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "application_insights")
+
+    @_builtins.property
+    @pulumi.getter(name="containerRegistry")
+    def container_registry(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "container_registry")
+
+    @_builtins.property
+    @pulumi.getter(name="creationTime")
+    def creation_time(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "creation_time")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="discoveryUrl")
+    def discovery_url(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "discovery_url")
+
+    @_builtins.property
+    @pulumi.getter(name="friendlyName")
+    def friendly_name(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "friendly_name")
+
+    @_builtins.property
+    @pulumi.getter(name="hbiWorkspace")
+    def hbi_workspace(self) -> Optional[_builtins.bool]:
+        return pulumi.get(self, "hbi_workspace")
+
+    @_builtins.property
+    @pulumi.getter(name="identityPrincipalId")
+    def identity_principal_id(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "identity_principal_id")
+
+    @_builtins.property
+    @pulumi.getter(name="identityTenantId")
+    def identity_tenant_id(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "identity_tenant_id")
+
+    @_builtins.property
+    @pulumi.getter(name="identityType")
+    def identity_type(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "identity_type")
+
+    @_builtins.property
+    @pulumi.getter(name="keyVault")
+    def key_vault(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "key_vault")
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter(name="mlflowTrackingUri")
+    def mlflow_tracking_uri(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "mlflow_tracking_uri")
+
+    @_builtins.property
+    @pulumi.getter(name="provisioningState")
+    def provisioning_state(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "provisioning_state")
+
+    @_builtins.property
+    @pulumi.getter(name="publicNetworkAccess")
+    def public_network_access(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "public_network_access")
+
+    @_builtins.property
+    @pulumi.getter(name="skuName")
+    def sku_name(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "sku_name")
+
+    @_builtins.property
+    @pulumi.getter(name="storageAccount")
+    def storage_account(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "storage_account")
+
+    @_builtins.property
+    @pulumi.getter(name="workspaceId")
+    def workspace_id(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "workspace_id")
 
 
 @pulumi.output_type

@@ -55,13 +55,6 @@ func bind(path string) (*schema.Package, error) {
 	if err := json.Unmarshal(raw, &spec); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	// Packages of their own with the schema's version (a go.mod for the Go SDK, pyproject.toml for Python, the
-	// version in package.json), as `pulumi package gen-sdk` writes them for a schema with meta.supportPack; set here
-	// while the schema does not say so itself (issue 25).
-	if spec.Meta == nil {
-		spec.Meta = &schema.MetadataSpec{}
-	}
-	spec.Meta.SupportPack = true
 	pkg, diags, err := schema.BindSpec(spec, noReferences{}, schema.ValidationOptions{})
 	if err != nil {
 		return nil, err
