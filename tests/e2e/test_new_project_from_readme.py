@@ -7,7 +7,7 @@ checkout named `pulumi-azureml` (the clone the project's `requirements.txt` name
 is the project's own (created by the README's step, packages from PyPI or pip's cache, this checkout's package);
 the backend and the passphrase are the README's too: the CLI driver's own are removed from the environment. The
 whole run is timed and printed (the issue's target is 5 minutes); the time is not asserted, a timed assertion
-would depend on the machine's load.
+would depend on the machine's load. Then the section's Azure form runs in the same project up to its preview.
 """
 
 from __future__ import annotations
@@ -98,3 +98,30 @@ def test_a_new_project_reaches_its_first_up_as_the_readme_says(tmp_path: Path, c
         timeout=300,
     )
     assert preview.returncode == 0, f"--- stdout\n{preview.stdout}\n--- stderr\n{preview.stderr}"
+
+    # The Azure form, in the same project: its commands as written with the placeholders filled in, its `pulumi up`
+    # stopped at the preview (nothing is sent to Azure at preview, so no account is needed to show the plan).
+    text = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    azure = text[text.index(END) :]
+    block = re.search(r"```bash\n(.*?)```", azure, re.S)
+    assert block, "the Azure form has no commands"
+    filled = {
+        "<subscription-id>": "11111111-1111-1111-1111-111111111111",
+        "<resource-group>": "rg-readme",
+        "<workspace>": "mlw-readme",
+    }
+    lines = [line for line in block.group(1).splitlines() if line.strip()]
+    assert lines[-1] == "pulumi up", lines
+    for line in [*lines[:-1], "pulumi preview"]:
+        for placeholder, value in filled.items():
+            line = line.replace(placeholder, value)
+        completed = subprocess.run(
+            ["bash", "-c", line],
+            cwd=project,
+            env={**environment, "PULUMI_CONFIG_PASSPHRASE": passphrase.group(1)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert completed.returncode == 0, f"{line}\n--- stdout\n{completed.stdout}\n--- stderr\n{completed.stderr}"
+    assert "5 to create" in completed.stdout, completed.stdout
