@@ -62,6 +62,24 @@ def test_relative_links_resolve(page: Path) -> None:
         assert (page.parent / target).exists(), f"{page.relative_to(ROOT)} links to {target}, which does not exist"
 
 
+def slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation but `-` and `_` dropped, spaces as `-`."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(ROOT)))
+def test_anchors_name_a_heading(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    for target, anchor in re.findall(r"\]\(([^)#]*)#([^)]+)\)", text):
+        if target.startswith(("http://", "https://")):
+            continue
+        linked = page if not target else page.parent / target
+        if not linked.exists():
+            continue  # test_relative_links_resolve names it
+        headings = re.findall(r"^#+ (.+)$", linked.read_text(encoding="utf-8"), re.M)
+        assert anchor in {slug(heading) for heading in headings}, f"{page.relative_to(ROOT)}: no heading for #{anchor}"
+
+
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "./tests/run" in README.read_text(encoding="utf-8")
