@@ -1,7 +1,7 @@
 """Interrupted runs with the real CLI: Ctrl-C, a killed `pulumi up`, a killed provider host; then what a user runs.
 
 Each scenario interrupts `pulumi up` while a cluster's create is polling (its operation takes a few seconds in the
-emulator), then runs the commands the CLI itself tells the user to run (and that the README's troubleshooting
+emulator), then runs the commands the CLI itself tells the user to run (and that docs/troubleshooting.md
 lists), and checks that the stack converges: one compute in the emulator, one accepted PUT for it (no duplicate),
 a preview with no changes, no pending operation left in the state, and a destroy that leaves nothing behind.
 """
