@@ -3,7 +3,7 @@
     python3 tests/benchmarks/run.py                # full run (the time it takes is in benchmarks/README.md)
     python3 tests/benchmarks/run.py --quick        # smaller sizes and shorter operations
     python3 tests/benchmarks/run.py --only requests,cold_start --json bench.json
-    python3 tests/benchmarks/run.py --only preview,cold_start,cli_scale --publish   # update the README's table
+    python3 tests/benchmarks/run.py --only preview,cold_start,cli_scale --publish   # update the docs' table
 
 From a fresh clone it sets itself up: with any Python 3.10+ it creates ``.venv`` at the repository root (the
 package with its dev extra, as ``./tests/run`` does) if there is none, and runs again inside it; the real-CLI

@@ -1,4 +1,5 @@
-"""The README's performance table is the checked-in result, rendered (issue 28): not a figure typed by hand.
+"""The performance table (docs/testing-and-performance.md) is the checked-in result, rendered (issue 28):
+not a figure typed by hand.
 
 Runs in the default test run (no marker): it reads two files and runs nothing. When it fails, run the benchmark
 with ``--publish`` (``python3 tests/benchmarks/run.py --publish``, or ``--only <sections> --publish``), which
@@ -21,8 +22,10 @@ def test_the_readme_table_is_the_published_result() -> None:
     published = publish.load()
     assert published["sections"], "tests/benchmarks/performance.json holds no measured section"
     shown = publish.readme_table(publish.README.read_text(encoding="utf-8"))
-    assert shown is not None, "README.md lost the performance table markers"
-    assert shown == publish.table(published), "README table != performance.json: run tests/benchmarks/run.py --publish"
+    assert shown is not None, f"{publish.README.name} lost the performance table markers"
+    assert shown == publish.table(published), (
+        f"{publish.README.name} table != performance.json: run tests/benchmarks/run.py --publish"
+    )
 
 
 def test_every_published_section_says_when_and_where_it_was_measured() -> None:

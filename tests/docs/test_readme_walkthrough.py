@@ -1,4 +1,4 @@
-"""The README's "REST walkthrough as a Pulumi program" runs as written, through the SDK host, against the emulator."""
+"""docs/emulator.md's "REST walkthrough as a Pulumi program" runs as written, through the SDK host, on the emulator."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pulumi_azureml.emulator import EmulatorServer
 from harness import Stack
 from protocol.conftest import LOCATION, RESOURCE_GROUP, SUBSCRIPTION, emulator_config
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[2] / "docs" / "emulator.md"
 
 
 def walkthrough_program(tmp_path: Path) -> str:

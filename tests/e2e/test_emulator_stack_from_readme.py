@@ -1,7 +1,8 @@
-"""The README's "Point a stack at it", as written, with the real CLI: the emulator started by the README's command,
-the README's `pulumi config set` lines, then the compute-cluster example up and down against it.
+"""docs/emulator.md's "Point a stack at it" (once in the README), as written, with the real CLI: the emulator
+started by the page's command, the page's `pulumi config set` lines, then the compute-cluster example up and down
+against it.
 
-Only the port changes (8443 in the README, a free one here). The README seeds the workspace the config names, so
+Only the port changes (8443 on the page, a free one here). The page seeds the workspace the config names, so
 the example's cluster is created in it with nothing else set.
 """
 
@@ -25,8 +26,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
 
 def emulator_section_blocks() -> list[str]:
-    text = (REPOSITORY / "README.md").read_text()
-    section = text[text.index("## The ARM emulator") : text.index("## Limits of Python dynamic providers")]
+    text = (REPOSITORY / "docs" / "emulator.md").read_text()
+    section = text[text.index("# The ARM emulator") : text.index("## The REST walkthrough")]
     return re.findall(r"```bash\n(.*?)```", section, re.S)
 
 

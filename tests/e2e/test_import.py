@@ -7,7 +7,7 @@ then a stack tries to manage it:
   dynamic provider without the pickled provider (`__provider`) that a Python dynamic provider needs to find its
   code, and the SDK's dynamic-provider host fails with `KeyError: '__provider'` (pulumi/pulumi#16175). These tests
   pin that observed behaviour, exit status and message included, and that nothing reaches Azure or the state: when
-  upstream fixes it they fail, and the README's import section must be rewritten.
+  upstream fixes it they fail, and the import section of docs/limits.md must be rewritten.
 - `adopt_existing=True` (this package's input) is the supported path: without it `up` refuses the existing
   compute and says how to adopt it; with it `up` takes the compute over without re-creating it, and the next
   preview is empty and sends nothing.
@@ -95,7 +95,7 @@ def test_pulumi_import_fails_in_the_dynamic_provider_host_and_changes_nothing(
     assert result.returncode == 1, result.output
     assert DYNAMIC_READ_FAILURE in result.output, (
         "`pulumi import` of a Python dynamic resource no longer fails as pulumi/pulumi#16175 describes: "
-        f"update the README's import section\n{result.output}"
+        f"update the import section of docs/limits.md\n{result.output}"
     )
     assert "in Read" in result.output and "error: preview failed" in result.output, result.output
     assert emulator.requests_log() == [], "the failed import must not have reached Azure"
@@ -114,7 +114,7 @@ def test_the_import_option_fails_the_same_way_for_preview_and_up(
         assert result.returncode == 1, result.output
         assert DYNAMIC_READ_FAILURE in result.output, (
             f"`import_` on a Python dynamic resource no longer fails as pulumi/pulumi#16175 describes "
-            f"(pulumi {command[0]}): update the README's import section\n{result.output}"
+            f"(pulumi {command[0]}): update the import section of docs/limits.md\n{result.output}"
         )
         assert "pulumi-python:dynamic/azureml:Compute train import" in result.output, result.output
 

@@ -58,7 +58,7 @@ def imported_modules(program: Path) -> set[str]:
 
 def test_readme_install_commands_work_as_written(tmp_path: Path) -> None:
     text = (REPOSITORY / "README.md").read_text()
-    section = text[text.index("## Install\n") : text.index("## Quick start")]
+    section = text[text.index("## Install\n") : text.index("\n## ", text.index("## Install\n") + 1)]
     commands = [
         line.strip()
         for block in re.findall(r"```bash\n(.*?)```", section, re.S)

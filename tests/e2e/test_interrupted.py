@@ -1,9 +1,9 @@
 """Interrupted runs with the real CLI: Ctrl-C, a killed `pulumi up`, a killed provider host; then what a user runs.
 
 Each scenario interrupts `pulumi up` while a cluster's create is polling, then runs the commands the CLI itself
-tells the user to run (and that the README's troubleshooting lists), and checks that the stack converges: one
-compute in the emulator, one accepted PUT for it (no duplicate), a preview with no changes, no pending operation
-left in the state, and a destroy that leaves nothing behind.
+tells the user to run (and that docs/troubleshooting.md lists), and checks that the stack converges: one compute in
+the emulator, one accepted PUT for it (no duplicate), a preview with no changes, no pending operation left in the
+state, and a destroy that leaves nothing behind.
 
 The create's operation ends when the test says so, not after some seconds (issue 23): the emulator runs on a clock
 the test holds, so the interruption always lands while the create is still running, however slow a loaded machine

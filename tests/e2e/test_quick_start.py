@@ -1,7 +1,8 @@
-"""The README's Quick start with the real CLI: its program, and its offline commands as written.
+"""The README's new-project program with the real CLI, and its offline stack commands as written.
 
-The program and the commands are read from the README's "Quick start" section; the program becomes a project's
-`__main__.py` (with this test run's virtualenv), and the offline block runs line by line.
+The program and the commands are read from the README's "A new project" section (the Quick start it replaced);
+test_new_project_from_readme.py runs every step of that section, virtualenv and login included. Here the program
+becomes a project's `__main__.py` (with this test run's virtualenv), and the offline block runs line by line.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
 def quick_start() -> tuple[str, list[str]]:
     text = (REPOSITORY / "README.md").read_text()
-    section = text[text.index("## Quick start") : text.index("## Configuration")]
+    section = text[text.index("## A new project") : text.index("### The same project on Azure")]
     program = re.search(r"```python\n(.*?)```", section, re.S)
-    assert program, "the Quick start has no program"
-    offline = section[section.index("Offline,") :]
-    block = re.search(r"```bash\n(.*?)```", offline, re.S)
-    assert block, "the Quick start has no offline commands"
+    assert program, "the new-project section has no program"
+    block = next(
+        (b for b in re.finditer(r"```bash\n(.*?)```", section, re.S) if "pulumi stack init" in b.group(1)), None
+    )
+    assert block, "the new-project section has no offline stack commands"
     lines = [line.strip() for line in block.group(1).splitlines() if line.strip() and not line.startswith("#")]
     return program.group(1), lines
 

@@ -1,7 +1,7 @@
-"""Render each resource spec as the Markdown table the README shows, so a test can keep them in sync.
+"""Render each resource spec as the Markdown table its reference page shows, so a test can keep them in sync.
 
 Regenerate after changing a spec: ``cd tests && ../.venv/bin/python -m support.spec_tables --write`` rewrites the
-``<!-- spec-table:Kind -->`` blocks of the README in place.
+``<!-- spec-table:Kind -->`` block of each ``docs/reference/<Kind>.md`` in place (one page per kind).
 """
 
 from __future__ import annotations
@@ -85,18 +85,28 @@ def render(kind: str) -> str:
     return f"{input_table(spec)}\n\n{output_list(spec)}"
 
 
-def rewrite_readme(readme: Path) -> None:
-    text = readme.read_text(encoding="utf-8")
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "reference"
+
+
+def reference_page(kind: str) -> Path:
+    """The reference page of a kind, which holds its spec-table block."""
+    return REFERENCE / f"{kind}.md"
+
+
+def rewrite_page(page: Path) -> None:
+    """Every spec-table block of ``page`` rendered again from the specs."""
+    text = page.read_text(encoding="utf-8")
     for kind in SPECS:
         pattern = re.compile(rf"<!-- spec-table:{kind} -->\n.*?<!-- /spec-table:{kind} -->", re.S)
         block = f"<!-- spec-table:{kind} -->\n{render(kind)}\n<!-- /spec-table:{kind} -->"
         text = pattern.sub(block.replace("\\", "\\\\"), text)
-    readme.write_text(text, encoding="utf-8")
+    page.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
     if "--write" in sys.argv:
-        rewrite_readme(Path(__file__).resolve().parents[2] / "README.md")
+        for kind in SPECS:
+            rewrite_page(reference_page(kind))
     else:
         for kind in SPECS:
             print(f"<!-- spec-table:{kind} -->\n{render(kind)}\n<!-- /spec-table:{kind} -->\n")

@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         "--publish",
         action="store_true",
         help="also merge the sections measured into tests/benchmarks/performance.json (checked in) and regenerate "
-        "the README's performance table from it",
+        "the performance table of docs/testing-and-performance.md from it",
     )
     parser.add_argument(
         "--kinds",
@@ -211,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.publish:
         run = {"mode": mode, "command": ["tests/benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)]}
         publish.publish(sections, machine, run)
-        print(f"published: {publish.PUBLISHED.relative_to(REPO_ROOT)} and the table in README.md")
+        table = publish.README.relative_to(REPO_ROOT)
+        print(f"published: {publish.PUBLISHED.relative_to(REPO_ROOT)} and the table in {table}")
     return 1 if failed else 0
 
 

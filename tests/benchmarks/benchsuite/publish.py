@@ -1,10 +1,10 @@
-"""The published figures: ``tests/benchmarks/performance.json`` (checked in) and the README table made from it.
+"""The published figures: ``tests/benchmarks/performance.json`` (checked in) and the docs' table made from it.
 
 ``run.py --publish`` merges the sections it just ran into ``performance.json``, each section with the date,
 machine, load and command of its own run (a section not run keeps its last published figures), then rewrites the
-table between the markers in the README's Performance section from that file alone. ``test_published_table.py``
-fails when the README's table is not what this module renders from the checked-in file, so the README never shows
-a figure that no recorded run produced.
+table between the markers in the Performance section of ``docs/testing-and-performance.md`` from that
+file alone. ``test_published_table.py`` fails when that table is not what this module renders from the
+checked-in file, so the docs never show a figure that no recorded run produced.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from typing import Any
 from benchsuite.common import BENCH_DIR, REPO_ROOT, SectionResult
 
 PUBLISHED = BENCH_DIR / "performance.json"
-README = REPO_ROOT / "README.md"
+# The performance table lives in the testing-and-performance page (moved out of the README, issue 26).
+README = REPO_ROOT / "docs" / "testing-and-performance.md"
 BEGIN = "<!-- performance table: made by tests/benchmarks/run.py --publish from tests/benchmarks/performance.json -->"
 END = "<!-- end of performance table -->"
 
@@ -35,7 +36,12 @@ def merged(
     run: Mapping[str, Any],
 ) -> dict[str, Any]:
     """``published`` with the sections of this run replaced (failed sections are never published)."""
-    result = {"about": "Written by tests/benchmarks/run.py --publish; the README's Performance table is made from it."}
+    result = {
+        "about": (
+            "Written by tests/benchmarks/run.py --publish; "
+            "the Performance table of docs/testing-and-performance.md is made from it."
+        )
+    }
     entries = dict(published.get("sections", {}))
     for section in sections:
         if any(row.status == "error" for row in section.rows):
