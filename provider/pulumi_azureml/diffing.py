@@ -1,6 +1,6 @@
 """``diff``: what changed between the last outputs and the new checked inputs, and how to apply it. Pure.
 
-Rules (documented per field in the specs, summarised in the README):
+Rules (documented per field in the specs, summarised in docs/reference/):
 
 - only declared input fields are compared; ``__provider`` and read-only outputs never cause a diff;
 - an input left unset is not a change when the service fills it (``server_default``), nor when it defaults to

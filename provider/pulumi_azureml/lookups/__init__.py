@@ -14,7 +14,7 @@ Secret results (endpoint keys and tokens, datastore secrets) are secret Outputs 
 
 Errors are :class:`~pulumi_azureml.provider.AzureMLError` with a complete message; the ARM error (for example
 :class:`~pulumi_azureml.arm.errors.NotFoundError`) is kept as ``__cause__``. Nothing here imports
-``azure.identity`` until a credential is needed (README "Design and traps").
+``azure.identity`` until a credential is needed (docs/design-and-traps.md).
 """
 
 from __future__ import annotations

@@ -216,7 +216,7 @@ def get_workspace_services(
     """The workspace's regional service map: GET the workspace, then GET its ``discoveryUrl``.
 
     The discovery document is data plane on a regional host, not the management endpoint, so it is fetched
-    without the Azure token (the token only ever goes to the management endpoint, README "Design and traps").
+    without the Azure token (the token only ever goes to the management endpoint, docs/design-and-traps.md).
     """
     with _reported("reading workspace services"):
         workspace = _get_workspace(name, resource_group_name, subscription_id, api_version)

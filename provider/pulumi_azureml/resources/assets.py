@@ -2,7 +2,7 @@
 
 The content hash of ``path`` is computed here, in the program, so it is an input like any other: an edited file
 previews as a replacement (versions are immutable in Azure ML), an unchanged folder as no change, and neither
-needs a request. The update/replace table is in :mod:`pulumi_azureml.specs.assets` and the README.
+needs a request. The update/replace table is in :mod:`pulumi_azureml.specs.assets` and docs/reference/.
 """
 
 from __future__ import annotations

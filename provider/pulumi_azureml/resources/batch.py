@@ -1,6 +1,6 @@
 """``BatchEndpoint``, ``BatchDeployment`` and ``BatchEndpointDefaultDeployment`` as Pulumi resources.
 
-The update/replace tables are in :mod:`pulumi_azureml.specs.batch` and the README.
+The update/replace tables are in :mod:`pulumi_azureml.specs.batch` and docs/reference/.
 """
 
 from __future__ import annotations

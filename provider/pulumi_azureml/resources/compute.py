@@ -1,6 +1,6 @@
 """``Compute``: an Azure ML compute of any type (cluster, instance, or attached) as a Pulumi resource.
 
-Inputs are snake_case; the update/replace table is in :mod:`pulumi_azureml.specs.compute` and the README.
+Inputs are snake_case; the update/replace table is in :mod:`pulumi_azureml.specs.compute` and docs/reference/.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The credential values (``account_key``, ``sas_token``, ``client_secret``, ``certificate``) are secret and
 write-only: they are marked secret in state, never read back from Azure, and a change is detected against the last
-inputs. The update/replace table is in :mod:`pulumi_azureml.specs.datastores` and the README.
+inputs. The update/replace table is in :mod:`pulumi_azureml.specs.datastores` and docs/reference/.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``EnvironmentVersion`` as a Pulumi resource: a container image, an image plus a conda file, or a Docker build.
 
 Versions are immutable in Azure ML apart from description, tags, stage and the archive flag; the update/replace
-table is in :mod:`pulumi_azureml.specs.environments` and the README. Pass ``arm_id`` to a deployment's
+table is in :mod:`pulumi_azureml.specs.environments` and docs/reference/. Pass ``arm_id`` to a deployment's
 ``environment_id``.
 """
 

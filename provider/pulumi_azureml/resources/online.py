@@ -1,6 +1,6 @@
 """``OnlineEndpoint``, ``OnlineDeployment`` and ``OnlineEndpointTraffic`` as Pulumi resources.
 
-The update/replace tables are in :mod:`pulumi_azureml.specs.online` and the README.
+The update/replace tables are in :mod:`pulumi_azureml.specs.online` and docs/reference/.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ create-only ``code_configuration`` refers to a replaced code version is replaced
 new id at preview, so the engine deletes it first and creates it again: checked with the real CLI on
 ``examples/batch-scoring``). What the service does when a version a deployment still uses is deleted is not
 documented: giving each content its own ``version`` instead lets Pulumi register the new version first and delete
-the old one last (README, ``examples/batch-scoring``).
+the old one last (docs/assets-and-uploads.md, ``examples/batch-scoring``).
 
 Not a field: the workspace's default datastore, read (GET, ``listSecrets``) at create time for model and data
 uploads; its key never leaves the provider process.
