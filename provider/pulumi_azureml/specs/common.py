@@ -10,7 +10,8 @@ from pulumi_azureml.schema import Field, UpdateRule, case_insensitive_equivalent
 from pulumi_azureml.validation import INT32_MAX, arm_id, azure_region, timeout_seconds
 
 OWNERSHIP_TAG = "pulumi-azureml-owner"
-"""Tag written at create: lets a retried create recognise a resource its own interrupted run made (docs/design-and-traps.md)."""
+"""Tag written at create: lets a retried create recognise a resource its own interrupted run made
+(docs/design-and-traps.md)."""
 
 WORKSPACE_PATH = (
     "/subscriptions/{subscription_id}/resourceGroups/{resource_group_name}/providers/"
