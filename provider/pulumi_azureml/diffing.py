@@ -18,6 +18,7 @@ Rules (documented per field in the specs, summarised in docs/reference/):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -123,6 +124,34 @@ def explain(spec: ResourceSpec, plan: DiffPlan) -> str:
 
 def _update_source(spec: ResourceSpec, name: str) -> str:
     try:
-        return spec.field(name).update_source or "cannot change in place"
+        return plain_words(spec.field(name).update_source) or "cannot change in place"
     except KeyError:
         return "cannot change in place"
+
+
+# The specs cite their sources in the sources' own terms (the reference pages show them so); a preview's reason is
+# read by people who never opened a swagger file or a terraform schema, so it says the same in plain words.
+_PLAIN_WORDS = (
+    (
+        re.compile(r"(?:spec(?:ification)?:? )?x-ms-mutability \[(?:create, read|read, create|create)\]"),
+        "create-only in Azure's REST specification",
+    ),
+    (
+        re.compile(r"(?:spec(?:ification)?:? )?x-ms-mutability [\[(]create, read, update[\])]"),
+        "changeable in Azure's REST specification",
+    ),
+    (
+        re.compile(r"(?:spec(?:ification)?:? )?x-ms-mutability \[create, update\]"),
+        "never read back (REST specification)",
+    ),
+    (re.compile(r"x-ms-secret"), "a secret in the REST specification"),
+    (re.compile(r"azurerm ForceNew"), "terraform's azurerm provider replaces it too"),
+    (re.compile(r"ForceNew"), "replaced"),
+)
+
+
+def plain_words(source: str) -> str:
+    """``source`` with the specification jargon (``x-ms-mutability [create, read]``, ``ForceNew``) in plain words."""
+    for jargon, plain in _PLAIN_WORDS:
+        source = jargon.sub(plain, source)
+    return source

@@ -172,3 +172,14 @@ def test_an_empty_string_stored_before_is_no_change_when_the_program_drops_it() 
     }
     news = {key: value for key, value in olds.items() if value != ""}
     assert plan_diff(datastore, olds, news).changed == []
+
+
+@pytest.mark.parametrize("kind", sorted(SPECS))
+def test_replace_reasons_are_in_plain_words(kind: str) -> None:
+    # The reference pages cite sources in their own terms; the preview's reason must not ("reasons in jargon").
+    from pulumi_azureml.diffing import DiffPlan, explain
+
+    spec = SPECS[kind]
+    for field_ in spec.fields:
+        reason = explain(spec, DiffPlan(changed=[field_.name], replaces=[field_.name], rules={field_.name: "replace"}))
+        assert "x-ms-" not in reason and "ForceNew" not in reason, reason
